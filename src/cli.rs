@@ -1,0 +1,385 @@
+//! The command line: the systemd calling convention and the subcommands
+//! for people (`check`, `layout`, `render`, `policy-script`).
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+use clap::{Parser, Subcommand};
+
+use crate::config::{self, ConfigError, ConfigSource, ReadOptions};
+use crate::layout::{render_layout, POLICY_SCRIPT};
+use crate::log::Log;
+use crate::model::{Cluster, Role};
+use crate::plan::{self, DEFAULT_NORMAL_DIR};
+use crate::render::{self, Content};
+use crate::write;
+
+/// Overrides the path `zeek-setup.service` calls this program by (default:
+/// this executable). For packagers who install a wrapper, and for tests.
+pub const SELF_PATH_ENV: &str = "ZEEK_SYSTEMD_GENERATOR_PATH";
+
+/// Overrides the kernel command line (as systemd's own tools do).
+pub const PROC_CMDLINE_ENV: &str = "SYSTEMD_PROC_CMDLINE";
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "zeek-systemd-generator",
+    version,
+    about = "systemd generator that runs a Zeek cluster under systemd",
+    long_about = "Reads the Zeek cluster config (/etc/zeek/cluster.toml, or Zeek's zeek.conf) and \
+                  writes zeek@.service, per-node drop-ins, zeek.target, zeek-setup.service and \
+                  zeek-archiver.service into NORMAL_DIR. systemd runs it at boot and on \
+                  daemon-reload; people use the subcommands.",
+    after_help = "See zeek-systemd-generator(8) and zeek-cluster.toml(5)."
+)]
+pub struct Cli {
+    /// The config to read instead of looking in the config directory.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Generate for this host of a multi-host config instead of this
+    /// machine's hostname.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub host: Option<String>,
+
+    /// Output directories, as systemd passes them: NORMAL [EARLY LATE].
+    #[arg(value_name = "DIR")]
+    pub dirs: Vec<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate the config and print the nodes of this host.
+    Check,
+    /// Write cluster-layout.zeek for the whole cluster.
+    Layout {
+        /// Output file (`-` for stdout).
+        #[arg(short, long, value_name = "FILE", default_value = "-")]
+        output: PathBuf,
+    },
+    /// Print every file the generator would write, with its path.
+    Render {
+        /// The output dir the paths are shown under.
+        #[arg(long, value_name = "DIR", default_value = DEFAULT_NORMAL_DIR)]
+        normal_dir: PathBuf,
+    },
+    /// Write the Zeek script that rotates logs into the archiver's queue.
+    PolicyScript {
+        /// Output file (`-` for stdout).
+        #[arg(short, long, value_name = "FILE", default_value = "-")]
+        output: PathBuf,
+    },
+}
+
+/// What `main` turns into an exit code.
+#[derive(Debug)]
+pub enum Failure {
+    /// The config is invalid (already reported).
+    Config,
+    /// Anything else, with its message.
+    Other(anyhow::Error),
+}
+
+impl From<anyhow::Error> for Failure {
+    fn from(e: anyhow::Error) -> Self {
+        Failure::Other(e)
+    }
+}
+
+/// Runs the command line.
+pub fn run(cli: Cli) -> Result<(), Failure> {
+    let options = ReadOptions {
+        host: cli.host.clone(),
+    };
+    match cli.command {
+        None => generate(&cli.dirs, cli.config.as_deref(), &options),
+        Some(Command::Check) => check(cli.config.as_deref(), &options),
+        Some(Command::Layout { output }) => layout(cli.config.as_deref(), &options, &output),
+        Some(Command::Render { normal_dir }) => {
+            print_render(cli.config.as_deref(), &options, &normal_dir)
+        }
+        Some(Command::PolicyScript { output }) => {
+            emit(&output, POLICY_SCRIPT).map_err(Failure::Other)
+        }
+    }
+}
+
+/// Loads the config for a subcommand run by a person: no config is an error.
+fn load_for_person(explicit: Option<&Path>, options: &ReadOptions) -> Result<Cluster, Failure> {
+    let dir = config::config_dir();
+    let Some(source) = config::find(explicit, &dir) else {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "no cluster config found: looked for {0}/cluster.toml, {0}/zeek.conf and {0}/cluster/<host>.zeek.conf \
+             (set --config PATH, or ${1} for another directory)",
+            dir.display(),
+            config::CONFIG_DIR_ENV
+        )));
+    };
+    load(&source, options, &Log::stderr())
+}
+
+fn load(source: &ConfigSource, options: &ReadOptions, log: &Log) -> Result<Cluster, Failure> {
+    match config::load(source, options) {
+        Ok(cluster) => {
+            for warning in &cluster.warnings {
+                log.warning(warning);
+            }
+            Ok(cluster)
+        }
+        Err(error) => {
+            log.error(&format!("invalid config: {error}"));
+            Err(Failure::Config)
+        }
+    }
+}
+
+fn self_path() -> PathBuf {
+    if let Some(path) = std::env::var_os(SELF_PATH_ENV).filter(|p| !p.is_empty()) {
+        return PathBuf::from(path);
+    }
+    std::env::current_exe().unwrap_or_else(|_| {
+        PathBuf::from("/usr/lib/systemd/system-generators/zeek-systemd-generator")
+    })
+}
+
+/// The generator proper, as systemd calls it.
+fn generate(
+    dirs: &[PathBuf],
+    explicit: Option<&Path>,
+    options: &ReadOptions,
+) -> Result<(), Failure> {
+    if dirs.len() != 1 && dirs.len() != 3 {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "expected 1 or 3 output directories (NORMAL [EARLY LATE]), got {}; see --help",
+            dirs.len()
+        )));
+    }
+    let normal_dir = &dirs[0];
+    let scope = std::env::var("SYSTEMD_SCOPE").ok();
+    let by_systemd = scope.is_some();
+    let log = Log::for_generator(by_systemd);
+
+    // Nothing to do for the initrd or a user manager.
+    if std::env::var("SYSTEMD_IN_INITRD").as_deref() == Ok("1") || scope.as_deref() == Some("user")
+    {
+        return Ok(());
+    }
+    if cluster_disabled_on_cmdline() {
+        log.notice(
+            "zeek.cluster=0 on the kernel command line: not generating the Zeek cluster units",
+        );
+        return Ok(());
+    }
+    let Some(source) = config::find(explicit, &config::config_dir()) else {
+        // Installed but not configured yet: that must not break boot.
+        return Ok(());
+    };
+    let cluster = match config::load(&source, options) {
+        Ok(cluster) => cluster,
+        Err(error) => {
+            log.error(&format!("invalid config: {error}"));
+            log.error(
+                "no Zeek cluster units generated; fix the config and run `systemctl daemon-reload`",
+            );
+            if by_systemd {
+                write_invalid_config_target(normal_dir, &error, &log);
+            }
+            return Err(Failure::Config);
+        }
+    };
+    for warning in &cluster.warnings {
+        log.warning(warning);
+    }
+    let exe = self_path();
+    let plan = plan::plan(&cluster, normal_dir, &exe);
+    let outputs = render::render(&plan);
+    if let Err(error) = write::write_outputs(normal_dir, &outputs) {
+        log.error(&format!("cannot write units: {error}"));
+        return Err(Failure::Config);
+    }
+    Ok(())
+}
+
+/// When systemd runs us on a bad config, leave a `zeek.target` that says
+/// so: `systemctl start zeek.target` then fails with the reason and
+/// `systemctl status zeek.target` shows it, instead of "unit not found".
+fn write_invalid_config_target(normal_dir: &Path, error: &ConfigError, log: &Log) {
+    let reason: String = error
+        .to_string()
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let reason = render::syntax::no_specifiers(&reason);
+    let text = format!(
+        "# Written by zeek-systemd-generator because the cluster config is invalid.\n\
+         [Unit]\n\
+         Description=Zeek cluster: INVALID CONFIG: {reason}\n\
+         Documentation=man:zeek-systemd-generator(8)\n\
+         SourcePath={source}\n\
+         # Fails every start with the reason above; fix the config, then\n\
+         # `systemctl daemon-reload`. The generator's messages: `journalctl -k -t zeek-systemd-generator`.\n\
+         AssertPathExists=/run/zeek-systemd/invalid-config-see-systemctl-status-zeek.target\n",
+        source = render::syntax::no_specifiers(&error.file.display().to_string()),
+    );
+    let outputs = [render::Output {
+        path: PathBuf::from("zeek.target"),
+        content: Content::File(text),
+    }];
+    if let Err(e) = write::write_outputs(normal_dir, &outputs) {
+        log.error(&format!("cannot write the invalid-config zeek.target: {e}"));
+    }
+}
+
+/// Whether the kernel command line says `zeek.cluster=0` (or no/false/off).
+fn cluster_disabled_on_cmdline() -> bool {
+    let cmdline = match std::env::var(PROC_CMDLINE_ENV) {
+        Ok(text) => text,
+        Err(_) => {
+            // In a container systemd takes PID 1's arguments as the kernel
+            // command line; do the same.
+            let in_container = Path::new("/run/systemd/container").exists();
+            let file = if in_container {
+                "/proc/1/cmdline"
+            } else {
+                "/proc/cmdline"
+            };
+            match std::fs::read(file) {
+                Ok(bytes) => String::from_utf8_lossy(&bytes).replace('\0', " "),
+                Err(_) => return false,
+            }
+        }
+    };
+    cmdline
+        .split_whitespace()
+        .filter_map(|word| word.strip_prefix("zeek.cluster="))
+        .next_back()
+        .is_some_and(|value| matches!(value, "0" | "no" | "false" | "off"))
+}
+
+fn emit(output: &Path, text: &str) -> anyhow::Result<()> {
+    if output == Path::new("-") {
+        std::io::stdout()
+            .lock()
+            .write_all(text.as_bytes())
+            .context("cannot write to stdout")?;
+        return Ok(());
+    }
+    write::write_file_atomically(output, text, 0o644)
+        .with_context(|| format!("cannot write {}", output.display()))
+}
+
+fn layout(explicit: Option<&Path>, options: &ReadOptions, output: &Path) -> Result<(), Failure> {
+    let cluster = load_for_person(explicit, options)?;
+    emit(output, &render_layout(&cluster)).map_err(Failure::Other)
+}
+
+fn print_render(
+    explicit: Option<&Path>,
+    options: &ReadOptions,
+    normal_dir: &Path,
+) -> Result<(), Failure> {
+    let cluster = load_for_person(explicit, options)?;
+    let plan = plan::plan(&cluster, normal_dir, &self_path());
+    let mut out = String::new();
+    for output in render::render(&plan) {
+        let path = normal_dir.join(&output.path);
+        match output.content {
+            Content::File(text) => {
+                let _ = writeln!(out, "# {}\n{text}", path.display());
+            }
+            Content::Link(target) => {
+                let _ = writeln!(out, "# {} -> {}\n", path.display(), target.display());
+            }
+        }
+    }
+    std::io::stdout()
+        .lock()
+        .write_all(out.as_bytes())
+        .context("cannot write to stdout")?;
+    Ok(())
+}
+
+fn check(explicit: Option<&Path>, options: &ReadOptions) -> Result<(), Failure> {
+    let cluster = load_for_person(explicit, options)?;
+    let table = node_table(&cluster);
+    std::io::stdout()
+        .lock()
+        .write_all(table.as_bytes())
+        .context("cannot write to stdout")?;
+    Ok(())
+}
+
+/// The `check` output: one line per node of this host, like `zeekctl nodes`.
+pub fn node_table(cluster: &Cluster) -> String {
+    let dash = || "-".to_string();
+    let mut rows: Vec<[String; 7]> = vec![[
+        "NODE".into(),
+        "ROLE".into(),
+        "ADDRESS".into(),
+        "PORT".into(),
+        "METRICS".into(),
+        "CPUS".into(),
+        "CAPTURE".into(),
+    ]];
+    for node in cluster.local_nodes() {
+        rows.push([
+            node.name.clone(),
+            node.role.to_string(),
+            match (&node.address, &node.host) {
+                (Some(addr), _) => addr.to_string(),
+                (None, Some(host)) => host.clone(),
+                (None, None) => dash(),
+            },
+            node.port.map_or_else(dash, |p| p.to_string()),
+            node.metrics_port.map_or_else(dash, |p| p.to_string()),
+            node.settings
+                .cpus
+                .as_ref()
+                .map_or_else(dash, |c| c.to_affinity()),
+            node.capture
+                .as_ref()
+                .map_or_else(dash, |c| c.source.clone()),
+        ]);
+    }
+    let mut widths = [0usize; 7];
+    for row in &rows {
+        for (w, cell) in widths.iter_mut().zip(row) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::new();
+    for row in &rows {
+        let mut line = String::new();
+        for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
+            if i + 1 == row.len() {
+                line.push_str(cell);
+            } else {
+                let _ = write!(line, "{cell:<w$}  ");
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    let local = cluster.local_nodes().count();
+    let count = |role: Role| cluster.local_nodes().filter(|n| n.role == role).count();
+    let _ = writeln!(
+        out,
+        "\n{}: valid; {local} node(s) on this host{} ({} manager, {} logger, {} proxy, {} worker); archiver {}",
+        cluster.source.display(),
+        match &cluster.this_host {
+            Some(host) => format!(" ({host}), {} in the cluster", cluster.nodes.len()),
+            None => String::new(),
+        },
+        count(Role::Manager),
+        count(Role::Logger),
+        count(Role::Proxy),
+        count(Role::Worker),
+        if cluster.archiver.is_some() { "on" } else { "off" },
+    );
+    out
+}

@@ -1,0 +1,326 @@
+//! Parsers for the value types both config formats share: CPU lists,
+//! memory sizes, nice levels, names, addresses and strings that must be
+//! expressible in a unit file.
+//!
+//! Each returns a message without location; the format readers add the
+//! file, line and key.
+
+use std::net::IpAddr;
+
+use crate::model::{CpuList, NumaPolicy};
+
+/// Highest CPU number accepted (systemd's CPU sets are limited to 8192).
+pub const MAX_CPU: u32 = 8191;
+
+/// Most workers one interface may have. Far above any real sensor, low
+/// enough that a typo like `workers = 10000000` is an error, not an
+/// allocation.
+pub const MAX_WORKERS: u32 = 16384;
+
+/// Most loggers or proxies.
+pub const MAX_SERVICE_NODES: u32 = 1024;
+
+/// Parses a CPU list: `0-3,8,10-20:2` (comma-separated numbers, ranges
+/// and ranges with a stride), keeping the order given.
+pub fn parse_cpu_list(text: &str) -> Result<CpuList, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("the CPU list is empty; write e.g. \"0-3,8,10-20:2\"".into());
+    }
+    let mut cpus = Vec::new();
+    for item in text.split(',') {
+        let item = item.trim();
+        let (range, stride) = match item.split_once(':') {
+            Some((range, stride)) => {
+                let stride = parse_cpu_number(stride, item)?;
+                if stride == 0 {
+                    return Err(format!("stride 0 in \"{item}\"; a stride is 1 or more"));
+                }
+                (range, stride)
+            }
+            None => (item, 1),
+        };
+        let (first, last) = match range.split_once('-') {
+            Some((first, last)) => (
+                parse_cpu_number(first, item)?,
+                parse_cpu_number(last, item)?,
+            ),
+            None => {
+                if stride != 1 {
+                    return Err(format!(
+                        "a stride needs a range, as in \"0-15:2\", not \"{item}\""
+                    ));
+                }
+                let cpu = parse_cpu_number(range, item)?;
+                (cpu, cpu)
+            }
+        };
+        if first > last {
+            return Err(format!(
+                "range \"{item}\" runs backwards; write the lower CPU first"
+            ));
+        }
+        cpus.extend((first..=last).step_by(stride as usize));
+    }
+    Ok(CpuList(cpus))
+}
+
+fn parse_cpu_number(text: &str, item: &str) -> Result<u32, String> {
+    let text = text.trim();
+    if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!(
+            "\"{item}\" is not a CPU number, range (a-b) or strided range (a-b:s)"
+        ));
+    }
+    match text.parse::<u32>() {
+        Ok(n) if n <= MAX_CPU => Ok(n),
+        _ => Err(format!(
+            "CPU {text} in \"{item}\" is above the highest CPU {MAX_CPU}"
+        )),
+    }
+}
+
+/// Validates a `MemoryMax=` value: bytes with an optional K/M/G/T suffix,
+/// a percentage of physical memory, or `infinity`.
+pub fn parse_memory_max(text: &str) -> Result<String, String> {
+    let bad = || {
+        format!(
+            "\"{text}\" is not a memory size; write digits with an optional K, M, G or T \
+             suffix (\"8G\"), a percentage (\"50%\") or \"infinity\""
+        )
+    };
+    if text == "infinity" {
+        return Ok(text.to_string());
+    }
+    let (digits, suffix) = match text.char_indices().last() {
+        Some((i, c)) if matches!(c, 'K' | 'M' | 'G' | 'T' | '%') => (&text[..i], Some(c)),
+        _ => (text, None),
+    };
+    if digits.is_empty() || digits.len() > 15 || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(bad());
+    }
+    if suffix == Some('%') && digits.parse::<u32>().map_or(true, |p| p > 100) {
+        return Err(format!("\"{text}\" is above 100%"));
+    }
+    Ok(text.to_string())
+}
+
+/// Validates a nice level (-20..19).
+pub fn check_nice(value: i64) -> Result<i8, String> {
+    if (-20..=19).contains(&value) {
+        Ok(value as i8)
+    } else {
+        Err(format!("nice {value} is outside -20..19"))
+    }
+}
+
+/// Parses a NUMA policy name.
+pub fn parse_numa_policy(text: &str) -> Result<NumaPolicy, String> {
+    Ok(match text {
+        "default" => NumaPolicy::Default,
+        "local" => NumaPolicy::Local,
+        "preferred" => NumaPolicy::Preferred,
+        "interleave" => NumaPolicy::Interleave,
+        "bind" => NumaPolicy::Bind,
+        _ => {
+            return Err(format!(
+                "\"{text}\" is not a NUMA policy; use local, default, preferred, interleave or bind"
+            ))
+        }
+    })
+}
+
+/// Parses a listen address: an IPv4 or IPv6 address, the latter optionally
+/// in brackets (`[fd00::1]`), as both formats allow.
+pub fn parse_address(text: &str) -> Result<IpAddr, String> {
+    let inner = match (text.strip_prefix('['), text.strip_suffix(']')) {
+        (Some(_), Some(_)) if text.len() >= 2 => &text[1..text.len() - 1],
+        (None, None) => text,
+        _ => return Err(format!("\"{text}\" has an unmatched bracket")),
+    };
+    let bracketed = inner.len() != text.len();
+    match inner.parse::<IpAddr>() {
+        Ok(IpAddr::V4(_)) if bracketed => {
+            Err(format!("\"{text}\": brackets are for IPv6 addresses only"))
+        }
+        Ok(addr) => Ok(addr),
+        Err(_) => Err(format!("\"{text}\" is not an IPv4 or IPv6 address")),
+    }
+}
+
+/// Checks a name that becomes part of node names, unit instance names and
+/// directory names (an interface name).
+pub fn check_name_part(text: &str) -> Result<(), String> {
+    let ok = !text.is_empty()
+        && text.len() <= 64
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && text.as_bytes()[0].is_ascii_alphanumeric();
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"{text}\" cannot be part of a node name; use 1 to 64 letters, digits, '-', '_' \
+             or '.', starting with a letter or digit"
+        ))
+    }
+}
+
+/// Checks a user or group name (as useradd/systemd-sysusers accept them).
+pub fn check_account_name(text: &str) -> Result<(), String> {
+    let ok = !text.is_empty()
+        && text.len() <= 32
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.'))
+        && !text.as_bytes()[0].is_ascii_digit()
+        && text.as_bytes()[0] != b'-';
+    if ok {
+        Ok(())
+    } else {
+        Err(format!("\"{text}\" is not a valid user or group name"))
+    }
+}
+
+/// Checks an environment variable name.
+pub fn check_env_name(text: &str) -> Result<(), String> {
+    let ok = !text.is_empty()
+        && text.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+        && !text.as_bytes()[0].is_ascii_digit();
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "\"{text}\" is not an environment variable name (letters, digits and '_', not \
+             starting with a digit)"
+        ))
+    }
+}
+
+/// Checks that a string can be written into a unit file at all: no
+/// newline, NUL or other control character except tab.
+pub fn check_unit_text(text: &str) -> Result<(), String> {
+    match text.chars().find(|c| c.is_control() && *c != '\t') {
+        None => Ok(()),
+        Some(c) => Err(format!(
+            "contains the control character {c:?}, which a systemd unit cannot carry"
+        )),
+    }
+}
+
+/// Checks an absolute path that goes into a unit file.
+pub fn check_path(text: &str) -> Result<(), String> {
+    check_unit_text(text)?;
+    if !text.starts_with('/') {
+        return Err(format!("\"{text}\" is not an absolute path"));
+    }
+    if text.split('/').any(|part| part == "..") {
+        return Err(format!("\"{text}\" contains \"..\""));
+    }
+    Ok(())
+}
+
+/// Levenshtein distance, for "did you mean" hints on unknown keys.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                prev
+            } else {
+                1 + prev.min(row[j]).min(cur)
+            };
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+/// The closest of `candidates` to `word`, if it is close enough to be a
+/// plausible typo.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (edit_distance(word, c), c))
+        .filter(|(d, c)| *d <= 2.max(c.len() / 3))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_lists() {
+        assert_eq!(
+            parse_cpu_list("0-3,8,10-20:2").unwrap().0,
+            [0, 1, 2, 3, 8, 10, 12, 14, 16, 18, 20]
+        );
+        assert_eq!(parse_cpu_list("5").unwrap().0, [5]);
+        assert_eq!(parse_cpu_list(" 7 , 2 ").unwrap().0, [7, 2]);
+        for bad in [
+            "",
+            "a",
+            "3-1",
+            "1-",
+            "-1",
+            "0-4:0",
+            "4:2",
+            "8192",
+            "1,,2",
+            "99999999999",
+        ] {
+            assert!(parse_cpu_list(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn memory_sizes() {
+        for good in ["8G", "1073741824", "512M", "infinity", "50%", "1T", "4K"] {
+            assert!(parse_memory_max(good).is_ok(), "{good:?} rejected");
+        }
+        for bad in ["", "G", "8g", "8GB", "-1", "8 G", "101%", "1.5G"] {
+            assert!(parse_memory_max(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn addresses() {
+        assert!(parse_address("10.0.0.1").is_ok());
+        assert!(parse_address("[fd00::1]").is_ok());
+        assert!(parse_address("fd00::1").is_ok());
+        for bad in [
+            "[1.2.3.4",
+            "1.2.3.4]",
+            "10.0.0.256",
+            "[a::yy]",
+            "[1.2.3.4]",
+            "host",
+        ] {
+            assert!(parse_address(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+
+    #[test]
+    fn hints() {
+        let keys = ["workers", "capture", "cpus"];
+        assert_eq!(did_you_mean("wokers", keys), Some("workers"));
+        assert_eq!(did_you_mean("zzzzzz", keys), None);
+    }
+
+    #[test]
+    fn unit_text() {
+        assert!(check_unit_text("a b\t%$\"\\ü").is_ok());
+        assert!(check_unit_text("a\nb").is_err());
+        assert!(check_unit_text("a\0b").is_err());
+    }
+}

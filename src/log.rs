@@ -1,0 +1,89 @@
+//! Messages to the operator. PID 1 does not forward a generator's stderr,
+//! so when systemd runs us the messages go to `/dev/kmsg` (they show up in
+//! `journalctl -k` and on the console); when a person runs us, to stderr.
+
+use std::fs::{File, OpenOptions};
+use std::io::Write as _;
+use std::sync::Mutex;
+
+/// Forces where messages go: `kmsg` or `stderr` (tests, debugging).
+pub const LOG_TARGET_ENV: &str = "ZEEK_SYSTEMD_LOG";
+
+/// How serious a message is; the number is the syslog priority.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error = 3,
+    Warning = 4,
+    Notice = 5,
+}
+
+/// Where messages go.
+pub struct Log {
+    kmsg: Option<Mutex<File>>,
+}
+
+impl Log {
+    /// Logs to stderr.
+    pub fn stderr() -> Self {
+        Log { kmsg: None }
+    }
+
+    /// Logs to `/dev/kmsg` when `by_systemd` (or when `ZEEK_SYSTEMD_LOG=kmsg`)
+    /// and it can be opened, else to stderr.
+    pub fn for_generator(by_systemd: bool) -> Self {
+        let wanted = match std::env::var(LOG_TARGET_ENV).as_deref() {
+            Ok("kmsg") => true,
+            Ok("stderr") => false,
+            _ => by_systemd,
+        };
+        let kmsg = wanted
+            .then(|| OpenOptions::new().write(true).open("/dev/kmsg").ok())
+            .flatten()
+            .map(Mutex::new);
+        Log { kmsg }
+    }
+
+    /// Whether messages go to the kernel log.
+    pub fn to_kmsg(&self) -> bool {
+        self.kmsg.is_some()
+    }
+
+    /// Writes one message; each line becomes its own log record.
+    pub fn log(&self, level: Level, message: &str) {
+        match &self.kmsg {
+            Some(kmsg) => {
+                let pid = std::process::id();
+                let mut file = kmsg.lock().unwrap_or_else(|e| e.into_inner());
+                for line in message.lines() {
+                    // One write per record: /dev/kmsg takes a record per write.
+                    let record =
+                        format!("<{}>zeek-systemd-generator[{pid}]: {line}\n", level as u8);
+                    let _ = file.write_all(record.as_bytes());
+                }
+            }
+            None => {
+                let prefix = match level {
+                    Level::Error => "error",
+                    Level::Warning => "warning",
+                    Level::Notice => "note",
+                };
+                let mut err = std::io::stderr().lock();
+                for line in message.lines() {
+                    let _ = writeln!(err, "zeek-systemd-generator: {prefix}: {line}");
+                }
+            }
+        }
+    }
+
+    pub fn error(&self, message: &str) {
+        self.log(Level::Error, message);
+    }
+
+    pub fn warning(&self, message: &str) {
+        self.log(Level::Warning, message);
+    }
+
+    pub fn notice(&self, message: &str) {
+        self.log(Level::Notice, message);
+    }
+}

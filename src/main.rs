@@ -1,0 +1,17 @@
+use std::process::ExitCode;
+
+use clap::Parser as _;
+use zeek_systemd::cli::{self, Cli, Failure};
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        // Already reported, to the journal or stderr.
+        Err(Failure::Config) => ExitCode::from(1),
+        Err(Failure::Other(error)) => {
+            eprintln!("zeek-systemd-generator: error: {error:#}");
+            ExitCode::from(1)
+        }
+    }
+}

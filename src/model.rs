@@ -1,0 +1,339 @@
+//! The validated cluster model every config format is read into.
+//!
+//! Everything here has already been checked: the plan and the renderers
+//! trust it and never fail on a value from the config (escaping for systemd
+//! is the renderer's job and cannot fail on these types, because values that
+//! systemd cannot express are rejected by the config readers).
+
+use std::fmt;
+use std::net::IpAddr;
+use std::path::PathBuf;
+
+/// Which config format a cluster was read from. Only used for messages and
+/// for the few behaviours the spec ties to a format (see [`PolicyScript`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConfigFormat {
+    /// `/etc/zeek/cluster.toml`, the native format.
+    Toml,
+    /// Zeek's own `zeek.conf` (single file or per-host directory).
+    ZeekConf,
+}
+
+/// The role of a cluster node, as Zeek's `Cluster::NodeType` knows it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Role {
+    Manager,
+    Logger,
+    Proxy,
+    Worker,
+}
+
+impl Role {
+    /// The lower-case name used in node names, slices and messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Role::Manager => "manager",
+            Role::Logger => "logger",
+            Role::Proxy => "proxy",
+            Role::Worker => "worker",
+        }
+    }
+
+    /// The `Cluster::NodeType` enum value in `cluster-layout.zeek`.
+    pub fn zeek_node_type(self) -> &'static str {
+        match self {
+            Role::Manager => "Cluster::MANAGER",
+            Role::Logger => "Cluster::LOGGER",
+            Role::Proxy => "Cluster::PROXY",
+            Role::Worker => "Cluster::WORKER",
+        }
+    }
+
+    /// The slice the role's nodes run in, so an operator can limit or
+    /// inspect all workers at once (`systemctl status zeek-workers.slice`).
+    pub fn slice(self) -> &'static str {
+        match self {
+            Role::Manager => "zeek-managers.slice",
+            Role::Logger => "zeek-loggers.slice",
+            Role::Proxy => "zeek-proxies.slice",
+            Role::Worker => "zeek-workers.slice",
+        }
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A set of CPU numbers, kept in the order the config listed them.
+///
+/// For a role it is an affinity set; for an interface it is the sequence
+/// worker k takes its k-th element from (wrapping around).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CpuList(pub Vec<u32>);
+
+impl CpuList {
+    /// The CPU the `index0`-th worker is pinned to (wraps around).
+    pub fn nth_wrapping(&self, index0: usize) -> u32 {
+        self.0[index0 % self.0.len()]
+    }
+
+    /// The list as `CPUAffinity=` wants it: sorted, deduplicated, with
+    /// consecutive runs folded into ranges.
+    pub fn to_affinity(&self) -> String {
+        let mut cpus = self.0.clone();
+        cpus.sort_unstable();
+        cpus.dedup();
+        let mut out = String::new();
+        let mut i = 0;
+        while i < cpus.len() {
+            let start = cpus[i];
+            let mut end = start;
+            while i + 1 < cpus.len() && cpus[i + 1] == end + 1 {
+                end += 1;
+                i += 1;
+            }
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            if start == end {
+                out.push_str(&start.to_string());
+            } else {
+                out.push_str(&format!("{start}-{end}"));
+            }
+            i += 1;
+        }
+        out
+    }
+}
+
+/// `NUMAPolicy=` values the formats accept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NumaPolicy {
+    Default,
+    Local,
+    Preferred,
+    Interleave,
+    Bind,
+}
+
+impl NumaPolicy {
+    /// The value as systemd spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NumaPolicy::Default => "default",
+            NumaPolicy::Local => "local",
+            NumaPolicy::Preferred => "preferred",
+            NumaPolicy::Interleave => "interleave",
+            NumaPolicy::Bind => "bind",
+        }
+    }
+}
+
+/// How hard the units are locked down (SPEC 4.4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hardening {
+    Strict,
+    Basic,
+    Off,
+}
+
+/// One systemd directive the product does not model, from the per-role
+/// escape hatch (`[worker.systemd.Service] LimitNOFILE = "1048576"`).
+/// Validated: section is `Unit` or `Service`, the key is a directive name,
+/// the value has no control characters and no trailing backslash.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitDirective {
+    pub section: UnitSection,
+    pub key: String,
+    pub value: String,
+}
+
+/// The unit file sections a drop-in may add directives to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum UnitSection {
+    Unit,
+    Service,
+}
+
+/// Settings that apply to one process (a node or the archiver): resource
+/// limits, scheduling and the escape-hatch directives.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProcessSettings {
+    /// `CPUAffinity=`: a set for manager/logger/proxy/archiver, a single
+    /// CPU for a pinned worker.
+    pub cpus: Option<CpuList>,
+    pub numa_policy: Option<NumaPolicy>,
+    pub nice: Option<i8>,
+    /// Validated `MemoryMax=` value (`8G`, `1073741824`, `infinity`, `80%`).
+    pub memory_max: Option<String>,
+    pub directives: Vec<UnitDirective>,
+}
+
+/// A worker's capture source.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Capture {
+    /// The interface section's name (part of the node name).
+    pub interface: String,
+    /// What `zeek -i` gets, templating already applied.
+    pub source: String,
+}
+
+/// One Zeek process of the cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Node {
+    /// The node name: `CLUSTER_NODE`, the unit instance and the spool dir.
+    pub name: String,
+    pub role: Role,
+    /// The host this node runs on (multi-host configs); `None` on a
+    /// single-host config.
+    pub host: Option<String>,
+    /// Whether this node runs on the host the generator runs for.
+    pub local: bool,
+    /// The address the node listens on / is reached at; `None` when the
+    /// layout looks its host up by name (multi-host without an address).
+    pub address: Option<IpAddr>,
+    /// Cluster listener port (manager, loggers, proxies); workers have none.
+    pub port: Option<u16>,
+    /// Prometheus metrics port; `None` when metrics are off (the layout
+    /// then says `0/tcp`, as Zeek's does).
+    pub metrics_port: Option<u16>,
+    /// Every argument after the `zeek` binary, in order.
+    pub args: Vec<String>,
+    /// Environment beyond `CLUSTER_NODE`, `PATH` and `ZEEKPATH`, in order;
+    /// a later entry for the same key wins.
+    pub env: Vec<(String, String)>,
+    pub settings: ProcessSettings,
+    /// Workers only.
+    pub capture: Option<Capture>,
+}
+
+/// The long-running log archiver of this host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Archiver {
+    /// Full command line, executable first.
+    pub command: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub settings: ProcessSettings,
+}
+
+/// Where the process environment and paths of the installation come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Install {
+    /// The `zeek` executable.
+    pub zeek: PathBuf,
+    /// Node working dirs are `<spool_dir>/<node>`.
+    pub spool_dir: PathBuf,
+    /// Where the archiver puts finished logs.
+    pub log_dir: PathBuf,
+    /// `ZEEKPATH` for every node.
+    pub zeek_path: String,
+    /// `PATH` for every node and the archiver.
+    pub path: String,
+    pub user: String,
+    pub group: String,
+}
+
+/// The Zeek script that makes loggers rotate into `<spool>/log-queue`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PolicyScript {
+    /// Zeek 8.1+'s own `policy/misc/systemd-generator` (zeek.conf configs).
+    ZeekBuiltin,
+    /// The product's own equivalent, written by `zeek-setup.service` next
+    /// to `cluster-layout.zeek` (TOML configs, works on Zeek 6.x/7.x too).
+    Generated,
+}
+
+/// Where `zeek-setup.service` gets `cluster-layout.zeek` from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LayoutSource {
+    /// Run `zeek-systemd-generator layout` on the same config.
+    Generated,
+    /// Copy a layout the operator maintains.
+    Copy(PathBuf),
+}
+
+/// Hardening knobs that depend on the site, not only on the role.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NetworkPolicy {
+    /// When set, `IPAddressDeny=any` plus `IPAddressAllow=` these
+    /// (address prefixes as systemd accepts them).
+    pub ip_allow: Option<Vec<String>>,
+}
+
+/// A whole Zeek cluster as read from one config, plus which of its nodes
+/// run on this host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cluster {
+    /// The config file (or per-host directory) it was read from.
+    pub source: PathBuf,
+    pub format: ConfigFormat,
+    /// The host the generator runs for, when the config is multi-host.
+    pub this_host: Option<String>,
+    pub install: Install,
+    /// Every node of every host, in layout order (manager, loggers,
+    /// proxies, workers).
+    pub nodes: Vec<Node>,
+    /// The archiver of this host, when on.
+    pub archiver: Option<Archiver>,
+    pub policy_script: PolicyScript,
+    pub layout: LayoutSource,
+    /// `multi-user.target` wants `zeek.target`.
+    pub autostart: bool,
+    pub restart_sec: u32,
+    /// How long a node gets to flush its logs after SIGTERM.
+    pub stop_timeout_sec: u32,
+    pub hardening: Hardening,
+    pub network: NetworkPolicy,
+    /// The hosts of a multi-host cluster, in layout order; empty for a
+    /// single-host config.
+    pub hosts: Vec<ClusterHost>,
+    /// Things the operator should fix that do not stop the cluster
+    /// (deprecated keys), already located ("file:line: key: ...").
+    pub warnings: Vec<String>,
+}
+
+/// A host of a multi-host cluster, as `Cluster::hosts` in the layout
+/// names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterHost {
+    pub name: String,
+    /// `None`: Zeek looks the host name up when it loads the layout.
+    pub address: Option<IpAddr>,
+}
+
+impl Cluster {
+    /// The nodes that run on this host.
+    pub fn local_nodes(&self) -> impl Iterator<Item = &Node> {
+        self.nodes.iter().filter(|n| n.local)
+    }
+
+    /// Whether a manager or a logger runs on this host (they rotate logs
+    /// into `log-queue`, so the archiver belongs next to them).
+    pub fn has_local_log_writer(&self) -> bool {
+        self.local_nodes()
+            .any(|n| matches!(n.role, Role::Manager | Role::Logger))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn affinity_folds_runs_and_sorts() {
+        let list = CpuList(vec![8, 3, 4, 5, 10, 3, 12]);
+        assert_eq!(list.to_affinity(), "3-5 8 10 12");
+    }
+
+    #[test]
+    fn nth_wraps() {
+        let list = CpuList(vec![4, 6]);
+        assert_eq!(
+            (0..5).map(|i| list.nth_wrapping(i)).collect::<Vec<_>>(),
+            [4, 6, 4, 6, 4]
+        );
+    }
+}

@@ -1,0 +1,139 @@
+//! From the cluster model to the list of files and links the generator
+//! writes for this host. No text is produced here: each [`Item`] says what
+//! to render and where; `render` turns it into bytes.
+
+use std::path::{Path, PathBuf};
+
+use crate::model::{Archiver, Cluster, Node, Role};
+
+/// The drop-in file name inside `zeek@<node>.service.d/`.
+pub const DROP_IN_NAME: &str = "50-zeek-systemd-generator.conf";
+
+/// Where systemd puts a generator's normal output; used in unit text when
+/// rendering for a person (`render`, `check`) rather than for systemd.
+pub const DEFAULT_NORMAL_DIR: &str = "/run/systemd/generator";
+
+/// Everything the generator writes for this host.
+#[derive(Debug)]
+pub struct Plan<'a> {
+    pub cluster: &'a Cluster,
+    /// The output dir as systemd will see it at run time; the template's
+    /// start condition points at the drop-ins inside it.
+    pub normal_dir: PathBuf,
+    /// This program, as zeek-setup.service calls it to write the layout.
+    pub generator_exe: PathBuf,
+    pub items: Vec<Item<'a>>,
+}
+
+/// One file or link, relative to the output dir.
+#[derive(Debug)]
+pub struct Item<'a> {
+    pub path: PathBuf,
+    pub what: Artifact<'a>,
+}
+
+/// What an [`Item`] holds.
+#[derive(Debug)]
+pub enum Artifact<'a> {
+    /// `zeek@.service`, the one template every node runs from.
+    NodeTemplate,
+    /// The settings of one node.
+    NodeDropIn(NodeDropIn<'a>),
+    /// `zeek.target`.
+    Target { wants: Vec<String> },
+    /// `zeek-setup.service`.
+    Setup,
+    /// `zeek-archiver.service`.
+    Archiver(&'a Archiver),
+    /// A symlink to `target`.
+    Link { target: PathBuf },
+}
+
+/// A node's drop-in: the node and the units it starts after.
+#[derive(Debug)]
+pub struct NodeDropIn<'a> {
+    pub node: &'a Node,
+    /// Concrete unit names (an `After=` on a template name orders nothing).
+    pub after: Vec<String>,
+}
+
+/// The unit name of a node.
+pub fn unit_name(node: &Node) -> String {
+    format!("zeek@{}.service", node.name)
+}
+
+/// The drop-in path of a node, relative to the output dir.
+pub fn drop_in_path(node_name: &str) -> PathBuf {
+    PathBuf::from(format!("zeek@{node_name}.service.d/{DROP_IN_NAME}"))
+}
+
+/// Lays out what this host gets.
+///
+/// Start order follows ZeekControl: loggers first, then the manager, then
+/// proxies, then workers, each after all nodes of the earlier roles on
+/// this host.
+pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -> Plan<'a> {
+    let local: Vec<&Node> = cluster.local_nodes().collect();
+    let names_of = |roles: &[Role]| -> Vec<String> {
+        local
+            .iter()
+            .filter(|n| roles.contains(&n.role))
+            .map(|n| unit_name(n))
+            .collect()
+    };
+    let after_for_manager = names_of(&[Role::Logger]);
+    let after_for_proxy = names_of(&[Role::Logger, Role::Manager]);
+    let after_for_worker = names_of(&[Role::Logger, Role::Manager, Role::Proxy]);
+
+    let mut items = Vec::with_capacity(local.len() + 5);
+    let mut wants = Vec::with_capacity(local.len() + 2);
+    if !local.is_empty() {
+        items.push(Item {
+            path: PathBuf::from("zeek@.service"),
+            what: Artifact::NodeTemplate,
+        });
+    }
+    for node in &local {
+        let after = match node.role {
+            Role::Logger => Vec::new(),
+            Role::Manager => after_for_manager.clone(),
+            Role::Proxy => after_for_proxy.clone(),
+            Role::Worker => after_for_worker.clone(),
+        };
+        wants.push(unit_name(node));
+        items.push(Item {
+            path: drop_in_path(&node.name),
+            what: Artifact::NodeDropIn(NodeDropIn { node, after }),
+        });
+    }
+    items.push(Item {
+        path: PathBuf::from("zeek-setup.service"),
+        what: Artifact::Setup,
+    });
+    wants.push("zeek-setup.service".to_string());
+    if let Some(archiver) = &cluster.archiver {
+        items.push(Item {
+            path: PathBuf::from("zeek-archiver.service"),
+            what: Artifact::Archiver(archiver),
+        });
+        wants.push("zeek-archiver.service".to_string());
+    }
+    items.push(Item {
+        path: PathBuf::from("zeek.target"),
+        what: Artifact::Target { wants },
+    });
+    if cluster.autostart {
+        items.push(Item {
+            path: PathBuf::from("multi-user.target.wants/zeek.target"),
+            what: Artifact::Link {
+                target: PathBuf::from("../zeek.target"),
+            },
+        });
+    }
+    Plan {
+        cluster,
+        normal_dir: normal_dir.to_path_buf(),
+        generator_exe: generator_exe.to_path_buf(),
+        items,
+    }
+}

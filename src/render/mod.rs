@@ -1,0 +1,365 @@
+//! From the plan to file contents, through the askama templates in
+//! `templates/`. All escaping for systemd happens here (see [`syntax`]).
+
+pub mod syntax;
+
+use std::path::{Path, PathBuf};
+
+use askama::Template;
+
+use crate::layout::POLICY_SCRIPT_NAME;
+use crate::model::{
+    Archiver, Cluster, Hardening, LayoutSource, PolicyScript, ProcessSettings, Role, UnitSection,
+};
+use crate::plan::{Artifact, NodeDropIn, Plan, DROP_IN_NAME};
+
+/// One rendered output, relative to the output dir.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    pub path: PathBuf,
+    pub content: Content,
+}
+
+/// What an [`Output`] is on disk.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Content {
+    File(String),
+    Link(PathBuf),
+}
+
+/// Renders every item of the plan.
+pub fn render(plan: &Plan) -> Vec<Output> {
+    let shared = Shared::new(plan);
+    plan.items
+        .iter()
+        .map(|item| {
+            let content = match &item.what {
+                Artifact::NodeTemplate => Content::File(render_node_template(plan, &shared)),
+                Artifact::NodeDropIn(drop_in) => {
+                    Content::File(render_drop_in(plan.cluster, &shared, drop_in))
+                }
+                Artifact::Target { wants } => Content::File(
+                    TargetUnit {
+                        source: &shared.source,
+                        wants,
+                    }
+                    .render()
+                    .expect("rendering into a String cannot fail"),
+                ),
+                Artifact::Setup => Content::File(render_setup(plan, &shared)),
+                Artifact::Archiver(archiver) => {
+                    Content::File(render_archiver(plan.cluster, &shared, archiver))
+                }
+                Artifact::Link { target } => Content::Link(target.clone()),
+            };
+            Output {
+                path: item.path.clone(),
+                content,
+            }
+        })
+        .collect()
+}
+
+/// Values every unit of the plan uses, escaped once.
+struct Shared {
+    source: String,
+    zeek: String,
+    strict: bool,
+    basic: bool,
+}
+
+impl Shared {
+    fn new(plan: &Plan) -> Self {
+        let cluster = plan.cluster;
+        Shared {
+            source: syntax::no_specifiers(&cluster.source.display().to_string()),
+            zeek: cluster.install.zeek.display().to_string(),
+            strict: cluster.hardening == Hardening::Strict,
+            basic: cluster.hardening == Hardening::Basic,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "zeek@.service", escape = "none")]
+struct NodeTemplateUnit<'a> {
+    source: &'a str,
+    drop_in_name: &'a str,
+    condition_path: String,
+    user: &'a str,
+    group: &'a str,
+    working_directory: String,
+    path_env: String,
+    zeek_path_env: String,
+    exec_start: String,
+    restart_sec: u32,
+    stop_timeout_sec: u32,
+    strict: bool,
+    basic: bool,
+    own_spool_dir: String,
+    ip_allow: Vec<String>,
+}
+
+fn render_node_template(plan: &Plan, shared: &Shared) -> String {
+    let cluster = plan.cluster;
+    let install = &cluster.install;
+    let spool = syntax::no_specifiers(&install.spool_dir.display().to_string());
+    // The drop-in of every node replaces this command line; it is here so
+    // the template stays loadable for any instance name.
+    let mut default_command = vec![shared.zeek.clone()];
+    if let Some(manager_like) = cluster.nodes.iter().find(|n| n.role != Role::Worker) {
+        default_command.extend(manager_like.args.iter().cloned());
+    }
+    let ip_allow = match &cluster.network.ip_allow {
+        None => Vec::new(),
+        Some(extra) => {
+            let mut list = vec!["localhost".to_string()];
+            for node in &cluster.nodes {
+                if let Some(addr) = node.address {
+                    let addr = addr.to_string();
+                    if !list.contains(&addr) {
+                        list.push(addr);
+                    }
+                }
+            }
+            for entry in extra {
+                if !list.contains(entry) {
+                    list.push(entry.clone());
+                }
+            }
+            list
+        }
+    };
+    NodeTemplateUnit {
+        source: &shared.source,
+        drop_in_name: DROP_IN_NAME,
+        condition_path: format!(
+            "{}/zeek@%i.service.d/{DROP_IN_NAME}",
+            syntax::no_specifiers(&plan.normal_dir.display().to_string())
+        ),
+        user: &install.user,
+        group: &install.group,
+        working_directory: format!("{spool}/%i"),
+        path_env: syntax::environment("PATH", &install.path),
+        zeek_path_env: syntax::environment("ZEEKPATH", &install.zeek_path),
+        exec_start: syntax::command_line(&default_command),
+        restart_sec: cluster.restart_sec,
+        stop_timeout_sec: cluster.stop_timeout_sec,
+        strict: shared.strict,
+        basic: shared.basic,
+        own_spool_dir: format!("\"{}/%i\"", escape_quoted_path(&install.spool_dir)),
+        ip_allow,
+    }
+    .render()
+    .expect("rendering into a String cannot fail")
+}
+
+/// The inside of a quoted path word, without the quotes.
+fn escape_quoted_path(path: &Path) -> String {
+    let word = syntax::path_word(&path.display().to_string());
+    word[1..word.len() - 1].to_string()
+}
+
+#[derive(Template)]
+#[template(path = "zeek@node.conf", escape = "none")]
+struct NodeDropInUnit<'a> {
+    node: &'a str,
+    role: &'static str,
+    description: String,
+    after: String,
+    unit_directives: Vec<String>,
+    slice: &'static str,
+    exec_start: String,
+    environment: Vec<String>,
+    cpu_affinity: Option<String>,
+    numa_policy: Option<&'static str>,
+    nice: Option<i8>,
+    memory_max: Option<&'a str>,
+    log_queue: Option<String>,
+    worker: bool,
+    strict: bool,
+    service_directives: Vec<String>,
+}
+
+fn directives(settings: &ProcessSettings, section: UnitSection) -> Vec<String> {
+    settings
+        .directives
+        .iter()
+        .filter(|d| d.section == section)
+        .map(|d| format!("{}={}", d.key, d.value))
+        .collect()
+}
+
+fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> String {
+    let node = drop_in.node;
+    let mut command = Vec::with_capacity(node.args.len() + 1);
+    command.push(shared.zeek.as_str());
+    command.extend(node.args.iter().map(String::as_str));
+    let writes_logs = matches!(node.role, Role::Manager | Role::Logger);
+    NodeDropInUnit {
+        node: &node.name,
+        role: node.role.name(),
+        description: syntax::no_specifiers(&match &node.capture {
+            Some(capture) => format!("Zeek {} (worker on {})", node.name, capture.source),
+            None => format!("Zeek {} ({})", node.name, node.role),
+        }),
+        after: drop_in.after.join(" "),
+        unit_directives: directives(&node.settings, UnitSection::Unit),
+        slice: node.role.slice(),
+        exec_start: syntax::command_line(&command),
+        environment: node
+            .env
+            .iter()
+            .map(|(k, v)| syntax::environment(k, v))
+            .collect(),
+        cpu_affinity: node.settings.cpus.as_ref().map(|c| c.to_affinity()),
+        numa_policy: node.settings.numa_policy.map(|p| p.as_str()),
+        nice: node.settings.nice,
+        memory_max: node.settings.memory_max.as_deref(),
+        log_queue: (writes_logs && shared.strict).then(|| {
+            syntax::path_word(
+                &cluster
+                    .install
+                    .spool_dir
+                    .join("log-queue")
+                    .display()
+                    .to_string(),
+            )
+        }),
+        worker: node.role == Role::Worker,
+        strict: shared.strict,
+        service_directives: directives(&node.settings, UnitSection::Service),
+    }
+    .render()
+    .expect("rendering into a String cannot fail")
+}
+
+#[derive(Template)]
+#[template(path = "zeek.target", escape = "none")]
+struct TargetUnit<'a> {
+    source: &'a str,
+    wants: &'a [String],
+}
+
+#[derive(Template)]
+#[template(path = "zeek-setup.service", escape = "none")]
+struct SetupUnit<'a> {
+    source: &'a str,
+    user: &'a str,
+    group: &'a str,
+    spool_dir: String,
+    generated_scripts: String,
+    node_dirs: String,
+    log_dir: String,
+    layout_command: String,
+    policy_command: Option<String>,
+}
+
+fn render_setup(plan: &Plan, shared: &Shared) -> String {
+    let cluster = plan.cluster;
+    let install = &cluster.install;
+    let quoted = |p: &Path| syntax::command_line(&[p.display().to_string()]);
+    let generated = install.spool_dir.join("generated-scripts");
+    let mut node_dirs: Vec<String> = cluster
+        .local_nodes()
+        .map(|n| install.spool_dir.join(&n.name).display().to_string())
+        .collect();
+    node_dirs.push(install.spool_dir.join("log-queue").display().to_string());
+    let exe = plan.generator_exe.display().to_string();
+    let layout_file = generated.join("cluster-layout.zeek").display().to_string();
+    let layout_command = match &cluster.layout {
+        LayoutSource::Generated => syntax::command_line(&[
+            exe.as_str(),
+            "layout",
+            "--config",
+            &cluster.source.display().to_string(),
+            "-o",
+            &layout_file,
+        ]),
+        LayoutSource::Copy(path) => syntax::command_line(&[
+            "install",
+            "-m",
+            "0644",
+            &path.display().to_string(),
+            &layout_file,
+        ]),
+    };
+    let policy_command = (cluster.policy_script == PolicyScript::Generated).then(|| {
+        let file = generated.join(format!("{POLICY_SCRIPT_NAME}.zeek"));
+        syntax::command_line(&[
+            exe.as_str(),
+            "policy-script",
+            "-o",
+            &file.display().to_string(),
+        ])
+    });
+    SetupUnit {
+        source: &shared.source,
+        user: &install.user,
+        group: &install.group,
+        spool_dir: quoted(&install.spool_dir),
+        generated_scripts: quoted(&generated),
+        node_dirs: syntax::command_line(&node_dirs),
+        log_dir: quoted(&install.log_dir),
+        layout_command,
+        policy_command,
+    }
+    .render()
+    .expect("rendering into a String cannot fail")
+}
+
+#[derive(Template)]
+#[template(path = "zeek-archiver.service", escape = "none")]
+struct ArchiverUnit<'a> {
+    source: &'a str,
+    user: &'a str,
+    group: &'a str,
+    working_directory: String,
+    exec_start: String,
+    environment: Vec<String>,
+    cpu_affinity: Option<String>,
+    nice: Option<i8>,
+    memory_max: Option<&'a str>,
+    restart_sec: u32,
+    strict: bool,
+    basic: bool,
+    /// The stock zeek-archiver needs no network; a custom shipper does.
+    private_network: bool,
+    writable: String,
+    service_directives: Vec<String>,
+}
+
+fn render_archiver(cluster: &Cluster, shared: &Shared, archiver: &Archiver) -> String {
+    let install = &cluster.install;
+    let stock = archiver
+        .command
+        .first()
+        .is_some_and(|exe| exe.ends_with("/zeek-archiver"));
+    ArchiverUnit {
+        source: &shared.source,
+        user: &install.user,
+        group: &install.group,
+        working_directory: syntax::no_specifiers(&install.spool_dir.display().to_string()),
+        exec_start: syntax::command_line(&archiver.command),
+        environment: archiver
+            .env
+            .iter()
+            .map(|(k, v)| syntax::environment(k, v))
+            .collect(),
+        cpu_affinity: archiver.settings.cpus.as_ref().map(|c| c.to_affinity()),
+        nice: archiver.settings.nice,
+        memory_max: archiver.settings.memory_max.as_deref(),
+        restart_sec: cluster.restart_sec,
+        strict: shared.strict,
+        basic: shared.basic,
+        private_network: stock,
+        writable: format!(
+            "{} {}",
+            syntax::path_word(&install.spool_dir.join("log-queue").display().to_string()),
+            syntax::path_word(&install.log_dir.display().to_string())
+        ),
+        service_directives: directives(&archiver.settings, UnitSection::Service),
+    }
+    .render()
+    .expect("rendering into a String cannot fail")
+}
