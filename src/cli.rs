@@ -74,6 +74,13 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE", default_value = "-")]
         output: PathBuf,
     },
+    /// Print the completion script for a shell (packages ship them; see
+    /// packaging/gen-completions.sh).
+    #[command(hide = true)]
+    Completions {
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
 }
 
 /// What `main` turns into an exit code.
@@ -106,7 +113,38 @@ pub fn run(cli: Cli) -> Result<(), Failure> {
         Some(Command::PolicyScript { output }) => {
             emit(&output, POLICY_SCRIPT).map_err(Failure::Other)
         }
+        Some(Command::Completions { shell }) => {
+            emit(Path::new("-"), &completion_script(shell)).map_err(Failure::Other)
+        }
     }
+}
+
+/// The shells packages ship completions for.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum CompletionShell {
+    Bash,
+    Zsh,
+    Fish,
+}
+
+/// The completion script for `shell`, as packages install it.
+pub fn completion_script(shell: CompletionShell) -> String {
+    use clap::CommandFactory as _;
+    let shell = match shell {
+        CompletionShell::Bash => clap_complete::Shell::Bash,
+        CompletionShell::Zsh => clap_complete::Shell::Zsh,
+        CompletionShell::Fish => clap_complete::Shell::Fish,
+    };
+    let mut out = Vec::new();
+    clap_complete::generate(
+        shell,
+        &mut Cli::command(),
+        "zeek-systemd-generator",
+        &mut out,
+    );
+    // clap_complete writes only the UTF-8 text it builds from our own
+    // command definition.
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// Loads the config for a subcommand run by a person: no config is an error.

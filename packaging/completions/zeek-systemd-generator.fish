@@ -1,0 +1,60 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_zeek_systemd_generator_global_optspecs
+    string join \n config= host= h/help V/version
+end
+
+function __fish_zeek_systemd_generator_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_zeek_systemd_generator_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_zeek_systemd_generator_using_subcommand
+    set -l cmd (__fish_zeek_systemd_generator_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -s V -l version -d 'Print version'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -a "check" -d 'Validate the config and print the nodes of this host'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -a "layout" -d 'Write cluster-layout.zeek for the whole cluster'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -a "render" -d 'Print every file the generator would write, with its path'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -a "policy-script" -d 'Write the Zeek script that rotates logs into the archiver\'s queue'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -a "completions" -d 'Print the completion script for a shell (packages ship them; see packaging/gen-completions.sh)'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand check" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand check" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand check" -s h -l help -d 'Print help'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand layout" -s o -l output -d 'Output file (`-` for stdout)' -r -F
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand layout" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand layout" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand layout" -s h -l help -d 'Print help'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand render" -l normal-dir -d 'The output dir the paths are shown under' -r -F
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand render" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand render" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand render" -s h -l help -d 'Print help'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand policy-script" -s o -l output -d 'Output file (`-` for stdout)' -r -F
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand policy-script" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand policy-script" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand policy-script" -s h -l help -d 'Print help'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand completions" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand completions" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script completions help" -f -a "check" -d 'Validate the config and print the nodes of this host'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script completions help" -f -a "layout" -d 'Write cluster-layout.zeek for the whole cluster'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script completions help" -f -a "render" -d 'Print every file the generator would write, with its path'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script completions help" -f -a "policy-script" -d 'Write the Zeek script that rotates logs into the archiver\'s queue'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script completions help" -f -a "completions" -d 'Print the completion script for a shell (packages ship them; see packaging/gen-completions.sh)'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
