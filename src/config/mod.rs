@@ -6,6 +6,7 @@
 pub mod template;
 pub mod toml;
 pub mod values;
+pub mod zeekconf;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -35,29 +36,91 @@ pub const CONFIG_DIR_ENV: &str = "ZEEK_SYSTEMD_CONFIG_DIR";
 pub enum ConfigSource {
     /// The native TOML format.
     Toml(PathBuf),
+    /// Zeek's single-host `zeek.conf`.
+    ZeekConf(PathBuf),
+    /// Zeek's multi-host directory of `<host>.zeek.conf` files, read for
+    /// the host whose file `host_file` is.
+    ZeekConfDir { dir: PathBuf, host_file: PathBuf },
 }
 
 impl ConfigSource {
-    /// The file (or directory) the config is read from.
+    /// The file (or directory) the config is read from; for a multi-host
+    /// directory, this host's file.
     pub fn path(&self) -> &Path {
         match self {
-            ConfigSource::Toml(path) => path,
+            ConfigSource::Toml(path) | ConfigSource::ZeekConf(path) => path,
+            ConfigSource::ZeekConfDir { host_file, .. } => host_file,
         }
     }
 }
 
 /// Finds the config: `--config PATH` if given, else the first of
 /// `<dir>/cluster.toml`, `<dir>/zeek.conf`, `<dir>/cluster/<host>.zeek.conf`
-/// that exists (SPEC 2.1). `None` means there is no config at all.
+/// that exists (SPEC 2.1), `<host>` being this machine's short hostname.
+/// `None` means there is no config at all.
 pub fn find(explicit: Option<&Path>, config_dir: &Path) -> Option<ConfigSource> {
+    find_for_host(explicit, config_dir, None)
+}
+
+/// [`find`] for `host` (`--host`) instead of this machine's hostname.
+///
+/// `--config PATH`: a `.toml` file is the native format, a directory is a
+/// multi-host directory, a file named `<host>.zeek.conf` is that host's
+/// file of its directory (as Zeek's generator treats it), anything else a
+/// single-host `zeek.conf`.
+pub fn find_for_host(
+    explicit: Option<&Path>,
+    config_dir: &Path,
+    host: Option<&str>,
+) -> Option<ConfigSource> {
+    let host_name = || host.map(str::to_string).or_else(this_hostname);
     if let Some(path) = explicit {
-        return Some(ConfigSource::Toml(path.to_path_buf()));
+        if path.extension().is_some_and(|e| e == "toml") {
+            return Some(ConfigSource::Toml(path.to_path_buf()));
+        }
+        if path.is_dir() {
+            let host = host_name().unwrap_or_else(|| "localhost".into());
+            return Some(ConfigSource::ZeekConfDir {
+                dir: path.to_path_buf(),
+                host_file: path.join(format!("{host}{}", zeekconf::HOST_FILE_SUFFIX)),
+            });
+        }
+        let file_name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if zeekconf::host_of(file_name).is_some() {
+            let dir = match path.parent() {
+                Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+                _ => PathBuf::from("."),
+            };
+            return Some(ConfigSource::ZeekConfDir {
+                dir,
+                host_file: path.to_path_buf(),
+            });
+        }
+        return Some(ConfigSource::ZeekConf(path.to_path_buf()));
     }
     let toml = config_dir.join("cluster.toml");
     if toml.exists() {
         return Some(ConfigSource::Toml(toml));
     }
+    let zeek_conf = config_dir.join("zeek.conf");
+    if zeek_conf.exists() {
+        return Some(ConfigSource::ZeekConf(zeek_conf));
+    }
+    let dir = config_dir.join("cluster");
+    let host_file = dir.join(format!("{}{}", host_name()?, zeekconf::HOST_FILE_SUFFIX));
+    if host_file.is_file() {
+        return Some(ConfigSource::ZeekConfDir { dir, host_file });
+    }
     None
+}
+
+/// This machine's hostname, cut at the first '.' and lower-cased (the
+/// per-host file names are lower case; host names are not case-sensitive).
+pub fn this_hostname() -> Option<String> {
+    let name = nix::unistd::gethostname().ok()?;
+    let name = name.to_str()?;
+    let short = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    (!short.is_empty()).then_some(short)
 }
 
 /// The config directory in effect: `$ZEEK_SYSTEMD_CONFIG_DIR` or the
@@ -83,6 +146,23 @@ pub fn load(source: &ConfigSource, options: &ReadOptions) -> Result<Cluster, Con
         ConfigSource::Toml(path) => {
             let text = read_text(path)?;
             toml::read(path, &text, options)
+        }
+        ConfigSource::ZeekConf(path) => {
+            let text = read_text(path)?;
+            zeekconf::read(path, &text, options)
+        }
+        ConfigSource::ZeekConfDir { dir, host_file } => {
+            // `--host` wins over the file found by hostname.
+            let host = match &options.host {
+                Some(host) => host.clone(),
+                None => host_file
+                    .file_name()
+                    .and_then(|n| n.to_str())
+                    .and_then(zeekconf::host_of)
+                    .unwrap_or_default()
+                    .to_string(),
+            };
+            zeekconf::read_dir(dir, &host)
         }
     }
 }

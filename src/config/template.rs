@@ -13,13 +13,15 @@ pub struct TemplateVars<'a> {
 }
 
 /// The variable names the formats know, for messages.
-pub const VARIABLES: [&str; 6] = [
+/// `interface_section_name` is Zeek's zeek.conf name for `interface_name`.
+pub const VARIABLES: [&str; 7] = [
     "worker_index",
     "worker_index0",
     "host_worker_index",
     "host_worker_index0",
     "worker_cpu",
     "interface_name",
+    "interface_section_name",
 ];
 
 /// Quick check for the common case, so values without templates are not
@@ -64,7 +66,7 @@ fn lookup(name: &str, vars: &TemplateVars, text: &str) -> Result<String, String>
         "worker_index0" => (worker_only(vars.worker_index)? - 1).to_string(),
         "host_worker_index" => worker_only(vars.host_worker_index)?.to_string(),
         "host_worker_index0" => (worker_only(vars.host_worker_index)? - 1).to_string(),
-        "interface_name" => vars
+        "interface_name" | "interface_section_name" => vars
             .interface_name
             .ok_or_else(|| format!("${{{name}}} in \"{text}\" is only available in worker values"))?
             .to_string(),

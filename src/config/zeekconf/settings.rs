@@ -1,0 +1,972 @@
+//! Typed settings of one `zeek.conf` file: the keys of SPEC 2.4 with
+//! Zeek's defaults, validated, each remembered with its line for later
+//! messages (templating happens per node, in the parent module).
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::path::{Path, PathBuf};
+
+use super::super::values::{self, MAX_SERVICE_NODES, MAX_WORKERS};
+use super::super::{ConfigError, DEFAULT_PREFIX};
+use super::ini::{Opt, Section};
+use crate::model::{CpuList, NumaPolicy, ProcessSettings};
+
+/// Every key `[zeek]` (or the top level) knows.
+const GLOBAL_KEYS: &[&str] = &[
+    "manager",
+    "loggers",
+    "proxies",
+    "args",
+    "manager_args",
+    "logger_args",
+    "proxy_args",
+    "archiver_args",
+    "env",
+    "manager_env",
+    "logger_env",
+    "proxy_env",
+    "archiver_env",
+    "user",
+    "group",
+    "base_dir",
+    "path",
+    "ext_path",
+    "ext_zeek_path",
+    "cluster_backend_args",
+    "cluster_layout",
+    "cluster_node_prefix",
+    "port",
+    "cluster_port",
+    "address",
+    "cluster_address",
+    "metrics_port",
+    "manager_nice",
+    "logger_nice",
+    "proxy_nice",
+    "archiver_nice",
+    "manager_memory_max",
+    "logger_memory_max",
+    "proxy_memory_max",
+    "archiver_memory_max",
+    "manager_cpu_set",
+    "logger_cpu_set",
+    "proxy_cpu_set",
+    "archiver_cpu_set",
+    "restart_interval_sec",
+    "archiver",
+];
+
+/// Every key an `[interface NAME]` section (or the top level) knows.
+const INTERFACE_KEYS: &[&str] = &[
+    "interface",
+    "workers",
+    "worker_args",
+    "worker_env",
+    "workers_cpu_list",
+    "worker_numa_policy",
+    "workers_numa_policy",
+    "worker_nice",
+    "worker_memory_max",
+];
+
+/// One `KEY=VALUE` line of an `env` option, before templating.
+#[derive(Debug, Clone)]
+pub struct EnvLine {
+    pub name: String,
+    pub value: String,
+    pub line: usize,
+    /// The option, as messages name it (`[zeek] env`).
+    pub label: String,
+}
+
+/// A value with where it came from, for messages raised later.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub text: String,
+    pub line: usize,
+    pub label: String,
+}
+
+/// What `archiver` says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ArchiverChoice {
+    /// Not given: on where a manager or logger runs.
+    Default,
+    Off,
+    /// `1`: Zeek's `zeek-archiver`.
+    Stock,
+    /// A path: a custom long-running archiver.
+    Custom(String),
+}
+
+/// The per-role settings of manager, loggers, proxies.
+#[derive(Debug, Clone, Default)]
+pub struct RoleConf {
+    pub args: Vec<String>,
+    pub env: Vec<EnvLine>,
+    pub settings: ProcessSettings,
+}
+
+/// One interface: an `[interface NAME]` section, or the top level of a
+/// section-less file.
+#[derive(Debug, Clone)]
+pub struct InterfaceConf {
+    /// The section name (`eth1` of `[interface eth1]`); `None` in a
+    /// section-less file, whose workers are plain `worker-N`.
+    pub name: Option<String>,
+    pub capture: Located,
+    pub workers: u32,
+    pub args: Vec<String>,
+    pub env: Vec<EnvLine>,
+    pub cpus: Option<CpuList>,
+    pub numa_policy: Option<NumaPolicy>,
+    pub nice: Option<i8>,
+    pub memory_max: Option<String>,
+}
+
+/// Everything one `zeek.conf` says.
+#[derive(Debug, Clone)]
+pub struct FileConf {
+    pub manager: bool,
+    pub loggers: u32,
+    pub proxies: u32,
+    pub args: Vec<String>,
+    pub manager_role: RoleConf,
+    pub logger_role: RoleConf,
+    pub proxy_role: RoleConf,
+    pub archiver_role: RoleConf,
+    pub env: Vec<EnvLine>,
+    pub user: String,
+    pub group: String,
+    pub base_dir: PathBuf,
+    pub path: String,
+    pub ext_path: Option<String>,
+    pub ext_zeek_path: Option<String>,
+    pub backend_args: Vec<String>,
+    pub cluster_layout: Option<PathBuf>,
+    /// `Some("")`: explicitly no prefix; `None`: not given.
+    pub node_prefix: Option<String>,
+    pub port: u16,
+    /// Where `port` came from, for range messages.
+    pub port_label: Option<(usize, String)>,
+    pub address: Option<IpAddr>,
+    pub metrics_port: u16,
+    pub metrics_label: Option<(usize, String)>,
+    pub restart_sec: u32,
+    pub archiver: ArchiverChoice,
+    pub interfaces: Vec<InterfaceConf>,
+    pub warnings: Vec<String>,
+}
+
+/// Reads the sections of one file into its settings.
+pub fn read(path: &Path, sections: &[Section]) -> Result<FileConf, ConfigError> {
+    Reader {
+        path,
+        warnings: Vec::new(),
+    }
+    .file(sections)
+}
+
+struct Reader<'a> {
+    path: &'a Path,
+    warnings: Vec<String>,
+}
+
+impl Reader<'_> {
+    fn error(&self, line: usize, key: String, message: impl Into<String>) -> ConfigError {
+        ConfigError {
+            file: self.path.to_path_buf(),
+            line: Some(line),
+            key: Some(key),
+            message: message.into(),
+        }
+    }
+
+    fn opt_error(&self, section: &Section, opt: &Opt, message: impl Into<String>) -> ConfigError {
+        self.error(opt.line, section.label(&opt.key), message)
+    }
+
+    fn warn(&mut self, line: usize, key: &str, message: &str) {
+        self.warnings
+            .push(format!("{}:{line}: {key}: {message}", self.path.display()));
+    }
+
+    /// The one value of a single-valued option.
+    fn single<'s>(&self, section: &Section, opt: &'s Opt) -> Result<&'s str, ConfigError> {
+        if let Some(extra) = opt.values.get(1) {
+            return Err(self.error(
+                extra.line,
+                section.label(&opt.key),
+                format!(
+                    "multiple values for '{}' given; only keys ending in 'env' or 'args' take \
+                     continuation lines",
+                    opt.key
+                ),
+            ));
+        }
+        Ok(&opt.values[0].text)
+    }
+
+    /// `*args`: the values joined with spaces (as Zeek joins them), split
+    /// into words the way systemd splits Zeek's `ExecStart=` line.
+    fn args(&self, section: &Section, opt: &Opt) -> Result<Vec<String>, ConfigError> {
+        let joined: Vec<&str> = opt
+            .values
+            .iter()
+            .map(|v| v.text.as_str())
+            .filter(|t| !t.is_empty())
+            .collect();
+        split_words(&joined.join(" ")).map_err(|m| self.opt_error(section, opt, m))
+    }
+
+    /// `*env`: one `KEY=VALUE` per value; empty values are skipped.
+    fn env(&self, section: &Section, opt: &Opt) -> Result<Vec<EnvLine>, ConfigError> {
+        let label = section.label(&opt.key);
+        let mut out = Vec::new();
+        for value in opt.values.iter().filter(|v| !v.text.is_empty()) {
+            let bad = |detail: String| {
+                self.error(
+                    value.line,
+                    label.clone(),
+                    format!(
+                        "error in {}: invalid env value '{}': {detail}",
+                        opt.key, value.text
+                    ),
+                )
+            };
+            let Some((name, val)) = value.text.split_once('=') else {
+                return Err(bad(
+                    "write KEY=VALUE, one per (continuation) line".to_string()
+                ));
+            };
+            values::check_env_name(name).map_err(bad)?;
+            out.push(EnvLine {
+                name: name.to_string(),
+                value: val.to_string(),
+                line: value.line,
+                label: label.clone(),
+            });
+        }
+        Ok(out)
+    }
+
+    fn int(&self, section: &Section, opt: &Opt, min: i64, max: i64) -> Result<i64, ConfigError> {
+        let text = self.single(section, opt)?;
+        match text.parse::<i64>() {
+            Ok(n) if (min..=max).contains(&n) && !text.starts_with('+') => Ok(n),
+            _ => Err(self.opt_error(
+                section,
+                opt,
+                format!(
+                    "invalid {} value: '{text}'; use a whole number from {min} to {max}",
+                    opt.key
+                ),
+            )),
+        }
+    }
+
+    fn port(&self, section: &Section, opt: &Opt, min: i64) -> Result<u16, ConfigError> {
+        Ok(self.int(section, opt, min, 65535)? as u16)
+    }
+
+    fn nice(&self, section: &Section, opt: &Opt) -> Result<Option<i8>, ConfigError> {
+        let text = self.single(section, opt)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        match text.parse::<i64>().map(values::check_nice) {
+            Ok(Ok(n)) if !text.starts_with('+') => Ok(Some(n)),
+            _ => Err(self.opt_error(
+                section,
+                opt,
+                format!(
+                    "invalid {} value '{text}'; use a whole number from -20 to 19",
+                    opt.key
+                ),
+            )),
+        }
+    }
+
+    fn memory(&self, section: &Section, opt: &Opt) -> Result<Option<String>, ConfigError> {
+        let text = self.single(section, opt)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        values::parse_memory_max(text)
+            .map(Some)
+            .map_err(|m| self.opt_error(section, opt, format!("invalid {} '{text}': {m}", opt.key)))
+    }
+
+    fn cpus(&self, section: &Section, opt: &Opt) -> Result<Option<CpuList>, ConfigError> {
+        let text = self.single(section, opt)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        values::parse_cpu_list(text).map(Some).map_err(|m| {
+            self.opt_error(
+                section,
+                opt,
+                format!("invalid {} value '{text}': {m}", opt.key),
+            )
+        })
+    }
+
+    /// An absolute path; empty means "not given".
+    fn path_value(&self, section: &Section, opt: &Opt) -> Result<Option<String>, ConfigError> {
+        let text = self.single(section, opt)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        let trimmed = text.trim_end_matches('/');
+        let trimmed = if trimmed.is_empty() { "/" } else { trimmed };
+        values::check_path(trimmed).map_err(|m| {
+            self.opt_error(section, opt, format!("invalid {} '{text}': {m}", opt.key))
+        })?;
+        Ok(Some(trimmed.to_string()))
+    }
+
+    /// A `PATH`-like list that is put in front of the default one.
+    fn search_path(&self, section: &Section, opt: &Opt) -> Result<Option<String>, ConfigError> {
+        let text = self.single(section, opt)?;
+        Ok((!text.is_empty()).then(|| text.to_string()))
+    }
+
+    fn file(mut self, sections: &[Section]) -> Result<FileConf, ConfigError> {
+        let unnamed = sections.iter().find(|s| s.name.is_none());
+        let named: Vec<&Section> = sections.iter().filter(|s| s.name.is_some()).collect();
+        if let (Some(top), Some(first)) = (unnamed, named.first()) {
+            let opt = &top.options[0];
+            return Err(self.opt_error(
+                top,
+                opt,
+                format!(
+                    "options in unnamed section mixed with options in sections (first section \
+                     '[{}]' at line {}); put the top-level options into [zeek] or drop the \
+                     sections",
+                    first.name.as_deref().unwrap_or_default(),
+                    first.line
+                ),
+            ));
+        }
+        let empty_zeek = Section {
+            name: Some("zeek".into()),
+            line: 1,
+            options: Vec::new(),
+        };
+        let (global, interface_sections): (&Section, Vec<&Section>) = match unnamed {
+            Some(top) => (top, vec![top]),
+            None => {
+                let mut zeek = None;
+                let mut interfaces = Vec::new();
+                for section in &named {
+                    let name = section.name.as_deref().unwrap_or_default();
+                    if name == "zeek" {
+                        zeek = Some(*section);
+                    } else if name.starts_with("interface") {
+                        interfaces.push(*section);
+                    } else {
+                        let hint = values::did_you_mean(name, ["zeek", "interface"])
+                            .map(|h| format!(" (did you mean [{h}]?)"))
+                            .unwrap_or_default();
+                        self.warn(
+                            section.line,
+                            &format!("[{name}]"),
+                            &format!(
+                                "unknown section ignored{hint}; zeek.conf knows [zeek] and \
+                                 [interface NAME]"
+                            ),
+                        );
+                    }
+                }
+                (zeek.unwrap_or(&empty_zeek), interfaces)
+            }
+        };
+        let section_less = unnamed.is_some();
+        let mut conf = self.global(global, section_less)?;
+        for section in interface_sections {
+            if let Some(iface) = self.interface(section)? {
+                if let (Some(name), Some(prev)) = (
+                    &iface.name,
+                    conf.interfaces.iter().find(|i| i.name == iface.name),
+                ) {
+                    return Err(self.error(
+                        section.line,
+                        format!("[{}]", section.name.as_deref().unwrap_or_default()),
+                        format!(
+                            "interface name '{name}' is used twice (first at line {}); node \
+                             names must be unique",
+                            prev.capture.line
+                        ),
+                    ));
+                }
+                conf.interfaces.push(iface);
+            }
+        }
+        conf.warnings = self.warnings;
+        Ok(conf)
+    }
+
+    fn global(&mut self, section: &Section, section_less: bool) -> Result<FileConf, ConfigError> {
+        let mut conf = FileConf {
+            manager: true,
+            loggers: 1,
+            proxies: 1,
+            args: vec!["local".into()],
+            manager_role: RoleConf::default(),
+            logger_role: RoleConf::default(),
+            proxy_role: RoleConf::default(),
+            archiver_role: RoleConf::default(),
+            env: Vec::new(),
+            user: "zeek".into(),
+            group: "zeek".into(),
+            base_dir: PathBuf::from(DEFAULT_PREFIX),
+            path: "/usr/local/bin:/usr/bin:/bin".into(),
+            ext_path: None,
+            ext_zeek_path: None,
+            backend_args: vec!["frameworks/cluster/backend/zeromq".into()],
+            cluster_layout: None,
+            node_prefix: None,
+            port: 27760,
+            port_label: None,
+            address: None,
+            metrics_port: 9991,
+            metrics_label: None,
+            restart_sec: 1,
+            archiver: ArchiverChoice::Default,
+            interfaces: Vec::new(),
+            warnings: Vec::new(),
+        };
+        let mut cluster_layout: Option<(String, &Opt)> = None;
+        let mut seen_alias: Vec<(&str, usize)> = Vec::new();
+        for opt in &section.options {
+            let key = opt.key.as_str();
+            // `port`/`cluster_port` and `address`/`cluster_address` are one
+            // setting each; two spellings of it in one file are a mistake.
+            let alias_group = match key {
+                "port" | "cluster_port" => Some("port"),
+                "address" | "cluster_address" => Some("address"),
+                _ => None,
+            };
+            if let Some(group) = alias_group {
+                if let Some((_, line)) = seen_alias.iter().find(|(g, _)| *g == group) {
+                    return Err(self.opt_error(
+                        section,
+                        opt,
+                        format!(
+                            "'{key}' repeats the setting given at line {line} under another \
+                             name; give it once"
+                        ),
+                    ));
+                }
+                seen_alias.push((group, opt.line));
+            }
+            match key {
+                "manager" => {
+                    let text = self.single(section, opt)?;
+                    conf.manager = match text {
+                        "0" => false,
+                        "1" => true,
+                        _ => {
+                            return Err(self.opt_error(
+                                section,
+                                opt,
+                                format!(
+                                    "invalid manager value: '{text}'; use 1 (this host runs the \
+                                     manager) or 0"
+                                ),
+                            ))
+                        }
+                    };
+                }
+                "loggers" => {
+                    conf.loggers = self.int(section, opt, 0, MAX_SERVICE_NODES.into())? as u32
+                }
+                "proxies" => {
+                    conf.proxies = self.int(section, opt, 0, MAX_SERVICE_NODES.into())? as u32
+                }
+                "args" => {
+                    let args = self.args(section, opt)?;
+                    if !args.is_empty() {
+                        conf.args = args;
+                    }
+                }
+                "cluster_backend_args" => {
+                    let args = self.args(section, opt)?;
+                    if !args.is_empty() {
+                        conf.backend_args = args;
+                    }
+                }
+                "manager_args" | "logger_args" | "proxy_args" | "archiver_args" => {
+                    let args = self.args(section, opt)?;
+                    let prefix = key.trim_end_matches("_args");
+                    role_of(&mut conf, prefix).args = args;
+                }
+                "env" => conf.env = self.env(section, opt)?,
+                "manager_env" | "logger_env" | "proxy_env" | "archiver_env" => {
+                    let env = self.env(section, opt)?;
+                    let prefix = key.trim_end_matches("_env");
+                    role_of(&mut conf, prefix).env = env;
+                }
+                "manager_nice" | "logger_nice" | "proxy_nice" | "archiver_nice" => {
+                    let nice = self.nice(section, opt)?;
+                    let prefix = key.trim_end_matches("_nice");
+                    role_of(&mut conf, prefix).settings.nice = nice;
+                }
+                "manager_memory_max"
+                | "logger_memory_max"
+                | "proxy_memory_max"
+                | "archiver_memory_max" => {
+                    let memory = self.memory(section, opt)?;
+                    let prefix = key.trim_end_matches("_memory_max");
+                    role_of(&mut conf, prefix).settings.memory_max = memory;
+                }
+                "manager_cpu_set" | "logger_cpu_set" | "proxy_cpu_set" | "archiver_cpu_set" => {
+                    let cpus = self.cpus(section, opt)?;
+                    let prefix = key.trim_end_matches("_cpu_set");
+                    role_of(&mut conf, prefix).settings.cpus = cpus;
+                }
+                "user" | "group" => {
+                    let text = self.single(section, opt)?;
+                    values::check_account_name(text).map_err(|m| {
+                        self.opt_error(section, opt, format!("invalid {key} '{text}': {m}"))
+                    })?;
+                    if key == "user" {
+                        conf.user = text.to_string();
+                    } else {
+                        conf.group = text.to_string();
+                    }
+                }
+                "base_dir" => {
+                    if let Some(dir) = self.path_value(section, opt)? {
+                        conf.base_dir = PathBuf::from(dir);
+                    }
+                }
+                "path" => {
+                    if let Some(path) = self.search_path(section, opt)? {
+                        conf.path = path;
+                    }
+                }
+                "ext_path" => conf.ext_path = self.search_path(section, opt)?,
+                "ext_zeek_path" => conf.ext_zeek_path = self.search_path(section, opt)?,
+                "cluster_layout" => {
+                    let text = self.single(section, opt)?;
+                    if !text.is_empty() {
+                        cluster_layout = Some((text.to_string(), opt));
+                    }
+                }
+                "cluster_node_prefix" => {
+                    let text = self.single(section, opt)?;
+                    let valid = text.is_empty()
+                        || (text.len() <= 64
+                            && (text.as_bytes()[0].is_ascii_lowercase()
+                                || text.as_bytes()[0].is_ascii_digit())
+                            && text.bytes().all(|b| {
+                                b.is_ascii_lowercase()
+                                    || b.is_ascii_digit()
+                                    || b == b'-'
+                                    || b == b'_'
+                            }));
+                    if !valid {
+                        return Err(self.opt_error(
+                            section,
+                            opt,
+                            format!(
+                                "invalid cluster_node_prefix '{text}' (must be empty or match \
+                                 /[a-z0-9][-_a-z0-9]*/, at most 64 characters)"
+                            ),
+                        ));
+                    }
+                    conf.node_prefix = Some(text.to_string());
+                }
+                "port" | "cluster_port" => {
+                    conf.port = self.port(section, opt, 1)?;
+                    conf.port_label = Some((opt.line, section.label(key)));
+                }
+                "metrics_port" => {
+                    conf.metrics_port = self.port(section, opt, 0)?;
+                    conf.metrics_label = Some((opt.line, section.label(key)));
+                }
+                "address" | "cluster_address" => {
+                    let text = self.single(section, opt)?;
+                    conf.address = Some(parse_address(text).map_err(|m| {
+                        self.opt_error(section, opt, format!("invalid address '{text}': {m}"))
+                    })?);
+                }
+                "restart_interval_sec" => {
+                    conf.restart_sec = self.int(section, opt, 0, 3600)? as u32;
+                }
+                "archiver" => {
+                    let text = self.single(section, opt)?;
+                    conf.archiver = match text {
+                        "" => ArchiverChoice::Default,
+                        "0" => ArchiverChoice::Off,
+                        "1" => ArchiverChoice::Stock,
+                        path if path.starts_with('/') => {
+                            values::check_path(path).map_err(|m| {
+                                self.opt_error(
+                                    section,
+                                    opt,
+                                    format!("invalid archiver '{text}': {m}"),
+                                )
+                            })?;
+                            ArchiverChoice::Custom(path.to_string())
+                        }
+                        _ => {
+                            return Err(self.opt_error(
+                                section,
+                                opt,
+                                format!(
+                                    "invalid archiver value '{text}'; use 1 (zeek-archiver), 0 \
+                                     (none) or the absolute path of a long-running archiver"
+                                ),
+                            ))
+                        }
+                    };
+                }
+                _ if section_less && INTERFACE_KEYS.contains(&key) => {}
+                _ if section_less => {
+                    // Zeek ignores unknown top-level keys; a typo should
+                    // still be visible.
+                    let hint = values::did_you_mean(
+                        key,
+                        GLOBAL_KEYS.iter().chain(INTERFACE_KEYS).copied(),
+                    )
+                    .map(|h| format!(" (did you mean '{h}'?)"))
+                    .unwrap_or_default();
+                    self.warn(
+                        opt.line,
+                        key,
+                        &format!("unknown key ignored{hint}, as Zeek's generator ignores it"),
+                    );
+                }
+                _ => {
+                    let hint = values::did_you_mean(key, GLOBAL_KEYS.iter().copied())
+                        .map(|h| format!("; did you mean '{h}'?"))
+                        .unwrap_or_default();
+                    let elsewhere = if INTERFACE_KEYS.contains(&key) {
+                        "; worker settings belong in [interface NAME] sections".to_string()
+                    } else {
+                        String::new()
+                    };
+                    return Err(self.opt_error(
+                        section,
+                        opt,
+                        format!("invalid key '{key}' in section 'zeek'{hint}{elsewhere}"),
+                    ));
+                }
+            }
+        }
+        if let Some((text, opt)) = cluster_layout {
+            // Zeek's setup unit copies it from <base_dir>, so a relative
+            // path is relative to that.
+            let path = conf.base_dir.join(&text);
+            values::check_path(&path.display().to_string()).map_err(|m| {
+                self.opt_error(
+                    section,
+                    opt,
+                    format!("invalid cluster_layout '{text}': {m}"),
+                )
+            })?;
+            conf.cluster_layout = Some(path);
+        }
+        Ok(conf)
+    }
+
+    /// An interface section, or the interface part of a section-less
+    /// file (`None` when it has no workers at all).
+    fn interface(&mut self, section: &Section) -> Result<Option<InterfaceConf>, ConfigError> {
+        let section_less = section.name.is_none();
+        let name = match &section.name {
+            None => None,
+            Some(full) => {
+                let name = full
+                    .strip_prefix("interface")
+                    .filter(|rest| rest.starts_with(' '))
+                    .map(|rest| rest.trim_start_matches(' '))
+                    .filter(|n| {
+                        !n.is_empty()
+                            && n.len() <= 64
+                            && n.bytes().all(|b| {
+                                b.is_ascii_lowercase()
+                                    || b.is_ascii_digit()
+                                    || b == b'-'
+                                    || b == b'_'
+                            })
+                    });
+                match name {
+                    Some(name) => Some(name.to_string()),
+                    None => {
+                        return Err(self.error(
+                            section.line,
+                            format!("[{full}]"),
+                            format!(
+                                "invalid interface name in '{full}' (must match \
+                                 /interface [-_a-z0-9]+/, at most 64 characters)"
+                            ),
+                        ))
+                    }
+                }
+            }
+        };
+        if !section_less && section.options.is_empty() {
+            return Err(self.error(
+                section.line,
+                format!("[{}]", section.name.as_deref().unwrap_or_default()),
+                "empty section; give at least 'interface' and 'workers'",
+            ));
+        }
+        let mut capture: Option<(Located, &Opt)> = None;
+        let mut workers: Option<(u32, &Opt)> = None;
+        let mut iface = InterfaceConf {
+            name,
+            capture: Located {
+                text: String::new(),
+                line: section.line,
+                label: section.label("interface"),
+            },
+            workers: 0,
+            args: Vec::new(),
+            env: Vec::new(),
+            cpus: None,
+            numa_policy: None,
+            nice: None,
+            memory_max: None,
+        };
+        let mut numa_seen: Option<usize> = None;
+        for opt in &section.options {
+            let key = opt.key.as_str();
+            match key {
+                "interface" => {
+                    let text = self.single(section, opt)?;
+                    capture = Some((
+                        Located {
+                            text: text.to_string(),
+                            line: opt.line,
+                            label: section.label(key),
+                        },
+                        opt,
+                    ));
+                }
+                "workers" => {
+                    let n = self.int(section, opt, 0, MAX_WORKERS.into())?;
+                    workers = Some((n as u32, opt));
+                }
+                "worker_args" => iface.args = self.args(section, opt)?,
+                "worker_env" => iface.env = self.env(section, opt)?,
+                "workers_cpu_list" => iface.cpus = self.cpus(section, opt)?,
+                "worker_numa_policy" | "workers_numa_policy" => {
+                    if let Some(line) = numa_seen {
+                        return Err(self.opt_error(
+                            section,
+                            opt,
+                            format!(
+                                "'{key}' repeats the NUMA policy given at line {line}; give \
+                                 worker_numa_policy once"
+                            ),
+                        ));
+                    }
+                    numa_seen = Some(opt.line);
+                    if key == "workers_numa_policy" {
+                        self.warn(
+                            opt.line,
+                            &section.label(key),
+                            "Remove in v9.1: workers_numa_policy is deprecated, replace with \
+                             worker_numa_policy",
+                        );
+                    }
+                    let text = self.single(section, opt)?;
+                    iface.numa_policy = Some(match text {
+                        "local" => NumaPolicy::Local,
+                        "default" => NumaPolicy::Default,
+                        _ => {
+                            return Err(self.opt_error(
+                                section,
+                                opt,
+                                format!("invalid '{key}' value '{text}'; use local or default"),
+                            ))
+                        }
+                    });
+                }
+                "worker_nice" => iface.nice = self.nice(section, opt)?,
+                "worker_memory_max" => iface.memory_max = self.memory(section, opt)?,
+                _ if section_less => {} // global keys, or ignored with a warning there
+                _ => {
+                    let hint = values::did_you_mean(key, INTERFACE_KEYS.iter().copied())
+                        .map(|h| format!("; did you mean '{h}'?"))
+                        .unwrap_or_default();
+                    let elsewhere = if GLOBAL_KEYS.contains(&key) {
+                        "; this key belongs in [zeek]".to_string()
+                    } else {
+                        String::new()
+                    };
+                    return Err(self.opt_error(
+                        section,
+                        opt,
+                        format!(
+                            "invalid option '{key}'{}{hint}{elsewhere}",
+                            section.in_section()
+                        ),
+                    ));
+                }
+            }
+        }
+        let in_section = section.in_section();
+        match (capture, workers) {
+            (None, None) => {
+                // Only reachable section-less: a manager/logger host.
+                Ok(None)
+            }
+            (None, Some((0, _))) => Ok(None),
+            (None, Some((_, opt))) => Err(self.opt_error(
+                section,
+                opt,
+                format!("found workers but no interface option{in_section}; add 'interface = <capture source>'"),
+            )),
+            (Some((capture, opt)), workers) => {
+                if capture.text.is_empty() {
+                    if section_less && workers.map_or(true, |(n, _)| n == 0) {
+                        // `interface =` turns capturing off, as in Zeek's
+                        // shipped example.
+                        return Ok(None);
+                    }
+                    let message = if section_less {
+                        "empty interface option with workers; give the capture source or set workers = 0".to_string()
+                    } else {
+                        format!("empty interface option not allowed{in_section}")
+                    };
+                    return Err(self.opt_error(section, opt, message));
+                }
+                let workers = match workers {
+                    Some((n, _)) => n,
+                    // Zeek's released generator runs one worker for a
+                    // section-less `interface = eth0` alone.
+                    None if section_less => 1,
+                    None => {
+                        return Err(self.opt_error(
+                            section,
+                            opt,
+                            format!(
+                                "found interface but no workers option{in_section}; add 'workers = N'"
+                            ),
+                        ))
+                    }
+                };
+                if workers == 0 {
+                    return Ok(None);
+                }
+                iface.capture = capture;
+                iface.workers = workers;
+                Ok(Some(iface))
+            }
+        }
+    }
+}
+
+/// The settings of the role a `<role>_<setting>` key names.
+fn role_of<'c>(conf: &'c mut FileConf, prefix: &str) -> &'c mut RoleConf {
+    match prefix {
+        "manager" => &mut conf.manager_role,
+        "logger" => &mut conf.logger_role,
+        "proxy" => &mut conf.proxy_role,
+        _ => &mut conf.archiver_role,
+    }
+}
+
+/// An address as Zeek's `is_valid_ip` takes it: IPv4, or IPv6 in
+/// brackets (bare IPv6 is refused, so the file stays valid for Zeek's own
+/// generator too).
+pub fn parse_address(text: &str) -> Result<IpAddr, String> {
+    if let Some(inner) = text.strip_prefix('[') {
+        let Some(inner) = inner.strip_suffix(']') else {
+            return Err("unmatched '['".into());
+        };
+        return inner
+            .parse::<Ipv6Addr>()
+            .map(IpAddr::V6)
+            .map_err(|_| format!("'{inner}' in brackets is not an IPv6 address"));
+    }
+    if let Ok(v4) = text.parse::<Ipv4Addr>() {
+        return Ok(IpAddr::V4(v4));
+    }
+    if text.parse::<Ipv6Addr>().is_ok() {
+        return Err(format!("write an IPv6 address in brackets: [{text}]"));
+    }
+    Err("not an IPv4 address (10.0.0.1) or a bracketed IPv6 address ([fd00::1])".into())
+}
+
+/// Splits an argument string into words as systemd splits an `ExecStart=`
+/// line (Zeek writes the joined args there unquoted): whitespace separates
+/// words, double or single quotes group, and a backslash makes a quote or
+/// a backslash literal.
+pub fn split_words(text: &str) -> Result<Vec<String>, String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let mut in_word = false;
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match (c, quote) {
+            ('\\', _) if matches!(chars.peek(), Some('"' | '\'' | '\\')) => {
+                word.extend(chars.next());
+                in_word = true;
+            }
+            ('"' | '\'', None) => {
+                quote = Some(c);
+                in_word = true;
+            }
+            (c, Some(q)) if c == q => quote = None,
+            (c, None) if c.is_whitespace() => {
+                if in_word {
+                    words.push(std::mem::take(&mut word));
+                    in_word = false;
+                }
+            }
+            (c, _) => {
+                word.push(c);
+                in_word = true;
+            }
+        }
+    }
+    if let Some(q) = quote {
+        return Err(format!(
+            "unclosed {q} quote in '{text}'; close it, or write \\{q} for a literal quote"
+        ));
+    }
+    if in_word {
+        words.push(word);
+    }
+    Ok(words)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words() {
+        assert_eq!(
+            split_words(" local  tuning/json-logs a=\"x y\" 'q r' b\\\"c ").unwrap(),
+            ["local", "tuning/json-logs", "a=x y", "q r", "b\"c"]
+        );
+        assert_eq!(split_words("re=/a\\.b/").unwrap(), ["re=/a\\.b/"]);
+        assert_eq!(split_words("\"\"").unwrap(), [""]);
+        assert!(split_words("a \"b").is_err());
+    }
+
+    #[test]
+    fn addresses() {
+        assert!(parse_address("10.0.0.1").is_ok());
+        assert!(parse_address("[fd00::1]").is_ok());
+        for bad in [
+            "[1.2.3.4]",
+            "1.2.3.4]",
+            "[1.2.3.4",
+            "10.0.0.256",
+            "[a::yy]",
+            "fd00::1",
+            "host",
+            "",
+        ] {
+            assert!(parse_address(bad).is_err(), "{bad:?} accepted");
+        }
+    }
+}
