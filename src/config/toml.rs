@@ -178,6 +178,13 @@ fn parse_error(path: &Path, text: &str, error: &::toml::de::Error) -> ConfigErro
         None => (None, None),
     };
     let message = match unknown_key_hint(&message) {
+        // An unknown top-level table is located at its header line.
+        Some(better)
+            if key.as_deref().is_some_and(|k| k.starts_with('['))
+                && !key.as_deref().is_some_and(|k| k.contains(' ')) =>
+        {
+            better.replacen("unknown key", "unknown section", 1)
+        }
         Some(better) => better,
         None => message,
     };
@@ -272,6 +279,23 @@ impl<'a> Reader<'a> {
             line: Some(line),
             key,
             message: message.into(),
+        }
+    }
+
+    /// An error about `key`: at its line when the config sets it (`span`),
+    /// else about the file, for a default that does not fit.
+    fn error_at(
+        &self,
+        span: Option<Range<usize>>,
+        key: &str,
+        message: impl Into<String>,
+    ) -> ConfigError {
+        match span {
+            Some(span) => self.error(span, message),
+            None => ConfigError {
+                key: Some(key.to_string()),
+                ..ConfigError::file(self.path, message)
+            },
         }
     }
 
@@ -390,7 +414,7 @@ impl<'a> Reader<'a> {
                 if !key_ok {
                     return Err(self.error(
                         v.span(),
-                        format!("\"{key}\" is not a systemd directive name (like LimitNOFILE)"),
+                        format!("{key:?} is not a systemd directive name (like LimitNOFILE)"),
                     ));
                 }
                 let scalars: Vec<String> = match v.get_ref() {
@@ -407,16 +431,21 @@ impl<'a> Reader<'a> {
                         .collect(),
                 };
                 for scalar in scalars {
-                    self.check(v.span(), values::check_unit_text(&scalar))
-                        .map_err(|mut e| {
+                    // Name the directive unless the located key already
+                    // does (it does not for inline tables).
+                    let named = |mut e: ConfigError| {
+                        if !e.key.as_deref().is_some_and(|k| k.ends_with(key.as_str())) {
                             e.message = format!("{key}: {}", e.message);
-                            e
-                        })?;
+                        }
+                        e
+                    };
+                    self.check(v.span(), values::check_unit_text(&scalar))
+                        .map_err(named)?;
                     if scalar.ends_with('\\') {
-                        return Err(self.error(
+                        return Err(named(self.error(
                             v.span(),
-                            format!("{key}: a value may not end in a backslash (it would continue onto the next line)"),
-                        ));
+                            "a value may not end in a backslash (it would continue onto the next line)",
+                        )));
                     }
                     out.push(UnitDirective {
                         section,
@@ -509,15 +538,16 @@ impl<'a> Reader<'a> {
             user,
             group,
         };
-        for (label, dir) in [
-            ("spool_dir", &install.spool_dir),
-            ("log_dir", &install.log_dir),
+        for (label, dir, value) in [
+            ("spool_dir", &install.spool_dir, &z.spool_dir),
+            ("log_dir", &install.log_dir, &z.log_dir),
         ] {
             if dir == Path::new("/") {
-                return Err(ConfigError {
-                    key: Some(format!("[zeek] {label}")),
-                    ..ConfigError::file(self.path, "must not be the root directory")
-                });
+                return Err(self.error_at(
+                    value.as_ref().map(Spanned::span),
+                    &format!("[zeek] {label}"),
+                    "must not be the root directory",
+                ));
             }
         }
 
@@ -648,26 +678,20 @@ impl<'a> Reader<'a> {
         }
         let listeners = usize::from(manager_enabled) + loggers as usize + proxies as usize;
         if usize::from(first_port) + listeners > 65536 {
-            return Err(ConfigError {
-                key: Some("[cluster] port".into()),
-                ..ConfigError::file(
-                    self.path,
-                    format!(
-                        "{listeners} listeners starting at port {first_port} run past port 65535"
-                    ),
-                )
-            });
+            return Err(self.error_at(
+                c.port.as_ref().map(Spanned::span),
+                "[cluster] port",
+                format!("{listeners} listeners starting at port {first_port} run past port 65535"),
+            ));
         }
         if first_metrics_port != 0 && usize::from(first_metrics_port) + total_nodes > 65536 {
-            return Err(ConfigError {
-                key: Some("[cluster] metrics_port".into()),
-                ..ConfigError::file(
-                    self.path,
-                    format!(
-                        "{total_nodes} metrics ports starting at {first_metrics_port} run past port 65535"
-                    ),
-                )
-            });
+            return Err(self.error_at(
+                c.metrics_port.as_ref().map(Spanned::span),
+                "[cluster] metrics_port",
+                format!(
+                    "{total_nodes} metrics ports starting at {first_metrics_port} run past port 65535"
+                ),
+            ));
         }
 
         let policy = "zeek-systemd".to_string();
@@ -832,7 +856,10 @@ impl<'a> Reader<'a> {
         };
 
         Ok(Cluster {
-            source: self.path.to_path_buf(),
+            // Units name the config (SourcePath=, the layout command of
+            // zeek-setup.service) and run with / as working directory, so a
+            // relative `--config` must not reach them.
+            source: std::path::absolute(self.path).unwrap_or_else(|_| self.path.to_path_buf()),
             format: ConfigFormat::Toml,
             this_host: None,
             install,
