@@ -250,6 +250,7 @@ fn build(files: &[HostConf], local: usize, source: &Path) -> Result<Cluster, Con
             if let Some(first) = manager_file {
                 return Err(ConfigError {
                     key: Some("manager".into()),
+                    line: c.manager_line,
                     ..ConfigError::file(
                         &file.path,
                         format!(

@@ -127,6 +127,8 @@ pub struct InterfaceConf {
 #[derive(Debug, Clone)]
 pub struct FileConf {
     pub manager: bool,
+    /// The line of `manager`, when given.
+    pub manager_line: Option<usize>,
     pub loggers: u32,
     pub proxies: u32,
     pub args: Vec<String>,
@@ -301,6 +303,21 @@ impl Reader<'_> {
         if text.is_empty() {
             return Ok(None);
         }
+        // Zeek refuses a stride without a range ("1:1"); so does this.
+        let strided_single = text.split(',').find(|item| {
+            item.split(':').next().is_some_and(|r| !r.contains('-')) && item.contains(':')
+        });
+        if let Some(item) = strided_single {
+            return Err(self.opt_error(
+                section,
+                opt,
+                format!(
+                    "invalid {} value '{text}': a stride needs a range, as in \"0-15:2\", not \"{}\"",
+                    opt.key,
+                    item.trim()
+                ),
+            ));
+        }
         values::parse_cpu_list(text).map(Some).map_err(|m| {
             self.opt_error(
                 section,
@@ -408,6 +425,7 @@ impl Reader<'_> {
     fn global(&mut self, section: &Section, section_less: bool) -> Result<FileConf, ConfigError> {
         let mut conf = FileConf {
             manager: true,
+            manager_line: None,
             loggers: 1,
             proxies: 1,
             args: vec!["local".into()],
@@ -462,6 +480,7 @@ impl Reader<'_> {
             match key {
                 "manager" => {
                     let text = self.single(section, opt)?;
+                    conf.manager_line = Some(opt.line);
                     conf.manager = match text {
                         "0" => false,
                         "1" => true,
