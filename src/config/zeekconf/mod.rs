@@ -8,6 +8,7 @@
 pub mod ini;
 pub mod settings;
 
+use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 
@@ -244,6 +245,8 @@ fn build(files: &[HostConf], local: usize, source: &Path) -> Result<Cluster, Con
     let mut nodes: Vec<Node> = Vec::with_capacity(total);
     let mut hosts = Vec::new();
     let mut manager_file: Option<&Path> = None;
+    // Node name -> index, to find names two hosts share.
+    let mut names: HashMap<String, usize> = HashMap::with_capacity(total);
     for (index, file) in files.iter().enumerate() {
         let c = &file.conf;
         if c.manager {
@@ -276,9 +279,9 @@ fn build(files: &[HostConf], local: usize, source: &Path) -> Result<Cluster, Con
         }
         let first_new = nodes.len();
         host_nodes(file, index == local, address, &mut nodes)?;
-        for node in &nodes[first_new..] {
-            if let Some(other) = nodes[..first_new].iter().find(|n| n.name == node.name) {
-                let other_host = other.host.as_deref().unwrap_or_default();
+        for (i, node) in nodes.iter().enumerate().skip(first_new) {
+            if let Some(&other) = names.get(node.name.as_str()) {
+                let other_host = nodes[other].host.as_deref().unwrap_or_default();
                 return Err(ConfigError {
                     key: Some("cluster_node_prefix".into()),
                     ..ConfigError::file(
@@ -291,6 +294,7 @@ fn build(files: &[HostConf], local: usize, source: &Path) -> Result<Cluster, Con
                     )
                 });
             }
+            names.insert(node.name.clone(), i);
         }
     }
 
