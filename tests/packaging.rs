@@ -1,0 +1,105 @@
+//! The packaging stays consistent with the repository: every file the
+//! Debian package ships exists, the RPM spec installs the same files, and
+//! the maintainer scripts are valid shell.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `(source, dest)` of every file asset in `[package.metadata.deb]`;
+/// symlink assets have no source and are left out.
+fn deb_assets() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml readable");
+    let manifest: toml::Table = toml::from_str(&text).expect("Cargo.toml parses");
+    let assets = manifest["package"]["metadata"]["deb"]["assets"]
+        .as_array()
+        .expect("[package.metadata.deb] assets is an array");
+    assets
+        .iter()
+        .filter_map(|asset| match asset {
+            toml::Value::Array(fields) => Some((
+                fields[0].as_str().expect("source").to_string(),
+                fields[1].as_str().expect("dest").to_string(),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn every_deb_asset_exists_and_the_generator_goes_to_system_generators() {
+    let assets = deb_assets();
+    assert!(
+        assets.iter().any(
+            |(source, dest)| source == "target/release/zeek-systemd-generator"
+                && dest == "usr/lib/systemd/system-generators/zeek-systemd-generator"
+        ),
+        "{assets:?}"
+    );
+    for (source, _) in &assets {
+        // cargo-deb builds target/release itself.
+        if source.starts_with("target/release/") {
+            continue;
+        }
+        assert!(
+            root().join(source).is_file(),
+            "Cargo.toml [package.metadata.deb] ships {source}, which does not exist"
+        );
+    }
+}
+
+#[test]
+fn the_rpm_spec_installs_every_file_the_deb_ships() {
+    let spec = std::fs::read_to_string(root().join("packaging/rpm/zeek-systemd.spec"))
+        .expect("spec readable");
+    let install = spec
+        .split("\n%install\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n%check").next())
+        .expect("the spec has %install");
+    // Whole words of the %install commands (backslash continuations are
+    // just more words): a source must be an argument of its own, not part
+    // of a destination path.
+    let words: Vec<&str> = install.split_whitespace().collect();
+    for (source, _) in deb_assets() {
+        assert!(
+            words.contains(&source.as_str()),
+            "packaging/rpm/zeek-systemd.spec %install does not install {source}, which the .deb ships"
+        );
+    }
+}
+
+#[test]
+fn sysusers_creates_the_default_user_and_group() {
+    let text = std::fs::read_to_string(root().join("packaging/sysusers.d/zeek-systemd.conf"))
+        .expect("sysusers file readable");
+    let lines: Vec<Vec<&str>> = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+        .map(|l| l.split_whitespace().collect())
+        .collect();
+    // The config's default user and group are both "zeek".
+    assert!(lines.iter().any(|f| f[..2] == ["g", "zeek"]), "{lines:?}");
+    assert!(lines.iter().any(|f| f[..2] == ["u", "zeek"]), "{lines:?}");
+}
+
+#[test]
+fn maintainer_scripts_are_valid_shell() {
+    for name in ["postinst", "prerm", "postrm"] {
+        let path = root().join("packaging/debian").join(name);
+        assert!(Path::new(&path).is_file(), "{} is missing", path.display());
+        let status = Command::new("sh")
+            .arg("-n")
+            .arg(&path)
+            .status()
+            .expect("sh runs");
+        assert!(
+            status.success(),
+            "{} has a shell syntax error",
+            path.display()
+        );
+    }
+}
