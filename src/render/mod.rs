@@ -339,7 +339,11 @@ fn render_archiver(cluster: &Cluster, shared: &Shared, archiver: &Archiver) -> S
         source: &shared.source,
         user: &install.user,
         group: &install.group,
-        working_directory: syntax::no_specifiers(&install.spool_dir.display().to_string()),
+        // Its queue, the one place besides the log dir it may write to
+        // under strict hardening.
+        working_directory: syntax::no_specifiers(
+            &install.spool_dir.join("log-queue").display().to_string(),
+        ),
         exec_start: syntax::command_line(&archiver.command),
         environment: archiver
             .env

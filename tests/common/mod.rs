@@ -1,0 +1,288 @@
+//! Shared pieces of the real-systemd tests: booting a container with the
+//! generator, a config and the stand-in zeek, and reading what the
+//! stand-in recorded.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Set to 1 to skip the real-systemd tests on a machine that cannot boot
+/// a container (not root, no systemd-nspawn). CI never sets it.
+pub const SKIP_ENV: &str = "ZEEK_SYSTEMD_SKIP_REAL_SYSTEMD";
+
+/// The project root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Whether the real-systemd tests can run here. Without the means to boot
+/// a container the test fails, unless the skip variable says otherwise:
+/// a required test must never pass by not running.
+pub fn real_systemd_available() -> bool {
+    let root_user = nix::unistd::geteuid().is_root();
+    let nspawn = which::which("systemd-nspawn").is_ok();
+    if root_user && nspawn {
+        return true;
+    }
+    if std::env::var(SKIP_ENV).as_deref() == Ok("1") {
+        eprintln!("skipping real-systemd test: {SKIP_ENV}=1 (root: {root_user}, systemd-nspawn: {nspawn})");
+        return false;
+    }
+    panic!(
+        "the real-systemd tests need root and systemd-nspawn (apt-get install systemd-container); \
+         root: {root_user}, systemd-nspawn: {nspawn}. Set {SKIP_ENV}=1 to skip them deliberately."
+    );
+}
+
+/// One container boot.
+pub struct Boot {
+    /// The cluster config, installed as /etc/zeek/cluster.toml.
+    pub config: String,
+    /// Node names the scenario waits for (written to /etc/zeek-test/nodes).
+    pub nodes: Vec<String>,
+    /// The scenario body (bash); `lib.sh` is sourced before it.
+    pub scenario: String,
+    /// Extra kernel command line words.
+    pub boot_args: Vec<String>,
+    /// Extra files: (host path, container path), read-only.
+    pub binds: Vec<(PathBuf, String)>,
+    pub timeout_secs: u32,
+}
+
+impl Boot {
+    pub fn new(config: &str, nodes: &[&str], scenario: &str) -> Self {
+        Boot {
+            config: config.to_string(),
+            nodes: nodes.iter().map(|s| s.to_string()).collect(),
+            scenario: scenario.to_string(),
+            boot_args: Vec::new(),
+            binds: Vec::new(),
+            timeout_secs: 120,
+        }
+    }
+}
+
+/// What a boot left behind.
+pub struct BootResult {
+    /// Holds the result dir; removed on drop unless the test is failing
+    /// (then its path is in the panic message).
+    pub work: WorkDir,
+    pub status: i32,
+    pub output: String,
+}
+
+impl BootResult {
+    pub fn res(&self) -> PathBuf {
+        self.work.path().join("res")
+    }
+
+    pub fn read(&self, name: &str) -> String {
+        std::fs::read_to_string(self.res().join(name)).unwrap_or_default()
+    }
+
+    /// Panics with the scenario log and the harness output unless the
+    /// scenario passed.
+    pub fn assert_passed(&self) {
+        if self.status != 0 {
+            let kept = self.work.path().to_path_buf();
+            panic!(
+                "real-systemd scenario failed (status {}); results kept in {}\n--- harness ---\n{}\n--- scenario.log ---\n{}\n--- kmsg.log ---\n{}",
+                self.status,
+                kept.display(),
+                self.output,
+                self.read("scenario.log"),
+                self.read("kmsg.log"),
+            );
+        }
+    }
+
+    pub fn record(&self, node: &str) -> Record {
+        self.record_file(&format!("records/{node}.record"))
+    }
+
+    pub fn record_file(&self, name: &str) -> Record {
+        let text = std::fs::read_to_string(self.res().join(name))
+            .unwrap_or_else(|e| panic!("no record {name}: {e}\n{}", self.read("scenario.log")));
+        Record::parse(&text)
+    }
+
+    /// `systemctl show` properties saved by `collect`.
+    pub fn show(&self, node: &str) -> BTreeMap<String, String> {
+        parse_show(&self.read(&format!("show/{node}.show")))
+    }
+}
+
+/// A temp dir that survives a failing test, for post-mortems.
+pub struct WorkDir(PathBuf);
+
+impl WorkDir {
+    pub fn path(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for WorkDir {
+    fn drop(&mut self) {
+        if !std::thread::panicking() {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+}
+
+/// Parses `systemctl show` output into a map.
+pub fn parse_show(text: &str) -> BTreeMap<String, String> {
+    text.lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// Boots a container as `boot` says and runs its scenario.
+pub fn run(boot: &Boot) -> BootResult {
+    let root = root();
+    let work = WorkDir(
+        tempfile::Builder::new()
+            .prefix("zeek-systemd-boot-")
+            .tempdir()
+            .expect("temp dir")
+            .keep(),
+    );
+    let dir = work.path().to_path_buf();
+    let dir = dir.as_path();
+    std::fs::write(dir.join("cluster.toml"), &boot.config).unwrap();
+    std::fs::write(dir.join("nodes"), boot.nodes.join("\n") + "\n").unwrap();
+    let scenario = dir.join("scenario");
+    std::fs::write(
+        &scenario,
+        format!(
+            "#!/bin/bash\nset -u\n. /etc/zeek-test/lib.sh\n{}\n",
+            boot.scenario
+        ),
+    )
+    .unwrap();
+    make_executable(&scenario);
+
+    let generator = PathBuf::from(env!("CARGO_BIN_EXE_zeek-systemd-generator"));
+    let mut cmd = Command::new(root.join("tests/systemd/nspawn-run"));
+    cmd.arg("--result-dir")
+        .arg(dir.join("res"))
+        .arg("--scenario")
+        .arg(&scenario)
+        .arg("--timeout")
+        .arg(boot.timeout_secs.to_string());
+    let mut binds: Vec<(PathBuf, String)> = vec![
+        (
+            generator,
+            "/etc/systemd/system-generators/zeek-systemd-generator".into(),
+        ),
+        (root.join("tests/stand-in-zeek"), "/opt/zeek/bin".into()),
+        (dir.join("cluster.toml"), "/etc/zeek/cluster.toml".into()),
+        (dir.join("nodes"), "/etc/zeek-test/nodes".into()),
+        (
+            root.join("tests/systemd/scenario-lib.sh"),
+            "/etc/zeek-test/lib.sh".into(),
+        ),
+        // The container has no network to wait for (--private-network):
+        // without this, anything after network-online.target waits 2 min.
+        (
+            PathBuf::from("/dev/null"),
+            "/etc/systemd/system/systemd-networkd-wait-online.service".into(),
+        ),
+    ];
+    binds.extend(boot.binds.iter().cloned());
+    for (host, container) in &binds {
+        cmd.arg(format!("--bind-ro={}:{container}", host.display()));
+    }
+    for arg in &boot.boot_args {
+        cmd.arg(format!("--boot-arg={arg}"));
+    }
+    let out = cmd.output().expect("run tests/systemd/nspawn-run");
+    BootResult {
+        status: out.status.code().unwrap_or(-1),
+        output: format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        work,
+    }
+}
+
+fn make_executable(path: &Path) {
+    use std::os::unix::fs::PermissionsExt as _;
+    let mut perms = std::fs::metadata(path).unwrap().permissions();
+    perms.set_mode(0o755);
+    std::fs::set_permissions(path, perms).unwrap();
+}
+
+/// What the stand-in zeek recorded about how it was started.
+#[derive(Debug, Default)]
+pub struct Record {
+    pub argv: Vec<String>,
+    pub env: Vec<(String, String)>,
+    pub fields: BTreeMap<String, String>,
+    pub cgroups: Vec<String>,
+}
+
+impl Record {
+    pub fn parse(text: &str) -> Record {
+        let mut record = Record::default();
+        assert!(text.contains("\nend=1"), "incomplete record:\n{text}");
+        for line in text.lines() {
+            let Some((key, value)) = line.split_once('=') else {
+                continue;
+            };
+            let value = unescape(value);
+            if key.starts_with("argv[") {
+                record.argv.push(value);
+            } else if key == "env" {
+                let (k, v) = value.split_once('=').unwrap_or((&value, ""));
+                record.env.push((k.to_string(), v.to_string()));
+            } else if key == "cgroup" {
+                record.cgroups.push(value);
+            } else {
+                record.fields.insert(key.to_string(), value);
+            }
+        }
+        record
+    }
+
+    pub fn field(&self, key: &str) -> &str {
+        self.fields.get(key).map(String::as_str).unwrap_or("")
+    }
+
+    pub fn env_var(&self, key: &str) -> Option<&str> {
+        self.env
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The arguments after argv[0].
+    pub fn args(&self) -> &[String] {
+        &self.argv[1..]
+    }
+}
+
+fn unescape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            match chars.next() {
+                Some('n') => out.push('\n'),
+                Some('\\') => out.push('\\'),
+                Some(other) => {
+                    out.push('\\');
+                    out.push(other);
+                }
+                None => out.push('\\'),
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
