@@ -99,10 +99,14 @@ impl From<anyhow::Error> for Failure {
 }
 
 /// Runs the command line.
-pub fn run(cli: Cli) -> Result<(), Failure> {
+pub fn run(mut cli: Cli) -> Result<(), Failure> {
     let options = ReadOptions {
         host: cli.host.clone(),
     };
+    // Paths end up in unit files (SourcePath=, the layout command,
+    // ConditionPathExists=), which systemd reads from `/`.
+    cli.config = cli.config.map(absolute);
+    cli.dirs = cli.dirs.into_iter().map(absolute).collect();
     match cli.command {
         None => generate(&cli.dirs, cli.config.as_deref(), &options),
         Some(Command::Check) => check(cli.config.as_deref(), &options),
@@ -147,10 +151,14 @@ pub fn completion_script(shell: CompletionShell) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+fn absolute(path: PathBuf) -> PathBuf {
+    std::path::absolute(&path).unwrap_or(path)
+}
+
 /// Loads the config for a subcommand run by a person: no config is an error.
 fn load_for_person(explicit: Option<&Path>, options: &ReadOptions) -> Result<Cluster, Failure> {
     let dir = config::config_dir();
-    let Some(source) = config::find(explicit, &dir) else {
+    let Some(source) = config::find_for_host(explicit, &dir, options.host.as_deref()) else {
         return Err(Failure::Other(anyhow::anyhow!(
             "no cluster config found: looked for {0}/cluster.toml, {0}/zeek.conf and {0}/cluster/<host>.zeek.conf \
              (set --config PATH, or ${1} for another directory)",
@@ -213,7 +221,7 @@ fn generate(
         );
         return Ok(());
     }
-    let Some(source) = config::find(explicit, &config::config_dir()) else {
+    let Some(source) = config::find_for_host(explicit, &config::config_dir(), options.host.as_deref()) else {
         // Installed but not configured yet: that must not break boot.
         return Ok(());
     };
