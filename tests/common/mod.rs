@@ -38,7 +38,8 @@ pub fn real_systemd_available() -> bool {
 
 /// One container boot.
 pub struct Boot {
-    /// The cluster config, installed as /etc/zeek/cluster.toml.
+    /// The cluster config, installed as /etc/zeek/cluster.toml. /etc/zeek
+    /// is a writable bind: a scenario may replace the config (`use_config`).
     pub config: String,
     /// Node names the scenario waits for (written to /etc/zeek-test/nodes).
     pub nodes: Vec<String>,
@@ -48,6 +49,9 @@ pub struct Boot {
     pub boot_args: Vec<String>,
     /// Extra files: (host path, container path), read-only.
     pub binds: Vec<(PathBuf, String)>,
+    /// Extra files by content: (name, text), bound read-only at
+    /// /etc/zeek-test/NAME (alternative configs, node lists).
+    pub files: Vec<(String, String)>,
     pub timeout_secs: u32,
 }
 
@@ -59,8 +63,21 @@ impl Boot {
             scenario: scenario.to_string(),
             boot_args: Vec::new(),
             binds: Vec::new(),
+            files: Vec::new(),
             timeout_secs: 120,
         }
+    }
+
+    /// Adds a file the scenario finds at /etc/zeek-test/NAME.
+    pub fn file(mut self, name: &str, text: &str) -> Self {
+        self.files.push((name.to_string(), text.to_string()));
+        self
+    }
+
+    /// Adds a word to the kernel command line.
+    pub fn boot_arg(mut self, arg: &str) -> Self {
+        self.boot_args.push(arg.to_string());
+        self
     }
 }
 
@@ -151,7 +168,9 @@ pub fn run(boot: &Boot) -> BootResult {
     );
     let dir = work.path().to_path_buf();
     let dir = dir.as_path();
-    std::fs::write(dir.join("cluster.toml"), &boot.config).unwrap();
+    std::fs::create_dir(dir.join("etc-zeek")).unwrap();
+    std::fs::write(dir.join("etc-zeek/cluster.toml"), &boot.config).unwrap();
+    std::fs::create_dir(dir.join("files")).unwrap();
     std::fs::write(dir.join("nodes"), boot.nodes.join("\n") + "\n").unwrap();
     let scenario = dir.join("scenario");
     std::fs::write(
@@ -178,7 +197,6 @@ pub fn run(boot: &Boot) -> BootResult {
             "/etc/systemd/system-generators/zeek-systemd-generator".into(),
         ),
         (root.join("tests/stand-in-zeek"), "/opt/zeek/bin".into()),
-        (dir.join("cluster.toml"), "/etc/zeek/cluster.toml".into()),
         (dir.join("nodes"), "/etc/zeek-test/nodes".into()),
         (
             root.join("tests/systemd/scenario-lib.sh"),
@@ -192,9 +210,19 @@ pub fn run(boot: &Boot) -> BootResult {
         ),
     ];
     binds.extend(boot.binds.iter().cloned());
+    for (name, text) in &boot.files {
+        let host = dir.join("files").join(name);
+        std::fs::write(&host, text).unwrap();
+        binds.push((host, format!("/etc/zeek-test/{name}")));
+    }
     for (host, container) in &binds {
         cmd.arg(format!("--bind-ro={}:{container}", host.display()));
     }
+    // Read-write, so that a scenario can change the config and daemon-reload.
+    cmd.arg(format!(
+        "--bind={}:/etc/zeek",
+        dir.join("etc-zeek").display()
+    ));
     for arg in &boot.boot_args {
         cmd.arg(format!("--boot-arg={arg}"));
     }

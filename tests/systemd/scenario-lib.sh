@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Functions for real-systemd scenarios; sourced inside the container from
 # /etc/zeek-test/lib.sh. The test binds the expected node names (one per
 # line) at /etc/zeek-test/nodes.
@@ -11,7 +12,8 @@ fail() {
     exit 1
 }
 
-nodes() { cat /etc/zeek-test/nodes; }
+NODES_FILE=/etc/zeek-test/nodes
+nodes() { cat "$NODES_FILE"; }
 
 # wait_for SECONDS COMMAND...: retry COMMAND every 0.1 s until it succeeds.
 wait_for() {
@@ -61,3 +63,62 @@ stop_cluster() {
         wait_for 30 is_inactive "zeek@$n.service" || fail "zeek@$n.service did not stop"
     done
 }
+
+# ---- supervision helpers (tests/real_systemd_supervision.rs) ----
+
+# (No awk here: /usr/bin/awk is a link into /etc/alternatives, which the
+# container's empty /etc lacks.)
+
+# now: wall-clock time in nanoseconds.
+now() { date +%s%N; }
+
+# elapsed T0 T1: T1 - T0 (from `now`) in seconds, 3 decimals.
+elapsed() {
+    local ms=$((($2 - $1) / 1000000))
+    printf '%d.%03d' $((ms / 1000)) $((ms % 1000))
+}
+
+# record_pid NODE: the pid the node's current record names.
+record_pid() { sed -n 's/^pid=//p' "$(record_of "$1")" 2>/dev/null; }
+
+# runs_anew NODE OLD_PID: the node is active under a MainPID other than
+# OLD_PID, and its record (rewritten by the new process) names that pid.
+runs_anew() {
+    local pid
+    pid=$(main_pid "$1")
+    [[ $pid != 0 && $pid != "$2" ]] && is_active "zeek@$1.service" &&
+        [[ $(record_pid "$1") == "$pid" ]]
+}
+
+# save_pids FILE: "node MainPID" for every node, one per line.
+save_pids() {
+    local n
+    for n in $(nodes); do echo "$n $(main_pid "$n")"; done >"$1"
+}
+
+# pid_in FILE NODE: the pid FILE (from save_pids) has for NODE.
+pid_in() { sed -n "s/^$2 //p" "$1"; }
+
+# wait_all_anew FILE SECONDS: every node of FILE runs under a new pid.
+wait_all_anew() {
+    local n old
+    while read -r n old; do
+        wait_for "$2" runs_anew "$n" "$old" ||
+            fail "zeek@$n.service was not restarted (pid still $(main_pid "$n"))"
+    done <"$1"
+}
+
+# active_nodes: the names of the zeek@ instances systemd has active, sorted.
+active_nodes() {
+    systemctl list-units 'zeek@*.service' --state=active --no-legend --plain |
+        sed 's/ .*//; s/^zeek@//; s/\.service$//' | sort
+}
+
+# use_config NAME: install /etc/zeek-test/NAME as the cluster config
+# (/etc/zeek is a writable bind; the generator reads it at daemon-reload).
+use_config() {
+    cp "/etc/zeek-test/$1" /etc/zeek/cluster.toml || fail "cannot install config $1"
+}
+
+# use_nodes NAME: from now on, nodes() lists /etc/zeek-test/NAME.
+use_nodes() { NODES_FILE=/etc/zeek-test/$1; }
