@@ -358,3 +358,179 @@ true
         assert_eq!(show["ActiveState"], "inactive", "{node}");
     }
 }
+
+const RELOAD_1: &str = r#"
+[[interface]]
+name = "lo"
+capture = "af_packet::lo"
+workers = 4
+cpus = "0,1"
+"#;
+
+/// 4 workers to 2, worker-lo-1 moves from CPU 0 to 1, a new interface.
+const RELOAD_2: &str = r#"
+[[interface]]
+name = "lo"
+capture = "af_packet::lo"
+workers = 2
+cpus = "1,0"
+
+[[interface]]
+name = "lo2"
+capture = "af_packet::lo"
+workers = 1
+cpus = "1"
+"#;
+
+/// 6 workers, the second interface gone again.
+const RELOAD_3: &str = r#"
+[[interface]]
+name = "lo"
+capture = "af_packet::lo"
+workers = 6
+cpus = "0,1"
+"#;
+
+const BASE_NODES: [&str; 3] = ["manager", "logger-1", "proxy-1"];
+
+fn with_workers(workers: &[&str]) -> Vec<String> {
+    BASE_NODES
+        .iter()
+        .chain(workers)
+        .map(|s| s.to_string())
+        .collect()
+}
+
+/// Changes the config twice with daemon-reload, applying each change with
+/// `apply` (bash), and checks that exactly the configured nodes run with
+/// their new settings and that removed nodes stay stopped.
+fn reload_scenario(apply: &str) {
+    let nodes_1 = with_workers(&["worker-lo-1", "worker-lo-2", "worker-lo-3", "worker-lo-4"]);
+    let nodes_2 = with_workers(&["worker-lo-1", "worker-lo-2", "worker-lo2-1"]);
+    let nodes_3 = with_workers(&[
+        "worker-lo-1",
+        "worker-lo-2",
+        "worker-lo-3",
+        "worker-lo-4",
+        "worker-lo-5",
+        "worker-lo-6",
+    ]);
+    let scenario = format!(
+        r#"
+apply() {{
+{apply}
+}}
+# step N REMOVED...: install config N, reload, apply, check.
+step() {{
+    local n=$1 prev=$(($1 - 1)) r
+    shift
+    save_pids /res/pids-$prev
+    use_config cluster-$n.toml
+    systemctl daemon-reload || fail "daemon-reload failed"
+    apply
+    use_nodes nodes-$n
+    local k
+    for k in $(nodes); do
+        wait_for 20 runs_anew "$k" "$(pid_in /res/pids-$prev "$k")" || fail "$k does not run anew after step $n"
+        collect "$k" ".$n"
+    done
+    for r in "$@"; do
+        wait_for 10 is_inactive "zeek@$r.service" || fail "removed node $r still $(systemctl is-active zeek@$r.service)"
+    done
+    # Let anything that would wrongly start a removed node do so.
+    sleep 1
+    active_nodes >/res/active-$n
+    for r in "$@"; do
+        systemctl show "zeek@$r.service" >"/res/show/$r.show.$n"
+        # Even an explicit start leaves a removed node stopped.
+        systemctl start "zeek@$r.service"
+        systemctl show "zeek@$r.service" >"/res/show/$r.show.$n.started"
+    done
+}}
+start_cluster
+active_nodes >/res/active-1
+step 2 worker-lo-3 worker-lo-4
+step 3 worker-lo2-1
+true
+"#
+    );
+    let boot = Boot::new(
+        RELOAD_1,
+        &nodes_1.iter().map(String::as_str).collect::<Vec<_>>(),
+        &scenario,
+    )
+    .file("cluster-2.toml", RELOAD_2)
+    .file("cluster-3.toml", RELOAD_3)
+    .file("nodes-2", &(nodes_2.join("\n") + "\n"))
+    .file("nodes-3", &(nodes_3.join("\n") + "\n"));
+    let result = run(&boot);
+    result.assert_passed();
+
+    let sorted = |v: &[String]| {
+        let mut v = v.to_vec();
+        v.sort();
+        v
+    };
+    assert_eq!(lines(&result, "active-1"), sorted(&nodes_1));
+    assert_eq!(lines(&result, "active-2"), sorted(&nodes_2), "after step 2");
+    assert_eq!(lines(&result, "active-3"), sorted(&nodes_3), "after step 3");
+
+    let cpus = |node: &str, step: u32| {
+        result
+            .record_file(&format!("records/{node}.record.{step}"))
+            .field("Cpus_allowed_list")
+            .to_string()
+    };
+    // Step 2: cpus "1,0" and the new interface on CPU 1.
+    assert_eq!(cpus("worker-lo-1", 2), "1", "worker-lo-1 moved to CPU 1");
+    assert_eq!(cpus("worker-lo-2", 2), "0");
+    assert_eq!(cpus("worker-lo2-1", 2), "1");
+    assert_eq!(cpus("manager", 2), "0-1");
+    // Step 3: cpus "0,1" wrapping over 6 workers.
+    for (k, cpu) in ["0", "1", "0", "1", "0", "1"].iter().enumerate() {
+        assert_eq!(cpus(&format!("worker-lo-{}", k + 1), 3), *cpu, "step 3");
+    }
+    for (step, nodes) in [(2, &nodes_2), (3, &nodes_3)] {
+        for node in nodes {
+            let record = result.record_file(&format!("records/{node}.record.{step}"));
+            let show = parse_show(&result.read(&format!("show/{node}.show.{step}")));
+            assert_eq!(show["MainPID"], record.field("pid"), "{node} step {step}");
+            assert_eq!(record.env_var("CLUSTER_NODE"), Some(node.as_str()));
+            assert_eq!(show["ConditionResult"], "yes", "{node} step {step}");
+        }
+    }
+    // The new interface's worker captures where the config says.
+    let lo2 = result.record_file("records/worker-lo2-1.record.2");
+    assert_eq!(lo2.args()[..2], ["-i", "af_packet::lo"]);
+    for (step, removed) in [(2, "worker-lo-3"), (2, "worker-lo-4"), (3, "worker-lo2-1")] {
+        let started = parse_show(&result.read(&format!("show/{removed}.show.{step}.started")));
+        assert_eq!(
+            started["ActiveState"], "inactive",
+            "{removed} after step {step} and an explicit start"
+        );
+        assert_eq!(started["ConditionResult"], "no", "{removed} step {step}");
+        assert_eq!(started["MainPID"], "0");
+        let show = parse_show(&result.read(&format!("show/{removed}.show.{step}")));
+        assert_eq!(show["ActiveState"], "inactive", "{removed} step {step}");
+    }
+}
+
+#[test]
+fn reload_then_restart_runs_exactly_the_new_nodes() {
+    if !real_systemd_available() {
+        return;
+    }
+    reload_scenario(r#"    systemctl restart zeek.target || fail "restart zeek.target failed""#);
+}
+
+#[test]
+fn reload_then_stop_and_start_runs_exactly_the_new_nodes() {
+    if !real_systemd_available() {
+        return;
+    }
+    // stop_cluster still waits for the previous node list.
+    reload_scenario(
+        r#"    stop_cluster
+    systemctl start zeek.target || fail "start zeek.target failed""#,
+    );
+}
