@@ -534,3 +534,124 @@ fn reload_then_stop_and_start_runs_exactly_the_new_nodes() {
     systemctl start zeek.target || fail "start zeek.target failed""#,
     );
 }
+
+/// Line 8 has a misspelt key.
+const BROKEN_CLUSTER: &str = r#"
+[zeek]
+restart_sec = 1
+
+[[interface]]
+name = "lo"
+capture = "af_packet::lo"
+wrokers = 2
+"#;
+
+const BROKEN_ERROR: &str = r#"/etc/zeek/cluster.toml:8: [[interface]] wrokers: unknown key "wrokers"; did you mean "workers"?"#;
+
+#[test]
+fn broken_config_at_boot_is_reported_and_starts_nothing() {
+    if !real_systemd_available() {
+        return;
+    }
+    let scenario = r#"
+systemctl start zeek.target >/res/start.out 2>&1
+echo $? >/res/start.status
+# (In this container `systemctl status` prints only its first line, the
+# unit's description: the lines after it are missing for every unit.)
+systemctl --no-pager -l status zeek.target >/res/status.out 2>&1
+systemctl show -p LoadState,ActiveState,AssertResult,FragmentPath zeek.target >/res/target.show
+cp /run/systemd/generator/zeek.target /res/zeek.target
+ls -A /run/systemd/generator | grep -i zeek >/res/generated
+systemctl list-units --all --no-legend --plain 'zeek*' | grep -v '^zeek-test.service ' >/res/units
+ls -A /opt/zeek >/res/opt-zeek 2>&1
+true
+"#;
+    let result = run(&Boot::new(BROKEN_CLUSTER, &[], scenario));
+    result.assert_passed();
+
+    // The boot completed (the scenario ran after multi-user.target), and
+    // PID 1 reported the generator's failure.
+    let console = result.read("console.log");
+    assert!(
+        console.contains("zeek-systemd-generator failed with exit status 1"),
+        "{console}"
+    );
+    assert!(console.contains("Reached target multi-user.target"));
+    // The generator's own messages, with file:line: key.
+    let kmsg = result.read("kmsg.log");
+    assert!(
+        kmsg.lines()
+            .any(|l| l.starts_with("<3>zeek-systemd-generator[")
+                && l.contains(&format!("invalid config: {BROKEN_ERROR}"))),
+        "{kmsg}"
+    );
+    assert!(kmsg.contains("fix the config and run `systemctl daemon-reload`"));
+    // Starting fails; status says why and where.
+    assert_eq!(result.read("start.status"), "1\n");
+    assert_eq!(
+        result.read("start.out"),
+        "Assertion failed on job for zeek.target.\n"
+    );
+    let status = result.read("status.out");
+    let first = status.lines().next().unwrap_or("");
+    assert!(
+        first.starts_with(&format!(
+            "○ zeek.target - Zeek cluster: INVALID CONFIG: {BROKEN_ERROR}"
+        )),
+        "{status}"
+    );
+    let show = parse_show(&result.read("target.show"));
+    assert_eq!(show["LoadState"], "loaded");
+    assert_eq!(show["ActiveState"], "inactive");
+    assert_eq!(show["AssertResult"], "no");
+    assert_eq!(show["FragmentPath"], "/run/systemd/generator/zeek.target");
+    let unit = result.read("zeek.target");
+    assert!(
+        unit.contains(
+            "AssertPathExists=/run/zeek-systemd/invalid-config-see-systemctl-status-zeek.target"
+        ),
+        "{unit}"
+    );
+    // Nothing of the cluster: only zeek.target was written, no unit of it
+    // is loaded, no spool dir was made.
+    assert_eq!(result.read("generated"), "zeek.target\n");
+    assert_eq!(result.read("units"), "", "no zeek unit loaded");
+    assert_eq!(result.read("opt-zeek"), "bin\n", "no spool or log dir");
+}
+
+#[test]
+fn zeek_cluster_0_on_the_kernel_command_line_generates_nothing() {
+    if !real_systemd_available() {
+        return;
+    }
+    let scenario = r#"
+systemctl start zeek.target >/res/start.out 2>&1
+echo $? >/res/start.status
+ls -A /run/systemd/generator | grep -i zeek >/res/generated
+systemctl list-units --all --no-legend --plain 'zeek*' | grep -v '^zeek-test.service ' >/res/units
+ls -A /opt/zeek >/res/opt-zeek 2>&1
+tr '\0' ' ' </proc/1/cmdline >/res/cmdline
+true
+"#;
+    let boot = Boot::new(FAULT_CLUSTER, &[], scenario).boot_arg("zeek.cluster=0");
+    let result = run(&boot);
+    result.assert_passed();
+
+    assert!(result.read("cmdline").contains(" zeek.cluster=0"));
+    let kmsg = result.read("kmsg.log");
+    assert!(
+        kmsg.lines()
+            .any(|l| l.starts_with("<5>zeek-systemd-generator[")
+                && l.contains("zeek.cluster=0 on the kernel command line: not generating")),
+        "{kmsg}"
+    );
+    assert!(!kmsg.contains("<3>zeek-systemd-generator"), "{kmsg}");
+    assert_eq!(result.read("start.status"), "5\n");
+    assert_eq!(
+        result.read("start.out"),
+        "Failed to start zeek.target: Unit zeek.target not found.\n"
+    );
+    assert_eq!(result.read("generated"), "");
+    assert_eq!(result.read("units"), "");
+    assert_eq!(result.read("opt-zeek"), "bin\n");
+}
