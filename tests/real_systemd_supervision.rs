@@ -655,3 +655,187 @@ true
     assert_eq!(result.read("units"), "");
     assert_eq!(result.read("opt-zeek"), "bin\n");
 }
+
+/// Values systemd would otherwise split, unquote, unescape or expand.
+const ESCAPE_CLUSTER: &str = r#"
+[zeek]
+spool_dir = "/opt/zeek/spool dir 100% $HOME \"q\" \\x41 ü"
+log_dir = "/opt/zeek/logs \"q\" 'dir'"
+args = ["local", "two  words", "say \"hi\"", "back\\slash \\n \\x41", "100%", "%n %i %%", "$HOME", "${HOME}", "$$", "semi;colon", ";", "", "ünïcödé ✓", "tab\there", "'single'", "trailing\\", "-dash", "@at"]
+
+[zeek.env]
+SPACES = "  lead and trail  "
+QUOTES = "\"double\" 'single'"
+BACKSLASH = "C:\\dir\\ \\n \\x41 \\"
+PERCENT = "100% %n %i %%"
+DOLLAR = "$HOME $$ \\${HOME} $(id)"
+UNICODE = "ünïcödé ✓ 日本"
+TAB = "a\tb"
+EMPTY = ""
+EQUALS = "a=b=c"
+
+[[interface]]
+name = "lo"
+capture = "af_packet::lo"
+workers = 1
+env = { W = "${interface_name} \\${worker_index} ${worker_index} 50%" }
+"#;
+
+/// The spool dir above, as the process must see it (the scenario quotes it
+/// in single quotes, so it has none).
+const ESCAPE_SPOOL: &str = r#"/opt/zeek/spool dir 100% $HOME "q" \x41 ü"#;
+
+#[test]
+fn values_reach_the_process_exactly_as_written() {
+    if !real_systemd_available() {
+        return;
+    }
+    let nodes = ["manager", "logger-1", "proxy-1", "worker-lo-1"];
+    let scenario = format!(
+        r#"
+SPOOL='{ESCAPE_SPOOL}'
+start_cluster
+for n in $(nodes); do collect "$n"; done
+wait_for 10 test -s "$SPOOL/log-queue/zeek-stand-in.record" || fail "the archiver did not start"
+cp "$SPOOL/log-queue/zeek-stand-in.record" /res/records/archiver.record
+systemctl show -p WorkingDirectory,Environment zeek@worker-lo-1.service >/res/worker.show
+true
+"#
+    );
+    let result = run(&Boot::new(ESCAPE_CLUSTER, &nodes, &scenario));
+    result.assert_passed();
+
+    let args: Vec<&str> = vec![
+        "local",
+        "two  words",
+        r#"say "hi""#,
+        r"back\slash \n \x41",
+        "100%",
+        "%n %i %%",
+        "$HOME",
+        "${HOME}",
+        "$$",
+        "semi;colon",
+        ";",
+        "",
+        "ünïcödé ✓",
+        "tab\there",
+        "'single'",
+        "trailing\\",
+        "-dash",
+        "@at",
+    ];
+    let env: Vec<(&str, &str)> = vec![
+        ("SPACES", "  lead and trail  "),
+        ("QUOTES", r#""double" 'single'"#),
+        ("BACKSLASH", r"C:\dir\ \n \x41 \"),
+        ("PERCENT", "100% %n %i %%"),
+        ("DOLLAR", "$HOME $$ ${HOME} $(id)"),
+        ("UNICODE", "ünïcödé ✓ 日本"),
+        ("TAB", "a\tb"),
+        ("EMPTY", ""),
+        ("EQUALS", "a=b=c"),
+    ];
+    for node in nodes {
+        let record = result.record(node);
+        let got: Vec<&str> = record.args().iter().map(String::as_str).collect();
+        assert!(
+            got.ends_with(&args),
+            "{node}: argv must end with the [zeek] args exactly:\n got {got:?}\nwant {args:?}"
+        );
+        for (key, value) in &env {
+            assert_eq!(record.env_var(key), Some(*value), "{node}: env {key}");
+        }
+        assert_eq!(
+            record.field("cwd"),
+            format!("{ESCAPE_SPOOL}/{node}"),
+            "{node}"
+        );
+        assert!(
+            record
+                .env_var("ZEEKPATH")
+                .unwrap_or("")
+                .starts_with(&format!("{ESCAPE_SPOOL}/generated-scripts:")),
+            "{node}: {:?}",
+            record.env_var("ZEEKPATH")
+        );
+    }
+    assert_eq!(
+        result.record("worker-lo-1").env_var("W"),
+        Some("lo ${worker_index} 1 50%")
+    );
+    let archiver = result.record_file("records/archiver.record");
+    assert_eq!(
+        archiver.args(),
+        [
+            format!("{ESCAPE_SPOOL}/log-queue"),
+            r#"/opt/zeek/logs "q" 'dir'"#.to_string()
+        ]
+    );
+    assert_eq!(archiver.field("cwd"), format!("{ESCAPE_SPOOL}/log-queue"));
+}
+
+/// What a unit file cannot carry is refused before anything is written,
+/// naming file, line, key (and variable) and the character.
+#[test]
+fn values_a_unit_cannot_carry_are_rejected() {
+    let cases: [(&str, &str); 7] = [
+        (
+            "[zeek]\nargs = [\"a\\nb\"]\n",
+            ":2: [zeek] args: contains the control character '\\n'",
+        ),
+        (
+            "[zeek]\nspool_dir = \"/opt/x\\ny\"\n",
+            ":2: [zeek] spool_dir: contains the control character '\\n'",
+        ),
+        (
+            "[zeek]\nlog_dir = \"/opt/\\u0000\"\n",
+            ":2: [zeek] log_dir: contains the control character '\\0'",
+        ),
+        (
+            "[zeek.env]\nOK = \"fine\"\nBAD = \"x\\u0000y\"\n",
+            ":3: [zeek.env] BAD: contains the control character '\\0'",
+        ),
+        (
+            "[worker]\nenv = { W = \"a\\rb\" }\n",
+            ":2: [worker] env: W: contains the control character '\\r'",
+        ),
+        (
+            "[proxy]\nargs = [\"ok\", \"x\\ny\"]\n",
+            ":2: [proxy] args: contains the control character '\\n'",
+        ),
+        (
+            "[manager]\nenv = { M = \"\\u001b[31m\" }\n",
+            ":2: [manager] env: M: contains the control character '\\u{1b}'",
+        ),
+    ];
+    let interface = "\n[[interface]]\nname = \"lo\"\ncapture = \"af_packet::lo\"\nworkers = 1\n";
+    for (head, want) in cases {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("cluster.toml");
+        std::fs::write(&config, format!("{head}{interface}")).unwrap();
+        let out_dir = dir.path().join("out");
+        std::fs::create_dir(&out_dir).unwrap();
+        let output = assert_cmd::Command::cargo_bin("zeek-systemd-generator")
+            .unwrap()
+            .env_remove("SYSTEMD_SCOPE")
+            .env("ZEEK_SYSTEMD_LOG", "stderr")
+            .arg("--config")
+            .arg(&config)
+            .arg(&out_dir)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{head}: {stderr}");
+        let expected = format!("invalid config: {}{want}", config.display());
+        assert!(
+            stderr.contains(&expected),
+            "{head}\nwant: {expected}\n got: {stderr}"
+        );
+        assert_eq!(
+            std::fs::read_dir(&out_dir).unwrap().count(),
+            0,
+            "{head}: nothing written"
+        );
+    }
+}
