@@ -349,14 +349,7 @@ impl<'a> Reader<'a> {
         let mut out = Vec::with_capacity(env.get_ref().len());
         for (name, value) in env.get_ref() {
             self.check(value.span(), values::check_env_name(name))?;
-            // Name the variable where the key does not (an inline table).
-            self.check(value.span(), values::check_unit_text(value.get_ref()))
-                .map_err(|mut e| {
-                    if !e.key.as_deref().is_some_and(|k| k.ends_with(name.as_str())) {
-                        e.message = format!("{name}: {}", e.message);
-                    }
-                    e
-                })?;
+            self.check(value.span(), values::check_unit_text(value.get_ref()))?;
             out.push((name.clone(), value.clone()));
         }
         Ok(out)
@@ -628,6 +621,13 @@ impl<'a> Reader<'a> {
                 let mut out = Vec::new();
                 for item in list.get_ref() {
                     self.check(item.span(), check_ip_prefix(item.get_ref()))?;
+                    if item.get_ref() == "any" && list.get_ref().len() > 1 {
+                        return Err(self.error(
+                            item.span(),
+                            "\"any\" turns the IP allow list off and must be the only entry; \
+                             remove it or the other entries",
+                        ));
+                    }
                     out.push(item.get_ref().clone());
                 }
                 Some(out)

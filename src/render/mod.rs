@@ -110,26 +110,7 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
     if let Some(manager_like) = cluster.nodes.iter().find(|n| n.role != Role::Worker) {
         default_command.extend(manager_like.args.iter().cloned());
     }
-    let ip_allow = match &cluster.network.ip_allow {
-        None => Vec::new(),
-        Some(extra) => {
-            let mut list = vec!["localhost".to_string()];
-            for node in &cluster.nodes {
-                if let Some(addr) = node.address {
-                    let addr = addr.to_string();
-                    if !list.contains(&addr) {
-                        list.push(addr);
-                    }
-                }
-            }
-            for entry in extra {
-                if !list.contains(entry) {
-                    list.push(entry.clone());
-                }
-            }
-            list
-        }
-    };
+    let ip_allow = ip_allow_list(cluster);
     NodeTemplateUnit {
         source: &shared.source,
         drop_in_name: DROP_IN_NAME,
@@ -154,6 +135,50 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
     .expect("rendering into a String cannot fail")
 }
 
+/// Address ranges a node may exchange IP traffic with when the config says
+/// nothing (`[cluster] ip_allow` unset) under strict hardening, besides
+/// localhost and the cluster's own addresses: the private ranges where a
+/// sensor's management side (Prometheus scrapers, log stores, resolvers)
+/// normally lives. Public addresses (a compromised node calling home) and
+/// link-local ones (cloud metadata services) are left out.
+pub const DEFAULT_IP_ALLOW: &[&str] =
+    &["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"];
+
+/// The `IPAddressAllow=` entries of every node (after `IPAddressDeny=any`);
+/// empty for no IP filter at all. See `[cluster] ip_allow` in
+/// zeek-cluster.toml(5).
+fn ip_allow_list(cluster: &Cluster) -> Vec<String> {
+    let extra: Vec<String> = match &cluster.network.ip_allow {
+        None if cluster.hardening == Hardening::Strict => {
+            DEFAULT_IP_ALLOW.iter().map(|s| s.to_string()).collect()
+        }
+        None => return Vec::new(),
+        Some(list) if list.iter().any(|e| e == "any") => return Vec::new(),
+        Some(list) => list.clone(),
+    };
+    let mut list = vec!["localhost".to_string()];
+    // Nodes of other hosts connect to this host's nodes and back. An
+    // unspecified listen address (0.0.0.0, ::) names no peer; a loopback
+    // one is in "localhost".
+    for node in &cluster.nodes {
+        if let Some(addr) = node
+            .address
+            .filter(|a| !a.is_unspecified() && !a.is_loopback())
+        {
+            let addr = addr.to_string();
+            if !list.contains(&addr) {
+                list.push(addr);
+            }
+        }
+    }
+    for entry in extra {
+        if !list.contains(&entry) {
+            list.push(entry);
+        }
+    }
+    list
+}
+
 /// The inside of a quoted path word, without the quotes.
 fn escape_quoted_path(path: &Path) -> String {
     let word = syntax::path_word(&path.display().to_string());
@@ -175,7 +200,9 @@ struct NodeDropInUnit<'a> {
     numa_policy: Option<&'static str>,
     nice: Option<i8>,
     memory_max: Option<&'a str>,
-    log_queue: Option<String>,
+    /// Manager and loggers under strict hardening: the spool dir (one
+    /// mount for their own dir and the queue) and its generated scripts.
+    log_writer_paths: Option<(String, String)>,
     worker: bool,
     strict: bool,
     service_directives: Vec<String>,
@@ -216,14 +243,12 @@ fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> S
         numa_policy: node.settings.numa_policy.map(|p| p.as_str()),
         nice: node.settings.nice,
         memory_max: node.settings.memory_max.as_deref(),
-        log_queue: (writes_logs && shared.strict).then(|| {
-            syntax::path_word(
-                &cluster
-                    .install
-                    .spool_dir
-                    .join("log-queue")
-                    .display()
-                    .to_string(),
+        log_writer_paths: (writes_logs && shared.strict).then(|| {
+            let spool = &cluster.install.spool_dir;
+            (
+                syntax::path_word(&spool.display().to_string()),
+                // "-": a missing dir is no reason to refuse to start.
+                syntax::path_word(&format!("-{}", spool.join("generated-scripts").display())),
             )
         }),
         worker: node.role == Role::Worker,

@@ -52,6 +52,9 @@ pub struct Boot {
     /// Extra files by content: (name, text), bound read-only at
     /// /etc/zeek-test/NAME (alternative configs, node lists).
     pub files: Vec<(String, String)>,
+    /// Extra systemd-nspawn options (e.g. `--system-call-filter=bpf`, which
+    /// lets the container's systemd enforce IPAddressDeny=).
+    pub nspawn_args: Vec<String>,
     pub timeout_secs: u32,
 }
 
@@ -64,6 +67,7 @@ impl Boot {
             boot_args: Vec::new(),
             binds: Vec::new(),
             files: Vec::new(),
+            nspawn_args: Vec::new(),
             timeout_secs: 120,
         }
     }
@@ -225,6 +229,9 @@ pub fn run(boot: &Boot) -> BootResult {
     ));
     for arg in &boot.boot_args {
         cmd.arg(format!("--boot-arg={arg}"));
+    }
+    for arg in &boot.nspawn_args {
+        cmd.arg(format!("--nspawn-arg={arg}"));
     }
     let out = cmd.output().expect("run tests/systemd/nspawn-run");
     BootResult {
