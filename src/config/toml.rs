@@ -349,7 +349,14 @@ impl<'a> Reader<'a> {
         let mut out = Vec::with_capacity(env.get_ref().len());
         for (name, value) in env.get_ref() {
             self.check(value.span(), values::check_env_name(name))?;
-            self.check(value.span(), values::check_unit_text(value.get_ref()))?;
+            // Name the variable where the key does not (an inline table).
+            self.check(value.span(), values::check_unit_text(value.get_ref()))
+                .map_err(|mut e| {
+                    if !e.key.as_deref().is_some_and(|k| k.ends_with(name.as_str())) {
+                        e.message = format!("{name}: {}", e.message);
+                    }
+                    e
+                })?;
             out.push((name.clone(), value.clone()));
         }
         Ok(out)
