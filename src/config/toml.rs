@@ -710,6 +710,8 @@ impl<'a> Reader<'a> {
 
         let policy = "zeek-systemd".to_string();
         let mut nodes = Vec::with_capacity(total_nodes);
+        let mut budget = values::NodeBudget::default();
+        let too_big = |m: String| ConfigError::file(self.path, m);
         let mut next_port = first_port;
         let mut next_metrics = first_metrics_port;
         let no_vars = TemplateVars::default();
@@ -739,27 +741,23 @@ impl<'a> Reader<'a> {
                 })
             };
         if manager_enabled {
-            nodes.push(service_node(
-                "manager".into(),
-                Role::Manager,
-                &manager_role,
-            )?);
+            let node = service_node("manager".into(), Role::Manager, &manager_role)?;
+            budget.add(&node, 0).map_err(too_big)?;
+            nodes.push(node);
         }
         for k in 1..=loggers {
-            nodes.push(service_node(
-                format!("logger-{k}"),
-                Role::Logger,
-                &logger_role,
-            )?);
+            let node = service_node(format!("logger-{k}"), Role::Logger, &logger_role)?;
+            budget.add(&node, 0).map_err(too_big)?;
+            nodes.push(node);
         }
         for k in 1..=proxies {
-            nodes.push(service_node(
-                format!("proxy-{k}"),
-                Role::Proxy,
-                &proxy_role,
-            )?);
+            let node = service_node(format!("proxy-{k}"), Role::Proxy, &proxy_role)?;
+            budget.add(&node, 0).map_err(too_big)?;
+            nodes.push(node);
         }
 
+        // Every worker's drop-in orders it after all service nodes.
+        let worker_after: usize = nodes.iter().map(|n| n.name.len() + 15).sum();
         let fanout_ids = assign_fanout_ids(&interfaces, &global_args, &worker_role.args);
         let mut host_index = 0usize;
         for (iface, fanout) in interfaces.iter().zip(fanout_ids) {
@@ -802,7 +800,7 @@ impl<'a> Reader<'a> {
                 directives.extend(iface.directives.iter().cloned());
                 let metrics_port = (first_metrics_port != 0).then_some(next_metrics);
                 next_metrics = next_metrics.wrapping_add(1);
-                nodes.push(Node {
+                let node = Node {
                     name: format!("worker-{}-{}", iface.name, index0 + 1),
                     role: Role::Worker,
                     host: None,
@@ -826,7 +824,9 @@ impl<'a> Reader<'a> {
                         interface: iface.name.clone(),
                         source: capture,
                     }),
-                });
+                };
+                budget.add(&node, worker_after).map_err(too_big)?;
+                nodes.push(node);
             }
         }
 

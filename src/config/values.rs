@@ -7,7 +7,7 @@
 
 use std::net::IpAddr;
 
-use crate::model::{CpuList, NumaPolicy};
+use crate::model::{CpuList, Node, NumaPolicy};
 
 /// Highest CPU number accepted (systemd's CPU sets are limited to 8192).
 pub const MAX_CPU: u32 = 8191;
@@ -19,6 +19,45 @@ pub const MAX_WORKERS: u32 = 16384;
 
 /// Most loggers or proxies.
 pub const MAX_SERVICE_NODES: u32 = 1024;
+
+/// Most bytes the per-node values of a whole cluster (command lines,
+/// environments, directives, `After=` lists) may add up to. Node counts
+/// alone do not bound the output: a 1 MB argument repeated on 65,000 nodes
+/// would need 65 GB while reading and fill `/run` while writing. Thousands
+/// of workers with long argument lists stay far below this.
+pub const MAX_NODE_BYTES: usize = 64 << 20;
+
+/// Counts the bytes of the nodes as a reader builds them, so a config that
+/// multiplies large values by many nodes is refused as soon as it passes
+/// [`MAX_NODE_BYTES`], before it takes more memory than that.
+#[derive(Debug, Default)]
+pub struct NodeBudget {
+    used: usize,
+}
+
+impl NodeBudget {
+    /// Adds a node whose drop-in also lists `after_bytes` of unit names.
+    pub fn add(&mut self, node: &Node, after_bytes: usize) -> Result<(), String> {
+        let args: usize = node.args.iter().map(|a| a.len() + 3).sum();
+        let env: usize = node.env.iter().map(|(k, v)| k.len() + v.len() + 16).sum();
+        let directives: usize = (node.settings.directives.iter())
+            .map(|d| d.key.len() + d.value.len() + 2)
+            .sum();
+        self.used = self
+            .used
+            .saturating_add(node.name.len() + args + env + directives + after_bytes);
+        if self.used > MAX_NODE_BYTES {
+            return Err(format!(
+                "the units of this cluster would hold more than {} MiB of command lines, \
+                 environment and directives (at node {}); shorten the args/env values or use \
+                 fewer nodes",
+                MAX_NODE_BYTES >> 20,
+                node.name
+            ));
+        }
+        Ok(())
+    }
+}
 
 /// Parses a CPU list: `0-3,8,10-20:2` (comma-separated numbers, ranges
 /// and ranges with a stride), keeping the order given.

@@ -247,6 +247,7 @@ fn build(files: &[HostConf], local: usize, source: &Path) -> Result<Cluster, Con
     let mut manager_file: Option<&Path> = None;
     // Node name -> index, to find names two hosts share.
     let mut names: HashMap<String, usize> = HashMap::with_capacity(total);
+    let mut budget = super::values::NodeBudget::default();
     for (index, file) in files.iter().enumerate() {
         let c = &file.conf;
         if c.manager {
@@ -278,7 +279,7 @@ fn build(files: &[HostConf], local: usize, source: &Path) -> Result<Cluster, Con
             });
         }
         let first_new = nodes.len();
-        host_nodes(file, index == local, address, &mut nodes)?;
+        host_nodes(file, index == local, address, &mut nodes, &mut budget)?;
         for (i, node) in nodes.iter().enumerate().skip(first_new) {
             if let Some(&other) = names.get(node.name.as_str()) {
                 let other_host = nodes[other].host.as_deref().unwrap_or_default();
@@ -333,9 +334,12 @@ fn host_nodes(
     local: bool,
     address: Option<IpAddr>,
     nodes: &mut Vec<Node>,
+    budget: &mut super::values::NodeBudget,
 ) -> Result<(), ConfigError> {
     let c = &file.conf;
     let path = file.path.as_path();
+    let first_new = nodes.len();
+    let too_big = |m: String| ConfigError::file(path, m);
     let prefix = match (&c.node_prefix, &file.host) {
         (Some(p), _) => p.as_str(),
         (None, Some(host)) => host.as_str(),
@@ -411,32 +415,38 @@ fn host_nodes(
     };
     if c.manager {
         let m = metrics();
-        nodes.push(service(
-            "manager".into(),
-            Role::Manager,
-            &c.manager_role,
-            m,
-        )?);
+        let node = service("manager".into(), Role::Manager, &c.manager_role, m)?;
+        budget.add(&node, 0).map_err(too_big)?;
+        nodes.push(node);
     }
     for k in 1..=c.loggers {
         let m = metrics();
-        nodes.push(service(
+        let node = service(
             prefixed(format!("logger-{k}")),
             Role::Logger,
             &c.logger_role,
             m,
-        )?);
+        )?;
+        budget.add(&node, 0).map_err(too_big)?;
+        nodes.push(node);
     }
     for k in 1..=c.proxies {
         let m = metrics();
-        nodes.push(service(
+        let node = service(
             prefixed(format!("proxy-{k}")),
             Role::Proxy,
             &c.proxy_role,
             m,
-        )?);
+        )?;
+        budget.add(&node, 0).map_err(too_big)?;
+        nodes.push(node);
     }
 
+    // A local worker's drop-in orders it after this host's service nodes.
+    let worker_after: usize = match local {
+        true => nodes[first_new..].iter().map(|n| n.name.len() + 15).sum(),
+        false => 0,
+    };
     let mut host_index = 0usize;
     for iface in &c.interfaces {
         let section_less = iface.name.is_none();
@@ -469,7 +479,7 @@ fn host_nodes(
                 Some(name) => format!("worker-{name}-{}", index0 + 1),
                 None => format!("worker-{}", index0 + 1),
             };
-            nodes.push(Node {
+            let node = Node {
                 name: prefixed(base),
                 role: Role::Worker,
                 host: file.host.clone(),
@@ -490,7 +500,9 @@ fn host_nodes(
                     interface: iface.name.clone().unwrap_or_default(),
                     source: capture,
                 }),
-            });
+            };
+            budget.add(&node, worker_after).map_err(too_big)?;
+            nodes.push(node);
         }
     }
     Ok(())
