@@ -243,8 +243,8 @@ fn generate(
     }
     let exe = self_path();
     let plan = plan::plan(&cluster, normal_dir, &exe);
-    let outputs = render::render(&plan);
-    if let Err(error) = write::write_outputs(normal_dir, &outputs) {
+    // Rendered one at a time as they are written: less memory at boot.
+    if let Err(error) = write::write_outputs(normal_dir, render::outputs(&plan)) {
         log.error(&format!("cannot write units: {error}"));
         return Err(Failure::Config);
     }

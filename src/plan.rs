@@ -3,6 +3,7 @@
 //! to render and where; `render` turns it into bytes.
 
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use crate::model::{Archiver, Cluster, Node, Role};
 
@@ -28,8 +29,23 @@ pub struct Plan<'a> {
 /// One file or link, relative to the output dir.
 #[derive(Debug)]
 pub struct Item<'a> {
-    pub path: PathBuf,
     pub what: Artifact<'a>,
+}
+
+impl Item<'_> {
+    /// Where the item goes, relative to the output dir. Computed when it
+    /// is written rather than kept: a plan for thousands of nodes holds no
+    /// string per node.
+    pub fn path(&self) -> PathBuf {
+        match &self.what {
+            Artifact::NodeTemplate => PathBuf::from("zeek@.service"),
+            Artifact::NodeDropIn(drop_in) => drop_in_path(&drop_in.node.name),
+            Artifact::Target { .. } => PathBuf::from("zeek.target"),
+            Artifact::Setup => PathBuf::from("zeek-setup.service"),
+            Artifact::Archiver(_) => PathBuf::from("zeek-archiver.service"),
+            Artifact::Link { path, .. } => PathBuf::from(path),
+        }
+    }
 }
 
 /// What an [`Item`] holds.
@@ -39,22 +55,30 @@ pub enum Artifact<'a> {
     NodeTemplate,
     /// The settings of one node.
     NodeDropIn(NodeDropIn<'a>),
-    /// `zeek.target`.
-    Target { wants: Vec<String> },
+    /// `zeek.target`: it wants every node of this host, then the `others`
+    /// (zeek-setup, zeek-archiver), in that order.
+    Target {
+        nodes: Vec<&'a Node>,
+        others: Vec<&'static str>,
+    },
     /// `zeek-setup.service`.
     Setup,
     /// `zeek-archiver.service`.
     Archiver(&'a Archiver),
-    /// A symlink to `target`.
-    Link { target: PathBuf },
+    /// A symlink at `path` to `target`.
+    Link {
+        path: &'static str,
+        target: &'static str,
+    },
 }
 
 /// A node's drop-in: the node and the units it starts after.
 #[derive(Debug)]
 pub struct NodeDropIn<'a> {
     pub node: &'a Node,
-    /// Concrete unit names (an `After=` on a template name orders nothing).
-    pub after: Vec<String>,
+    /// Concrete unit names, space-separated (an `After=` on a template
+    /// name orders nothing). Shared by every node of a role.
+    pub after: Rc<str>,
 }
 
 /// The unit name of a node.
@@ -74,59 +98,57 @@ pub fn drop_in_path(node_name: &str) -> PathBuf {
 /// this host.
 pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -> Plan<'a> {
     let local: Vec<&Node> = cluster.local_nodes().collect();
-    let names_of = |roles: &[Role]| -> Vec<String> {
-        local
+    let names_of = |roles: &[Role]| -> Rc<str> {
+        let names: Vec<String> = local
             .iter()
             .filter(|n| roles.contains(&n.role))
             .map(|n| unit_name(n))
-            .collect()
+            .collect();
+        names.join(" ").into()
     };
     let after_for_manager = names_of(&[Role::Logger]);
     let after_for_proxy = names_of(&[Role::Logger, Role::Manager]);
     let after_for_worker = names_of(&[Role::Logger, Role::Manager, Role::Proxy]);
 
     let mut items = Vec::with_capacity(local.len() + 5);
-    let mut wants = Vec::with_capacity(local.len() + 2);
+    let mut others = Vec::with_capacity(2);
     if !local.is_empty() {
         items.push(Item {
-            path: PathBuf::from("zeek@.service"),
             what: Artifact::NodeTemplate,
         });
     }
     for node in &local {
         let after = match node.role {
-            Role::Logger => Vec::new(),
-            Role::Manager => after_for_manager.clone(),
-            Role::Proxy => after_for_proxy.clone(),
-            Role::Worker => after_for_worker.clone(),
+            Role::Logger => Rc::from(""),
+            Role::Manager => Rc::clone(&after_for_manager),
+            Role::Proxy => Rc::clone(&after_for_proxy),
+            Role::Worker => Rc::clone(&after_for_worker),
         };
-        wants.push(unit_name(node));
         items.push(Item {
-            path: drop_in_path(&node.name),
             what: Artifact::NodeDropIn(NodeDropIn { node, after }),
         });
     }
     items.push(Item {
-        path: PathBuf::from("zeek-setup.service"),
         what: Artifact::Setup,
     });
-    wants.push("zeek-setup.service".to_string());
+    others.push("zeek-setup.service");
     if let Some(archiver) = &cluster.archiver {
         items.push(Item {
-            path: PathBuf::from("zeek-archiver.service"),
             what: Artifact::Archiver(archiver),
         });
-        wants.push("zeek-archiver.service".to_string());
+        others.push("zeek-archiver.service");
     }
     items.push(Item {
-        path: PathBuf::from("zeek.target"),
-        what: Artifact::Target { wants },
+        what: Artifact::Target {
+            nodes: local,
+            others,
+        },
     });
     if cluster.autostart {
         items.push(Item {
-            path: PathBuf::from("multi-user.target.wants/zeek.target"),
             what: Artifact::Link {
-                target: PathBuf::from("../zeek.target"),
+                path: "multi-user.target.wants/zeek.target",
+                target: "../zeek.target",
             },
         });
     }

@@ -485,7 +485,10 @@ impl<'a> Reader<'a> {
         layers: &[&[(String, Str)]],
         vars: &TemplateVars,
     ) -> Result<Vec<(String, String)>, ConfigError> {
-        let mut out: Vec<(String, String)> = Vec::new();
+        // Sized up front: thousands of workers each keep this Vec, and
+        // growing it by push leaves room for 4 entries where 1 is typical.
+        let mut out: Vec<(String, String)> =
+            Vec::with_capacity(layers.iter().map(|layer| layer.len()).sum());
         for layer in layers {
             for (name, value) in layer.iter() {
                 let text = if template::has_template(value.get_ref()) {

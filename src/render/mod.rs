@@ -9,7 +9,8 @@ use askama::Template;
 
 use crate::layout::POLICY_SCRIPT_NAME;
 use crate::model::{
-    Archiver, Cluster, Hardening, LayoutSource, PolicyScript, ProcessSettings, Role, UnitSection,
+    Archiver, Cluster, Hardening, LayoutSource, Node, PolicyScript, ProcessSettings, Role,
+    UnitSection,
 };
 use crate::plan::{Artifact, NodeDropIn, Plan, DROP_IN_NAME};
 
@@ -29,35 +30,39 @@ pub enum Content {
 
 /// Renders every item of the plan.
 pub fn render(plan: &Plan) -> Vec<Output> {
+    outputs(plan).collect()
+}
+
+/// Renders the items of the plan one by one, as they are taken, so the
+/// generator holds one rendered file at a time rather than all of them.
+pub fn outputs<'p>(plan: &'p Plan) -> impl Iterator<Item = Output> + 'p {
     let shared = Shared::new(plan);
-    plan.items
-        .iter()
-        .map(|item| {
-            let content = match &item.what {
-                Artifact::NodeTemplate => Content::File(render_node_template(plan, &shared)),
-                Artifact::NodeDropIn(drop_in) => {
-                    Content::File(render_drop_in(plan.cluster, &shared, drop_in))
-                }
-                Artifact::Target { wants } => Content::File(
-                    TargetUnit {
-                        source: &shared.source,
-                        wants,
-                    }
-                    .render()
-                    .expect("rendering into a String cannot fail"),
-                ),
-                Artifact::Setup => Content::File(render_setup(plan, &shared)),
-                Artifact::Archiver(archiver) => {
-                    Content::File(render_archiver(plan.cluster, &shared, archiver))
-                }
-                Artifact::Link { target } => Content::Link(target.clone()),
-            };
-            Output {
-                path: item.path.clone(),
-                content,
+    plan.items.iter().map(move |item| {
+        let content = match &item.what {
+            Artifact::NodeTemplate => Content::File(render_node_template(plan, &shared)),
+            Artifact::NodeDropIn(drop_in) => {
+                Content::File(render_drop_in(plan.cluster, &shared, drop_in))
             }
-        })
-        .collect()
+            Artifact::Target { nodes, others } => Content::File(
+                TargetUnit {
+                    source: &shared.source,
+                    nodes,
+                    others,
+                }
+                .render()
+                .expect("rendering into a String cannot fail"),
+            ),
+            Artifact::Setup => Content::File(render_setup(plan, &shared)),
+            Artifact::Archiver(archiver) => {
+                Content::File(render_archiver(plan.cluster, &shared, archiver))
+            }
+            Artifact::Link { target, .. } => Content::Link(PathBuf::from(target)),
+        };
+        Output {
+            path: item.path(),
+            content,
+        }
+    })
 }
 
 /// Values every unit of the plan uses, escaped once.
@@ -191,7 +196,7 @@ struct NodeDropInUnit<'a> {
     node: &'a str,
     role: &'static str,
     description: String,
-    after: String,
+    after: &'a str,
     unit_directives: Vec<String>,
     slice: &'static str,
     exec_start: String,
@@ -230,7 +235,7 @@ fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> S
             Some(capture) => format!("Zeek {} (worker on {})", node.name, capture.source),
             None => format!("Zeek {} ({})", node.name, node.role),
         }),
-        after: drop_in.after.join(" "),
+        after: &drop_in.after,
         unit_directives: directives(&node.settings, UnitSection::Unit),
         slice: node.role.slice(),
         exec_start: syntax::command_line(&command),
@@ -263,7 +268,8 @@ fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> S
 #[template(path = "zeek.target", escape = "none")]
 struct TargetUnit<'a> {
     source: &'a str,
-    wants: &'a [String],
+    nodes: &'a [&'a Node],
+    others: &'a [&'static str],
 }
 
 #[derive(Template)]
@@ -285,11 +291,15 @@ fn render_setup(plan: &Plan, shared: &Shared) -> String {
     let install = &cluster.install;
     let quoted = |p: &Path| syntax::command_line(&[p.display().to_string()]);
     let generated = install.spool_dir.join("generated-scripts");
-    let mut node_dirs: Vec<String> = cluster
+    let mut node_dirs = String::new();
+    for name in cluster
         .local_nodes()
-        .map(|n| install.spool_dir.join(&n.name).display().to_string())
-        .collect();
-    node_dirs.push(install.spool_dir.join("log-queue").display().to_string());
+        .map(|n| n.name.as_str())
+        .chain(["log-queue"])
+    {
+        let dir = install.spool_dir.join(name);
+        syntax::push_command_word(&mut node_dirs, &dir.to_string_lossy());
+    }
     let exe = plan.generator_exe.display().to_string();
     let layout_file = generated.join("cluster-layout.zeek").display().to_string();
     let layout_command = match &cluster.layout {
@@ -324,7 +334,7 @@ fn render_setup(plan: &Plan, shared: &Shared) -> String {
         group: &install.group,
         spool_dir: quoted(&install.spool_dir),
         generated_scripts: quoted(&generated),
-        node_dirs: syntax::command_line(&node_dirs),
+        node_dirs,
         log_dir: quoted(&install.log_dir),
         layout_command,
         policy_command,

@@ -31,13 +31,20 @@ fn push_quoted(out: &mut String, text: &str, dollar: bool) {
 /// process exactly as given.
 pub fn command_line<S: AsRef<str>>(words: &[S]) -> String {
     let mut out = String::with_capacity(words.iter().map(|w| w.as_ref().len() + 3).sum());
-    for (i, word) in words.iter().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        push_quoted(&mut out, word.as_ref(), true);
+    for word in words {
+        push_command_word(&mut out, word.as_ref());
     }
     out
+}
+
+/// Appends one word to a command line as [`command_line`] writes it, for
+/// a line built word by word (thousands of node dirs) without a list of
+/// its words.
+pub fn push_command_word(line: &mut String, word: &str) {
+    if !line.is_empty() {
+        line.push(' ');
+    }
+    push_quoted(line, word, true);
 }
 
 /// One `Environment=` value: `"NAME=value"`, quoted.
@@ -84,6 +91,16 @@ mod tests {
             ]),
             r#""a b" "say \"hi\"" "back\\slash" "100%%" "$$HOME $${X}" "tab\there""#
         );
+    }
+
+    #[test]
+    fn command_line_word_by_word_is_the_same() {
+        let words = ["/usr/bin/install", "-d", "/srv/a b", "100%", "$x"];
+        let mut line = String::new();
+        for word in words {
+            push_command_word(&mut line, word);
+        }
+        assert_eq!(line, command_line(&words));
     }
 
     #[test]

@@ -1,0 +1,176 @@
+#!/usr/bin/env bash
+# Boot-path benchmark of zeek-systemd-generator (SPEC 4.5).
+#
+# For each N it writes a config with a manager, 4 loggers, 4 proxies and N
+# workers pinned over a CPU list with a templated env var, then runs the
+# generator the way systemd does (SYSTEMD_SCOPE=system, one NORMAL dir) into
+# a fresh empty dir on a tmpfs, as /run/systemd/generator is. It prints one
+# table row per config: median wall time of the whole process, user+sys
+# time, peak RSS and how many files, dirs and links were written.
+#
+# Tools: hyperfine, GNU time (/usr/bin/time), jq, find; all from Debian
+# (apt-get install -y hyperfine time jq).
+#
+#   bench/run.sh                 N = 8 64 1024 8192, TOML and zeek.conf
+#   bench/run.sh --quick         N = 8 only, a few runs (CI smoke)
+#   bench/run.sh --bin PATH      bench another build (default: cargo build --release)
+#   bench/run.sh --sizes "8 64"  other sizes
+#   bench/run.sh --format toml   only one input format (toml | zeekconf | both)
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(dirname "$here")
+sizes="8 64 1024 8192"
+formats="toml zeekconf"
+bin=""
+quick=0
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --quick) quick=1; sizes="8" ;;
+        --bin) bin=$2; shift ;;
+        --sizes) sizes=$2; shift ;;
+        --format)
+            case "$2" in
+                both) formats="toml zeekconf" ;;
+                toml|zeekconf) formats=$2 ;;
+                *) echo "run.sh: --format takes toml, zeekconf or both" >&2; exit 2 ;;
+            esac
+            shift ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
+    esac
+    shift
+done
+
+for tool in hyperfine jq /usr/bin/time; do
+    command -v "$tool" >/dev/null || {
+        echo "run.sh: $tool is missing: apt-get install -y hyperfine jq time" >&2
+        exit 2
+    }
+done
+
+if [ -z "$bin" ]; then
+    cargo build --release --quiet --manifest-path "$root/Cargo.toml"
+    target_dir=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" | jq -r .target_directory)
+    bin="$target_dir/release/zeek-systemd-generator"
+fi
+[ -x "$bin" ] || { echo "run.sh: $bin is not an executable" >&2; exit 2; }
+
+work=$(mktemp -d /tmp/bench-zeek-systemd.XXXXXX)
+mounted=0
+shm=""
+# shellcheck disable=SC2317 # called by the trap
+cleanup() {
+    if [ "$mounted" = 1 ]; then umount "$work/out" || true; fi
+    rm -rf "$work"
+    if [ -n "$shm" ]; then rm -rf "$shm"; fi
+}
+trap cleanup EXIT
+mkdir "$work/out"
+# /run is a tmpfs; so is the output dir here. Without root (no mount), fall
+# back to /dev/shm, also a tmpfs on Debian.
+if [ "$(id -u)" = 0 ] && mount -t tmpfs -o size=1g,mode=0755 tmpfs "$work/out" 2>/dev/null; then
+    mounted=1
+    outroot="$work/out"
+else
+    shm=$(mktemp -d /dev/shm/bench-zeek-systemd.XXXXXX)
+    outroot=$shm
+    echo "note: cannot mount a tmpfs (not root?), output on $outroot" >&2
+fi
+out="$outroot/generator"
+# hyperfine --shell=none runs --prepare without a shell too.
+printf '#!/bin/sh\nrm -rf "%s" && mkdir "%s"\n' "$out" "$out" >"$work/fresh-dir"
+chmod +x "$work/fresh-dir"
+
+# $1 = format, $2 = N; prints the config path.
+write_config() {
+    local format=$1 n=$2 file
+    case "$format" in
+        toml)
+            file="$work/cluster-$n.toml"
+            cat >"$file" <<TOML
+[zeek]
+prefix = "/opt/zeek"
+
+[logger]
+count = 4
+
+[proxy]
+count = 4
+
+[[interface]]
+name = "eth1"
+capture = "af_packet::eth1"
+workers = $n
+cpus = "2-127"
+env = { WORKER_CPU = "\${worker_cpu}" }
+TOML
+            ;;
+        zeekconf)
+            file="$work/zeek-$n.conf"
+            cat >"$file" <<CONF
+[zeek]
+base_dir = /opt/zeek
+manager = 1
+loggers = 4
+proxies = 4
+
+[interface eth1]
+interface = af_packet::eth1
+workers = $n
+workers_cpu_list = 2-127
+worker_env = WORKER_CPU=\${worker_cpu}
+CONF
+            ;;
+    esac
+    echo "$file"
+}
+
+export SYSTEMD_SCOPE=system
+# Messages (there should be none) to stderr, not the host's kernel log.
+export ZEEK_SYSTEMD_LOG=stderr
+
+if [ "$quick" = 1 ]; then
+    hf_runs=(--warmup 2 --runs 5)
+else
+    hf_runs=(--warmup 5 --min-runs 30)
+fi
+
+printf '%-8s %6s  %14s  %12s  %12s  %6s %6s %6s\n' \
+    input N "median wall ms" "user+sys ms" "peak RSS KiB" files dirs links
+status=0
+for format in $formats; do
+    for n in $sizes; do
+        config=$(write_config "$format" "$n")
+        # One checked run first: a config this build cannot read is a
+        # failed row, not a benchmark of an error path.
+        rm -rf "$out" && mkdir "$out"
+        if ! "$bin" --config "$config" "$out" 2>"$work/stderr"; then
+            printf '%-8s %6s  FAILED: %s\n' "$format" "$n" "$(head -c 200 "$work/stderr" | tr '\n' ' ')"
+            status=1
+            continue
+        fi
+        files=$(find "$out" -type f | wc -l)
+        dirs=$(find "$out" -mindepth 1 -type d | wc -l)
+        links=$(find "$out" -type l | wc -l)
+        # Peak RSS: the largest of a few runs (GNU time reports KiB).
+        rss=0
+        for _ in 1 2 3; do
+            rm -rf "$out" && mkdir "$out"
+            r=$(/usr/bin/time -f '%M' "$bin" --config "$config" "$out" 2>&1 >/dev/null | tail -n 1)
+            [ "$r" -gt "$rss" ] && rss=$r
+        done
+        hyperfine --style none --shell=none "${hf_runs[@]}" \
+            --prepare "$work/fresh-dir" \
+            --export-json "$work/hf.json" \
+            "$bin --config $config $out" >"$work/hf.out" 2>&1 || {
+                printf '%-8s %6s  FAILED: hyperfine: %s\n' "$format" "$n" "$(tail -n 3 "$work/hf.out" | tr '\n' ' ')"
+                status=1
+                continue
+            }
+        read -r median usersys < <(jq -r '.results[0] | "\(.median * 1000) \((.user + .system) * 1000)"' "$work/hf.json")
+        printf '%-8s %6s  %14.2f  %12.2f  %12s  %6s %6s %6s\n' \
+            "$format" "$n" "$median" "$usersys" "$rss" "$files" "$dirs" "$links"
+    done
+done
+exit $status
