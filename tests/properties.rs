@@ -632,3 +632,37 @@ fn zeekconf_one_megabyte_args_on_every_node_is_refused() {
     .expect_err("16 GB of args accepted");
     assert!(error.to_string().contains("more than 64 MiB"), "{error}");
 }
+
+/// Finding: merging env layers looked every name up in a list, quadratic
+/// per node. A 690 KB config with one 50,000-variable env table took 39 s
+/// to read (a hang at boot); it takes well under a second now. The bound
+/// is loose for slow debug builds; the old code needed minutes here.
+#[test]
+fn huge_env_table_reads_in_linear_time() {
+    let vars: Vec<String> = (0..50_000).map(|i| format!("K{i} = \"v\"")).collect();
+    let text = format!(
+        "[zeek]\nenv = {{ {} }}\n[[interface]]\nname = \"a\"\ncapture = \"af_packet::a\"\nworkers = 1\n",
+        vars.join(", ")
+    );
+    let start = std::time::Instant::now();
+    let cluster = read(&text);
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    assert!(cluster.nodes.iter().all(|n| n.env.len() == 50_000));
+
+    let lines: String = (0..50_000).map(|i| format!("    K{i}=v\n")).collect();
+    let text = format!("env = K=v\n{lines}interface = af_packet::eth0\nworkers = 1\n");
+    let start = std::time::Instant::now();
+    let cluster = zeek_systemd::config::zeekconf::read(
+        Path::new("/etc/zeek/zeek.conf"),
+        &text,
+        &ReadOptions::default(),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+    let manager = cluster
+        .nodes
+        .iter()
+        .find(|n| n.name == "manager")
+        .expect("manager");
+    assert_eq!(manager.env.len(), 50_001);
+}

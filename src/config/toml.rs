@@ -487,8 +487,7 @@ impl<'a> Reader<'a> {
     ) -> Result<Vec<(String, String)>, ConfigError> {
         // Sized up front: thousands of workers each keep this Vec, and
         // growing it by push leaves room for 4 entries where 1 is typical.
-        let mut out: Vec<(String, String)> =
-            Vec::with_capacity(layers.iter().map(|layer| layer.len()).sum());
+        let mut out = values::EnvMerge::with_capacity(layers.iter().map(|layer| layer.len()).sum());
         for layer in layers {
             for (name, value) in layer.iter() {
                 let text = if template::has_template(value.get_ref()) {
@@ -496,13 +495,10 @@ impl<'a> Reader<'a> {
                 } else {
                     value.get_ref().clone()
                 };
-                match out.iter_mut().find(|(n, _)| n == name) {
-                    Some(slot) => slot.1 = text,
-                    None => out.push((name.clone(), text)),
-                }
+                out.set(name, text);
             }
         }
-        Ok(out)
+        Ok(out.finish())
     }
 
     fn cluster(&self, doc: Document) -> Result<Cluster, ConfigError> {

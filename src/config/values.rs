@@ -59,6 +59,64 @@ impl NodeBudget {
     }
 }
 
+/// An environment built layer by layer: a later value for a name replaces
+/// the earlier one in the place where the name first appeared. Linear in
+/// the number of entries: a scan while the list is short (the usual few
+/// variables), a name index once it is long, so a table of 50,000
+/// variables takes milliseconds, not a quadratic minute at boot.
+#[derive(Debug, Default)]
+pub struct EnvMerge {
+    vars: Vec<(String, String)>,
+    index: Option<std::collections::HashMap<String, usize>>,
+}
+
+impl EnvMerge {
+    /// Entries past which names are looked up in an index.
+    const SCAN_MAX: usize = 32;
+
+    /// An empty environment with room for `capacity` entries.
+    pub fn with_capacity(capacity: usize) -> Self {
+        EnvMerge {
+            vars: Vec::with_capacity(capacity),
+            index: None,
+        }
+    }
+
+    /// Sets `name` to `value`.
+    pub fn set(&mut self, name: &str, value: String) {
+        let found = match &self.index {
+            Some(index) => index.get(name).copied(),
+            None => self.vars.iter().position(|(n, _)| n == name),
+        };
+        if let Some(i) = found {
+            self.vars[i].1 = value;
+            return;
+        }
+        self.vars.push((name.to_string(), value));
+        let len = self.vars.len();
+        match &mut self.index {
+            Some(index) => {
+                index.insert(name.to_string(), len - 1);
+            }
+            None if len > Self::SCAN_MAX => {
+                let index = self
+                    .vars
+                    .iter()
+                    .enumerate()
+                    .map(|(i, (n, _))| (n.clone(), i))
+                    .collect();
+                self.index = Some(index);
+            }
+            None => {}
+        }
+    }
+
+    /// The variables in order of first appearance.
+    pub fn finish(self) -> Vec<(String, String)> {
+        self.vars
+    }
+}
+
 /// Parses a CPU list: `0-3,8,10-20:2` (comma-separated numbers, ranges
 /// and ranges with a stride), keeping the order given.
 pub fn parse_cpu_list(text: &str) -> Result<CpuList, String> {
@@ -354,6 +412,24 @@ mod tests {
         let keys = ["workers", "capture", "cpus"];
         assert_eq!(did_you_mean("wokers", keys), Some("workers"));
         assert_eq!(did_you_mean("zzzzzz", keys), None);
+    }
+
+    #[test]
+    fn env_merge_keeps_first_place_and_last_value() {
+        for n in [3, 100] {
+            let mut env = EnvMerge::default();
+            for i in 0..n {
+                env.set(&format!("K{i}"), "a".into());
+            }
+            env.set("K1", "b".into());
+            env.set("NEW", "c".into());
+            env.set("K0", "d".into());
+            let vars = env.finish();
+            assert_eq!(vars.len(), n + 1);
+            assert_eq!(vars[0], ("K0".to_string(), "d".to_string()));
+            assert_eq!(vars[1], ("K1".to_string(), "b".to_string()));
+            assert_eq!(vars[n], ("NEW".to_string(), "c".to_string()));
+        }
     }
 
     #[test]

@@ -177,7 +177,7 @@ fn env(
     vars: &TemplateVars,
     section_less: bool,
 ) -> Result<Vec<(String, String)>, ConfigError> {
-    let mut out: Vec<(String, String)> = Vec::new();
+    let mut out = super::values::EnvMerge::default();
     for line in layers.iter().flat_map(|l| l.iter()) {
         let value = Located {
             text: line.value.clone(),
@@ -185,12 +185,9 @@ fn env(
             label: line.label.clone(),
         };
         let value = expand(path, &value, vars, section_less)?;
-        match out.iter_mut().find(|(n, _)| *n == line.name) {
-            Some(slot) => slot.1 = value,
-            None => out.push((line.name.clone(), value)),
-        }
+        out.set(&line.name, value);
     }
-    Ok(out)
+    Ok(out.finish())
 }
 
 fn build(files: &[HostConf], local: usize, source: &Path) -> Result<Cluster, ConfigError> {
