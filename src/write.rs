@@ -116,7 +116,8 @@ impl Writer<'_> {
     fn write(&mut self, output: &Output) -> io::Result<()> {
         let path = output.path.as_path();
         if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
-            if self.last_dir != parent {
+            // Bytes, not `Path` equality: that parses both into components.
+            if self.last_dir.as_os_str() != parent.as_os_str() {
                 self.ensure_dir(parent)?;
                 self.last_dir.as_mut_os_string().clear();
                 self.last_dir.push(parent);
