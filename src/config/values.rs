@@ -117,6 +117,12 @@ impl EnvMerge {
     }
 }
 
+/// Most entries a CPU list may expand to: every CPU eight times over. A
+/// list is a set or a sequence workers take CPUs from, so more is surely a
+/// mistake, and "0-8191" repeated along a 1 MB line would otherwise expand
+/// to gigabytes.
+pub const MAX_CPU_LIST_LEN: usize = 8 * (MAX_CPU as usize + 1);
+
 /// Parses a CPU list: `0-3,8,10-20:2` (comma-separated numbers, ranges
 /// and ranges with a stride), keeping the order given.
 pub fn parse_cpu_list(text: &str) -> Result<CpuList, String> {
@@ -155,6 +161,12 @@ pub fn parse_cpu_list(text: &str) -> Result<CpuList, String> {
         if first > last {
             return Err(format!(
                 "range \"{item}\" runs backwards; write the lower CPU first"
+            ));
+        }
+        let count = ((last - first) / stride) as usize + 1;
+        if cpus.len() + count > MAX_CPU_LIST_LEN {
+            return Err(format!(
+                "the CPU list expands to more than {MAX_CPU_LIST_LEN} CPUs; list each CPU once"
             ));
         }
         cpus.extend((first..=last).step_by(stride as usize));
@@ -378,6 +390,9 @@ mod tests {
         ] {
             assert!(parse_cpu_list(bad).is_err(), "{bad:?} accepted");
         }
+        // Every CPU eight times is the most a list may name.
+        assert!(parse_cpu_list(&["0-8191"; 8].join(",")).is_ok());
+        assert!(parse_cpu_list(&(["0-8191"; 8].join(",") + ",0")).is_err());
     }
 
     #[test]

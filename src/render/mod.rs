@@ -3,6 +3,7 @@
 
 pub mod syntax;
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use askama::Template;
@@ -162,6 +163,9 @@ fn ip_allow_list(cluster: &Cluster) -> Vec<String> {
         Some(list) => list.clone(),
     };
     let mut list = vec!["localhost".to_string()];
+    // A set beside the list: a long ip_allow (or many hosts) times many
+    // nodes must not turn into a quadratic scan at boot.
+    let mut seen: HashSet<String> = list.iter().cloned().collect();
     // Nodes of other hosts connect to this host's nodes and back. An
     // unspecified listen address (0.0.0.0, ::) names no peer; a loopback
     // one is in "localhost".
@@ -171,13 +175,13 @@ fn ip_allow_list(cluster: &Cluster) -> Vec<String> {
             .filter(|a| !a.is_unspecified() && !a.is_loopback())
         {
             let addr = addr.to_string();
-            if !list.contains(&addr) {
+            if seen.insert(addr.clone()) {
                 list.push(addr);
             }
         }
     }
     for entry in extra {
-        if !list.contains(&entry) {
+        if seen.insert(entry.clone()) {
             list.push(entry);
         }
     }
