@@ -221,7 +221,9 @@ fn generate(
         );
         return Ok(());
     }
-    let Some(source) = config::find_for_host(explicit, &config::config_dir(), options.host.as_deref()) else {
+    let Some(source) =
+        config::find_for_host(explicit, &config::config_dir(), options.host.as_deref())
+    else {
         // Installed but not configured yet: that must not break boot.
         return Ok(());
     };

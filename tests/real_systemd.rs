@@ -210,7 +210,11 @@ true
     let archiver = result.record_file("records/archiver.record");
     assert_eq!(
         archiver.argv,
-        ["/opt/zeek/bin/zeek-archiver", "/opt/zeek/spool/log-queue", "/opt/zeek/logs"]
+        [
+            "/opt/zeek/bin/zeek-archiver",
+            "/opt/zeek/spool/log-queue",
+            "/opt/zeek/logs"
+        ]
     );
     assert_eq!(archiver.field("user"), "zeek");
     let layout = result.read("layout.zeek");

@@ -141,23 +141,16 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
     .expect("rendering into a String cannot fail")
 }
 
-/// Address ranges a node may exchange IP traffic with when the config says
-/// nothing (`[cluster] ip_allow` unset) under strict hardening, besides
-/// localhost and the cluster's own addresses: the private ranges where a
-/// sensor's management side (Prometheus scrapers, log stores, resolvers)
-/// normally lives. Public addresses (a compromised node calling home) and
-/// link-local ones (cloud metadata services) are left out.
-pub const DEFAULT_IP_ALLOW: &[&str] =
-    &["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7"];
-
 /// The `IPAddressAllow=` entries of every node (after `IPAddressDeny=any`);
 /// empty for no IP filter at all. See `[cluster] ip_allow` in
 /// zeek-cluster.toml(5).
+///
+/// The filter is opt-in: who a node must reach besides its cluster (DNS
+/// resolvers, Prometheus scrapers, log stores, intel feeds) differs per
+/// site and cannot be guessed, and a wrong guess fails silently (blocked
+/// connections hang until they time out).
 fn ip_allow_list(cluster: &Cluster) -> Vec<String> {
     let extra: Vec<String> = match &cluster.network.ip_allow {
-        None if cluster.hardening == Hardening::Strict => {
-            DEFAULT_IP_ALLOW.iter().map(|s| s.to_string()).collect()
-        }
         None => return Vec::new(),
         Some(list) if list.iter().any(|e| e == "any") => return Vec::new(),
         Some(list) => list.clone(),
@@ -351,6 +344,7 @@ fn render_setup(plan: &Plan, shared: &Shared) -> String {
 #[template(path = "zeek-archiver.service", escape = "none")]
 struct ArchiverUnit<'a> {
     source: &'a str,
+    unit_directives: Vec<String>,
     user: &'a str,
     group: &'a str,
     working_directory: String,
@@ -401,6 +395,7 @@ fn render_archiver(cluster: &Cluster, shared: &Shared, archiver: &Archiver) -> S
             syntax::path_word(&install.spool_dir.join("log-queue").display().to_string()),
             syntax::path_word(&install.log_dir.display().to_string())
         ),
+        unit_directives: directives(&archiver.settings, UnitSection::Unit),
         service_directives: directives(&archiver.settings, UnitSection::Service),
     }
     .render()
