@@ -177,7 +177,9 @@ fn env(
     vars: &TemplateVars,
     section_less: bool,
 ) -> Result<Vec<(String, String)>, ConfigError> {
-    let mut out = super::values::EnvMerge::default();
+    // Sized up front: every worker keeps this list, and one grown by push
+    // has room for 4 entries where 1 or 2 are typical.
+    let mut out = super::values::EnvMerge::with_capacity(layers.iter().map(|l| l.len()).sum());
     for line in layers.iter().flat_map(|l| l.iter()) {
         let value = Located {
             text: line.value.clone(),
@@ -470,6 +472,9 @@ fn host_nodes(
             // set in the drop-in, so the variable is in the process
             // environment; an env line that sets it wins, as there.
             if !env.iter().any(|(name, _)| name == "INTERFACE") {
+                // Room for exactly one more: an insert into a full list
+                // doubles it, and every worker keeps its list.
+                env.reserve_exact(1);
                 env.insert(0, ("INTERFACE".into(), capture.clone()));
             }
             let base = match &iface.name {
