@@ -136,6 +136,8 @@ else
     hf_runs=(--warmup 5 --min-runs 30)
 fi
 
+# Other work on the machine shows up in wall times: say how busy it was.
+echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs, $("$bin" --version)"
 printf '%-8s %6s  %14s  %12s  %12s  %6s %6s %6s\n' \
     input N "median wall ms" "user+sys ms" "peak RSS KiB" files dirs links
 status=0
@@ -173,4 +175,5 @@ for format in $formats; do
             "$format" "$n" "$median" "$usersys" "$rss" "$files" "$dirs" "$links"
     done
 done
+echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
 exit $status
