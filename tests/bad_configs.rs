@@ -83,6 +83,7 @@ const CASES: &[Case] = &[
     case("ip-allow-bad-prefix.toml", Some(2), Some("[cluster] ip_allow"), "\"10.1.0.0/33\" has an invalid prefix length"),
     case("port-out-of-range.toml", Some(2), Some("[cluster] port"), "port 70000 is outside 1..65535"),
     case("listener-ports-past-65535.toml", Some(3), Some("[cluster] port"), "3 listeners starting at port 65534 run past port 65535"),
+    case("metrics-ports-overlap-listeners.toml", Some(3), Some("[cluster] metrics_port"), "metrics ports 27000..27002 overlap the cluster listener ports 27001..27003"),
     case("metrics-ports-past-65535.toml", Some(3), Some("[cluster] metrics_port"), "6 metrics ports starting at 65531 run past port 65535"),
     // Interfaces.
     case("interface-duplicate-name.toml", Some(7), Some("[[interface]] name"), "interface name \"eth1\" is used twice (first at line 2)"),

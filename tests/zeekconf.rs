@@ -630,6 +630,12 @@ fn errors_name_file_line_and_key() {
         ),
         ("port = 65535\n", 1, "port", "run past port 65535"),
         (
+            "port = 10000\nmetrics_port = 9999\ninterface = eth0\nworkers = 1\n",
+            2,
+            "metrics_port",
+            "metrics ports 9999..10002 overlap the cluster listener ports 10000..10002",
+        ),
+        (
             "restart_interval_sec = 1s\n",
             1,
             "restart_interval_sec",

@@ -707,6 +707,25 @@ impl<'a> Reader<'a> {
             ));
         }
 
+        // All nodes listen on one address: a metrics port that is also a
+        // cluster listener port makes one of the two nodes fail to bind.
+        if first_metrics_port != 0
+            && listeners > 0
+            && usize::from(first_metrics_port) < usize::from(first_port) + listeners
+            && usize::from(first_port) < usize::from(first_metrics_port) + total_nodes
+        {
+            return Err(self.error_at(
+                c.metrics_port.as_ref().map(Spanned::span),
+                "[cluster] metrics_port",
+                format!(
+                    "metrics ports {first_metrics_port}..{} overlap the cluster listener ports \
+                     {first_port}..{}; move metrics_port or port so the ranges are apart",
+                    usize::from(first_metrics_port) + total_nodes - 1,
+                    usize::from(first_port) + listeners - 1
+                ),
+            ));
+        }
+
         let policy = "zeek-systemd".to_string();
         let mut nodes = Vec::with_capacity(total_nodes);
         let mut budget = values::NodeBudget::default();

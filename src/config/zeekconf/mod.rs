@@ -381,6 +381,31 @@ fn host_nodes(
             ),
         ));
     }
+    // One address per host: a metrics port that is also a listener port
+    // makes one of the two nodes fail to bind.
+    let metrics_count = listeners + workers;
+    if c.metrics_port != 0
+        && listeners > 0
+        && usize::from(c.metrics_port) < usize::from(c.port) + listeners
+        && usize::from(c.port) < usize::from(c.metrics_port) + metrics_count
+    {
+        let (line, key) = c
+            .metrics_label
+            .clone()
+            .unwrap_or((1, "metrics_port".into()));
+        return Err(located(
+            path,
+            line,
+            &key,
+            format!(
+                "metrics ports {}..{} overlap the cluster listener ports {}..{}; move metrics_port or port so the ranges are apart",
+                c.metrics_port,
+                usize::from(c.metrics_port) + metrics_count - 1,
+                c.port,
+                usize::from(c.port) + listeners - 1
+            ),
+        ));
+    }
     let mut next_port = c.port;
     let mut next_metrics = c.metrics_port;
     let mut metrics = || {
