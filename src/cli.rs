@@ -380,7 +380,7 @@ pub fn node_table(cluster: &Cluster) -> String {
             node.role.to_string(),
             match (&node.address, &node.host) {
                 (Some(addr), _) => addr.to_string(),
-                (None, Some(host)) => host.clone(),
+                (None, Some(host)) => host.to_string(),
                 (None, None) => dash(),
             },
             node.port.map_or_else(dash, |p| p.to_string()),
@@ -391,7 +391,7 @@ pub fn node_table(cluster: &Cluster) -> String {
                 .map_or_else(dash, |c| c.to_affinity()),
             node.capture
                 .as_ref()
-                .map_or_else(dash, |c| c.source.clone()),
+                .map_or_else(dash, |c| c.source.to_string()),
         ]);
     }
     let mut widths = [0usize; 7];

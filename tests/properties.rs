@@ -482,11 +482,14 @@ fn check(config: &Config) {
             assert_eq!(node.role, Role::Worker);
             let capture = node.capture.as_ref().expect("worker capture");
             assert_eq!(
-                capture.source,
+                &*capture.source,
                 expand(&iface.capture, &vars),
                 "{name}: capture"
             );
-            assert_eq!(node.args[..2], ["-i".to_string(), capture.source.clone()]);
+            assert_eq!(
+                node.args[..2],
+                ["-i".to_string(), capture.source.to_string()]
+            );
         }
     }
 }

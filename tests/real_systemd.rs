@@ -105,7 +105,7 @@ true
         assert_eq!(record.argv[0], "/opt/zeek/bin/zeek", "{name}");
         assert_eq!(
             record.args(),
-            node.args.as_slice(),
+            &node.args[..],
             "{name}: argv exactly as planned"
         );
         assert_eq!(

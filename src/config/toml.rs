@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::Spanned;
@@ -733,43 +734,54 @@ impl<'a> Reader<'a> {
         let mut next_port = first_port;
         let mut next_metrics = first_metrics_port;
         let no_vars = TemplateVars::default();
-        let mut service_node =
-            |name: String, role: Role, defaults: &RoleDefaults| -> Result<Node, ConfigError> {
-                let mut args = backend_args.clone();
-                args.push(policy.clone());
-                args.extend(defaults.args.iter().cloned());
-                args.extend(global_args.iter().cloned());
-                let env = self.merged_env(&[&global_env, &defaults.env], &no_vars)?;
-                let port = next_port;
-                next_port = next_port.wrapping_add(1);
-                let metrics_port = (first_metrics_port != 0).then_some(next_metrics);
-                next_metrics = next_metrics.wrapping_add(1);
-                Ok(Node {
-                    name,
-                    role,
-                    host: None,
-                    local: true,
-                    address: Some(address),
-                    port: Some(port),
-                    metrics_port,
-                    args,
-                    env,
-                    settings: defaults.settings.clone(),
-                    capture: None,
-                })
-            };
+        // The nodes of a role share one command line.
+        let role_args = |defaults: &RoleDefaults| -> Arc<[String]> {
+            let mut args = backend_args.clone();
+            args.push(policy.clone());
+            args.extend(defaults.args.iter().cloned());
+            args.extend(global_args.iter().cloned());
+            args.into()
+        };
+        let mut service_node = |name: String,
+                                role: Role,
+                                defaults: &RoleDefaults,
+                                args: &Arc<[String]>|
+         -> Result<Node, ConfigError> {
+            let args = Arc::clone(args);
+            let env = self.merged_env(&[&global_env, &defaults.env], &no_vars)?;
+            let port = next_port;
+            next_port = next_port.wrapping_add(1);
+            let metrics_port = (first_metrics_port != 0).then_some(next_metrics);
+            next_metrics = next_metrics.wrapping_add(1);
+            Ok(Node {
+                name,
+                role,
+                host: None,
+                local: true,
+                address: Some(address),
+                port: Some(port),
+                metrics_port,
+                args,
+                env,
+                settings: defaults.settings.clone(),
+                capture: None,
+            })
+        };
         if manager_enabled {
-            let node = service_node("manager".into(), Role::Manager, &manager_role)?;
+            let args = role_args(&manager_role);
+            let node = service_node("manager".into(), Role::Manager, &manager_role, &args)?;
             budget.add(&node, 0).map_err(too_big)?;
             nodes.push(node);
         }
+        let args = role_args(&logger_role);
         for k in 1..=loggers {
-            let node = service_node(format!("logger-{k}"), Role::Logger, &logger_role)?;
+            let node = service_node(format!("logger-{k}"), Role::Logger, &logger_role, &args)?;
             budget.add(&node, 0).map_err(too_big)?;
             nodes.push(node);
         }
+        let args = role_args(&proxy_role);
         for k in 1..=proxies {
-            let node = service_node(format!("proxy-{k}"), Role::Proxy, &proxy_role)?;
+            let node = service_node(format!("proxy-{k}"), Role::Proxy, &proxy_role, &args)?;
             budget.add(&node, 0).map_err(too_big)?;
             nodes.push(node);
         }
@@ -780,6 +792,33 @@ impl<'a> Reader<'a> {
         let mut host_index = 0usize;
         for (iface, fanout) in interfaces.iter().zip(fanout_ids) {
             let iface_env = &iface.env;
+            let interface: Arc<str> = Arc::from(iface.name.as_str());
+            let worker_args = |capture: &str| -> Arc<[String]> {
+                let mut args = Vec::with_capacity(
+                    4 + backend_args.len()
+                        + worker_role.args.len()
+                        + iface.args.len()
+                        + global_args.len(),
+                );
+                args.push("-i".to_string());
+                args.push(capture.to_string());
+                args.extend(backend_args.iter().cloned());
+                args.push(policy.clone());
+                args.extend(worker_role.args.iter().cloned());
+                args.extend(iface.args.iter().cloned());
+                if let Some(id) = fanout {
+                    args.push(format!("AF_Packet::fanout_id={id}"));
+                }
+                args.extend(global_args.iter().cloned());
+                args.into()
+            };
+            // Without a template in the capture source, every worker of the
+            // interface has the same source and command line: one of each.
+            let fixed = (!template::has_template(iface.capture.get_ref())).then(|| {
+                let source: Arc<str> = Arc::from(iface.capture.get_ref().as_str());
+                let args = worker_args(&source);
+                (source, args)
+            });
             for index0 in 0..iface.workers as usize {
                 host_index += 1;
                 let cpu = iface.cpus.as_ref().map(|c| c.nth_wrapping(index0));
@@ -789,30 +828,19 @@ impl<'a> Reader<'a> {
                     worker_cpu: cpu,
                     interface_name: Some(&iface.name),
                 };
-                let capture = if template::has_template(iface.capture.get_ref()) {
-                    self.check(
-                        iface.capture.span(),
-                        template::expand(iface.capture.get_ref(), &vars),
-                    )?
-                } else {
-                    iface.capture.get_ref().clone()
+                let (capture, args) = match &fixed {
+                    Some((source, args)) => (Arc::clone(source), Arc::clone(args)),
+                    None => {
+                        let source: Arc<str> = self
+                            .check(
+                                iface.capture.span(),
+                                template::expand(iface.capture.get_ref(), &vars),
+                            )?
+                            .into();
+                        let args = worker_args(&source);
+                        (source, args)
+                    }
                 };
-                let mut args = Vec::with_capacity(
-                    4 + backend_args.len()
-                        + worker_role.args.len()
-                        + iface.args.len()
-                        + global_args.len(),
-                );
-                args.push("-i".to_string());
-                args.push(capture.clone());
-                args.extend(backend_args.iter().cloned());
-                args.push(policy.clone());
-                args.extend(worker_role.args.iter().cloned());
-                args.extend(iface.args.iter().cloned());
-                if let Some(id) = fanout {
-                    args.push(format!("AF_Packet::fanout_id={id}"));
-                }
-                args.extend(global_args.iter().cloned());
                 let env = self.merged_env(&[&global_env, &worker_role.env, iface_env], &vars)?;
                 let mut directives = worker_role.settings.directives.clone();
                 directives.extend(iface.directives.iter().cloned());
@@ -839,7 +867,7 @@ impl<'a> Reader<'a> {
                         directives,
                     },
                     capture: Some(Capture {
-                        interface: iface.name.clone(),
+                        interface: Arc::clone(&interface),
                         source: capture,
                     }),
                 };

@@ -11,6 +11,7 @@ pub mod settings;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use super::template::{self, TemplateVars};
 use super::toml::MAX_NODES;
@@ -416,22 +417,31 @@ fn host_nodes(
         port
     };
     let no_vars = TemplateVars::default();
-    let mut service = |name: String, role: Role, conf: &RoleConf, metrics_port: Option<u16>| {
+    // The nodes of a host share its name, those of a role their command line.
+    let host: Option<Arc<str>> = file.host.as_deref().map(Arc::from);
+    let role_args = |conf: &RoleConf| -> Arc<[String]> {
         let mut args = c.backend_args.clone();
         args.push(POLICY_SCRIPT.to_string());
         args.extend(conf.args.iter().cloned());
         args.extend(c.args.iter().cloned());
+        args.into()
+    };
+    let mut service = |name: String,
+                       role: Role,
+                       conf: &RoleConf,
+                       args: &Arc<[String]>,
+                       metrics_port: Option<u16>| {
         let port = next_port;
         next_port = next_port.wrapping_add(1);
         Ok::<Node, ConfigError>(Node {
             name,
             role,
-            host: file.host.clone(),
+            host: host.clone(),
             local,
             address,
             port: Some(port),
             metrics_port,
-            args,
+            args: Arc::clone(args),
             env: env(path, &[&c.env, &conf.env], &no_vars, false)?,
             settings: conf.settings.clone(),
             capture: None,
@@ -439,27 +449,32 @@ fn host_nodes(
     };
     if c.manager {
         let m = metrics();
-        let node = service("manager".into(), Role::Manager, &c.manager_role, m)?;
+        let args = role_args(&c.manager_role);
+        let node = service("manager".into(), Role::Manager, &c.manager_role, &args, m)?;
         budget.add(&node, 0).map_err(too_big)?;
         nodes.push(node);
     }
+    let args = role_args(&c.logger_role);
     for k in 1..=c.loggers {
         let m = metrics();
         let node = service(
             prefixed(format!("logger-{k}")),
             Role::Logger,
             &c.logger_role,
+            &args,
             m,
         )?;
         budget.add(&node, 0).map_err(too_big)?;
         nodes.push(node);
     }
+    let args = role_args(&c.proxy_role);
     for k in 1..=c.proxies {
         let m = metrics();
         let node = service(
             prefixed(format!("proxy-{k}")),
             Role::Proxy,
             &c.proxy_role,
+            &args,
             m,
         )?;
         budget.add(&node, 0).map_err(too_big)?;
@@ -474,6 +489,25 @@ fn host_nodes(
     let mut host_index = 0usize;
     for iface in &c.interfaces {
         let section_less = iface.name.is_none();
+        let interface: Arc<str> = Arc::from(iface.name.as_deref().unwrap_or_default());
+        let worker_args = |capture: &str| -> Arc<[String]> {
+            let mut args =
+                Vec::with_capacity(3 + c.backend_args.len() + iface.args.len() + c.args.len());
+            args.push("-i".to_string());
+            args.push(capture.to_string());
+            args.extend(c.backend_args.iter().cloned());
+            args.push(POLICY_SCRIPT.to_string());
+            args.extend(iface.args.iter().cloned());
+            args.extend(c.args.iter().cloned());
+            args.into()
+        };
+        // Without a template in the capture source, every worker of the
+        // interface has the same source and command line: one of each.
+        let fixed = (!template::has_template(&iface.capture.text)).then(|| {
+            let source: Arc<str> = Arc::from(iface.capture.text.as_str());
+            let args = worker_args(&source);
+            (source, args)
+        });
         for index0 in 0..iface.workers as usize {
             host_index += 1;
             let cpu = iface.cpus.as_ref().map(|l| l.nth_wrapping(index0));
@@ -483,15 +517,15 @@ fn host_nodes(
                 worker_cpu: cpu,
                 interface_name: iface.name.as_deref(),
             };
-            let capture = expand(path, &iface.capture, &vars, section_less)?;
-            let mut args =
-                Vec::with_capacity(3 + c.backend_args.len() + iface.args.len() + c.args.len());
-            args.push("-i".to_string());
-            args.push(capture.clone());
-            args.extend(c.backend_args.iter().cloned());
-            args.push(POLICY_SCRIPT.to_string());
-            args.extend(iface.args.iter().cloned());
-            args.extend(c.args.iter().cloned());
+            let (capture, args) = match &fixed {
+                Some((source, args)) => (Arc::clone(source), Arc::clone(args)),
+                None => {
+                    let source: Arc<str> =
+                        expand(path, &iface.capture, &vars, section_less)?.into();
+                    let args = worker_args(&source);
+                    (source, args)
+                }
+            };
             let mut env = env(path, &[&c.env, &iface.env], &vars, section_less)?;
             // Zeek's worker units run `zeek -i ${INTERFACE}` with INTERFACE
             // set in the drop-in, so the variable is in the process
@@ -500,7 +534,7 @@ fn host_nodes(
                 // Room for exactly one more: an insert into a full list
                 // doubles it, and every worker keeps its list.
                 env.reserve_exact(1);
-                env.insert(0, ("INTERFACE".into(), capture.clone()));
+                env.insert(0, ("INTERFACE".into(), capture.to_string()));
             }
             let base = match &iface.name {
                 Some(name) => format!("worker-{name}-{}", index0 + 1),
@@ -509,7 +543,7 @@ fn host_nodes(
             let node = Node {
                 name: prefixed(base),
                 role: Role::Worker,
-                host: file.host.clone(),
+                host: host.clone(),
                 local,
                 address,
                 port: None,
@@ -524,7 +558,7 @@ fn host_nodes(
                     directives: Vec::new(),
                 },
                 capture: Some(Capture {
-                    interface: iface.name.clone().unwrap_or_default(),
+                    interface: Arc::clone(&interface),
                     source: capture,
                 }),
             };
