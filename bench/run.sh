@@ -6,7 +6,8 @@
 # generator the way systemd does (SYSTEMD_SCOPE=system, one NORMAL dir) into
 # a fresh empty dir on a tmpfs, as /run/systemd/generator is. It prints one
 # table row per config: median wall time of the whole process, user+sys
-# time, peak RSS and how many files, dirs and links were written.
+# time, peak RSS, how many files, dirs and links were written, and how busy
+# the machine was (other processes) just before the row was measured.
 #
 # Tools: hyperfine, GNU time (/usr/bin/time), jq, find; all from Debian
 # (apt-get install -y hyperfine time jq).
@@ -36,7 +37,7 @@ while [ $# -gt 0 ]; do
                 *) echo "run.sh: --format takes toml, zeekconf or both" >&2; exit 2 ;;
             esac
             shift ;;
-        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
+        -h|--help) sed -n '/^set -euo/q;2,$s/^# \{0,1\}//p' "$0"; exit 0 ;;
         *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
     shift
@@ -130,16 +131,37 @@ export SYSTEMD_SCOPE=system
 # Messages (there should be none) to stderr, not the host's kernel log.
 export ZEEK_SYSTEMD_LOG=stderr
 
-if [ "$quick" = 1 ]; then
-    hf_runs=(--warmup 2 --runs 5)
-else
-    hf_runs=(--warmup 5 --min-runs 30)
-fi
+# Runs per row: small configs take a few ms, so many runs (the median of
+# 200 is steady to ~0.05 ms); big ones take a tenth of a second each.
+runs_for() {
+    if [ "$quick" = 1 ]; then
+        echo "--warmup 2 --runs 5"
+    elif [ "$1" -le 64 ]; then
+        echo "--warmup 20 --min-runs 200"
+    elif [ "$1" -le 1024 ]; then
+        echo "--warmup 10 --min-runs 50"
+    else
+        echo "--warmup 3 --min-runs 30"
+    fi
+}
+
+# Percent of all CPUs busy over half a second (nothing of ours runs then):
+# other engineers' builds or fuzzers inflate wall times, not CPU times.
+busy_percent() {
+    local user nice system idle iowait irq softirq steal t1 i1 t2 i2
+    read -r _ user nice system idle iowait irq softirq steal _ </proc/stat
+    t1=$((user + nice + system + idle + iowait + irq + softirq + steal)) i1=$((idle + iowait))
+    sleep 0.5
+    read -r _ user nice system idle iowait irq softirq steal _ </proc/stat
+    t2=$((user + nice + system + idle + iowait + irq + softirq + steal)) i2=$((idle + iowait))
+    if [ $((t2 - t1)) -le 0 ]; then echo 0; else echo $((100 * ((t2 - t1) - (i2 - i1)) / (t2 - t1))); fi
+}
 
 # Other work on the machine shows up in wall times: say how busy it was.
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs, $("$bin" --version)"
-printf '%-8s %6s  %14s  %12s  %12s  %6s %6s %6s\n' \
-    input N "median wall ms" "user+sys ms" "peak RSS KiB" files dirs links
+printf '%-8s %6s  %14s  %12s  %12s  %6s %6s %6s  %5s\n' \
+    input N "median wall ms" "user+sys ms" "peak RSS KiB" files dirs links "busy%"
+busiest=0
 status=0
 for format in $formats; do
     for n in $sizes; do
@@ -162,7 +184,17 @@ for format in $formats; do
             r=$(/usr/bin/time -f '%M' "$bin" --config "$config" "$out" 2>&1 >/dev/null | tail -n 1)
             [ "$r" -gt "$rss" ] && rss=$r
         done
-        hyperfine --style none --shell=none "${hf_runs[@]}" \
+        # Wait (up to 2 minutes) for other work to end before a row.
+        busy=$(busy_percent)
+        waited=0
+        while [ "$quick" = 0 ] && [ "$busy" -gt 10 ] && [ "$waited" -lt 120 ]; do
+            sleep 2
+            waited=$((waited + 2))
+            busy=$(busy_percent)
+        done
+        [ "$busy" -gt "$busiest" ] && busiest=$busy
+        # shellcheck disable=SC2046 # runs_for prints separate options
+        hyperfine --style none --shell=none $(runs_for "$n") \
             --prepare "$work/fresh-dir" \
             --export-json "$work/hf.json" \
             "$bin --config $config $out" >"$work/hf.out" 2>&1 || {
@@ -171,9 +203,13 @@ for format in $formats; do
                 continue
             }
         read -r median usersys < <(jq -r '.results[0] | "\(.median * 1000) \((.user + .system) * 1000)"' "$work/hf.json")
-        printf '%-8s %6s  %14.2f  %12.2f  %12s  %6s %6s %6s\n' \
-            "$format" "$n" "$median" "$usersys" "$rss" "$files" "$dirs" "$links"
+        printf '%-8s %6s  %14.2f  %12.2f  %12s  %6s %6s %6s  %5s\n' \
+            "$format" "$n" "$median" "$usersys" "$rss" "$files" "$dirs" "$links" "$busy"
     done
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [ "$busiest" -gt 10 ]; then
+    echo "note: other processes kept the CPUs up to $busiest% busy before a row; wall times" \
+        "are inflated. Re-run when the machine is idle." >&2
+fi
 exit $status
