@@ -319,6 +319,18 @@ impl Cluster {
         self.nodes.iter().filter(|n| n.local)
     }
 
+    /// Whether this host is part of the cluster: always for a single-host
+    /// config; for a multi-host one, when the config names this host. A
+    /// host that is not gets no units at all (the same file may be
+    /// deployed everywhere).
+    pub fn is_member(&self) -> bool {
+        self.hosts.is_empty()
+            || self
+                .this_host
+                .as_deref()
+                .is_some_and(|this| self.hosts.iter().any(|h| h.name == this))
+    }
+
     /// Whether a manager or a logger runs on this host (they rotate logs
     /// into `log-queue`, so the archiver belongs next to them).
     pub fn has_local_log_writer(&self) -> bool {

@@ -112,6 +112,16 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
 
     let mut items = Vec::with_capacity(local.len() + 5);
     let mut others = Vec::with_capacity(2);
+    // A host a multi-host config does not name runs nothing: not even an
+    // empty zeek.target (the reader has said why in a warning).
+    if !cluster.is_member() {
+        return Plan {
+            cluster,
+            normal_dir: normal_dir.to_path_buf(),
+            generator_exe: generator_exe.to_path_buf(),
+            items,
+        };
+    }
     if !local.is_empty() {
         items.push(Item {
             what: Artifact::NodeTemplate,

@@ -103,6 +103,17 @@ const CASES: &[Case] = &[
     case("systemd-bad-directive-name.toml", Some(2), Some("[manager.systemd.Service] \"LimitNOFILE"), "\"LimitNOFILE=1\\nExecStartPre\" is not a systemd directive name"),
     case("systemd-trailing-backslash.toml", Some(2), Some("[proxy.systemd.Service] LimitNOFILE"), "may not end in a backslash"),
     case("systemd-newline-in-value.toml", Some(2), Some("[worker.systemd.Service] LimitNOFILE"), "control character '\\n'"),
+    // Multi-host (SPEC 2.5).
+    case("hosts-two-managers.toml", Some(7), Some("[hosts.c-w-01] manager"), "exactly one manager, and host c-mgr runs it (line 3)"),
+    case("hosts-no-manager.toml", Some(1), Some("[hosts]"), "no host runs the manager; set `manager = true`"),
+    case("hosts-unknown-key.toml", Some(2), Some("[hosts.c-mgr] adress"), "unknown key \"adress\"; did you mean \"address\"?"),
+    case("hosts-with-top-level-interface.toml", Some(4), IFACE, "cannot be used together with [hosts]: put each interface under the host that captures it, as [[hosts.NAME.interface]]"),
+    case("hosts-duplicate-node-name.toml", Some(10), Some("[hosts.a-worker-b]"), "node name \"a-worker-b-worker-c-1\" is also a node of host a (line 3)"),
+    case("hosts-bad-name.toml", Some(1), Some("[hosts.C-Mgr.example.com]"), "host name \"C-Mgr.example.com\" cannot prefix node names"),
+    case("hosts-cluster-address.toml", Some(2), Some("[cluster] address"), "every host has its own address"),
+    case("hosts-logger-count.toml", Some(2), Some("[logger] count"), "set `loggers = N` in the [hosts.NAME] table"),
+    case("hosts-shared-address-ports.toml", Some(6), Some("[hosts.c-w-01]"), "listener ports 27760..27760 overlap that host's listener ports 27760..27761"),
+    case("hosts-empty-host.toml", Some(4), Some("[hosts.c-w-01]"), "this host runs no node"),
 ];
 
 fn bad_dir() -> PathBuf {

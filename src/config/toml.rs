@@ -1,6 +1,6 @@
 //! The native TOML format, `/etc/zeek/cluster.toml` (SPEC 2.2, 2.3).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::net::{IpAddr, Ipv4Addr};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -13,9 +13,9 @@ use super::template::{self, TemplateVars};
 use super::values::{self, MAX_SERVICE_NODES, MAX_WORKERS};
 use super::{ConfigError, ReadOptions, DEFAULT_PREFIX};
 use crate::model::{
-    Archiver, Capture, Cluster, ConfigFormat, CpuList, Hardening, Install, LayoutSource,
-    NetworkPolicy, Node, NumaPolicy, PolicyScript, ProcessSettings, Role, UnitDirective,
-    UnitSection,
+    Archiver, Capture, Cluster, ClusterHost, ConfigFormat, CpuList, Hardening, Install,
+    LayoutSource, NetworkPolicy, Node, NumaPolicy, PolicyScript, ProcessSettings, Role,
+    UnitDirective, UnitSection,
 };
 
 /// Most nodes one cluster may have in all. Keeps a hostile config from
@@ -46,6 +46,24 @@ struct Document {
     interface: Vec<Spanned<InterfaceSection>>,
     #[serde(default)]
     archiver: ArchiverSection,
+    /// Multi-host (SPEC 2.5): every host of the cluster by name.
+    hosts: Option<Spanned<BTreeMap<String, Spanned<HostSection>>>>,
+}
+
+/// `[hosts.NAME]`: what runs on one host of a multi-host cluster. The
+/// role sections (`[manager]`, `[worker]` ...) still give the settings of
+/// the nodes; a host says how many of each it runs.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct HostSection {
+    address: Option<Str>,
+    manager: Option<Spanned<bool>>,
+    loggers: Option<Spanned<i64>>,
+    proxies: Option<Spanned<i64>>,
+    port: Option<Spanned<i64>>,
+    metrics_port: Option<Spanned<i64>>,
+    #[serde(default)]
+    interface: Vec<Spanned<InterfaceSection>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -161,9 +179,9 @@ enum DirectiveScalar {
 }
 
 /// Reads the TOML config `text` (from `path`) into the cluster model.
-pub fn read(path: &Path, text: &str, _options: &ReadOptions) -> Result<Cluster, ConfigError> {
+pub fn read(path: &Path, text: &str, options: &ReadOptions) -> Result<Cluster, ConfigError> {
     let doc: Document = ::toml::from_str(text).map_err(|e| parse_error(path, text, &e))?;
-    Reader { path, text }.cluster(doc)
+    Reader { path, text }.cluster(doc, options)
 }
 
 /// Turns a TOML or serde error into a located [`ConfigError`], with a
@@ -502,7 +520,7 @@ impl<'a> Reader<'a> {
         Ok(out.finish())
     }
 
-    fn cluster(&self, doc: Document) -> Result<Cluster, ConfigError> {
+    fn cluster(&self, doc: Document, options: &ReadOptions) -> Result<Cluster, ConfigError> {
         let z = &doc.zeek;
         let prefix = match &z.prefix {
             Some(p) => self.path_value(p)?,
@@ -610,10 +628,6 @@ impl<'a> Reader<'a> {
         };
 
         let c = &doc.cluster;
-        let address = match &c.address {
-            Some(v) => self.check(v.span(), values::parse_address(v.get_ref()))?,
-            None => IpAddr::V4(Ipv4Addr::LOCALHOST),
-        };
         let first_port = match &c.port {
             Some(v) => self.port(v, false)?,
             None => 27760,
@@ -655,15 +669,6 @@ impl<'a> Reader<'a> {
                 ));
             }
         }
-        let manager_enabled = doc.manager.enabled.as_ref().map_or(true, |v| *v.get_ref());
-        let loggers = match &doc.logger.count {
-            Some(v) => self.count(v, 0, MAX_SERVICE_NODES)?,
-            None => 1,
-        };
-        let proxies = match &doc.proxy.count {
-            Some(v) => self.count(v, 0, MAX_SERVICE_NODES)?,
-            None => 1,
-        };
         let manager_role = self.role(&doc.manager)?;
         let logger_role = self.role(&doc.logger)?;
         let proxy_role = self.role(&doc.proxy)?;
@@ -680,205 +685,140 @@ impl<'a> Reader<'a> {
             },
         };
 
-        let interfaces = self.interfaces(&doc.interface)?;
-        let total_workers: usize = interfaces.iter().map(|i| i.workers as usize).sum();
-        let total_nodes =
-            usize::from(manager_enabled) + loggers as usize + proxies as usize + total_workers;
+        let port_at = |span: Option<Range<usize>>, key: &str| PortAt {
+            span,
+            key: key.to_string(),
+        };
+        let cluster_port_at = port_at(c.port.as_ref().map(Spanned::span), "[cluster] port");
+        let cluster_metrics_at = port_at(
+            c.metrics_port.as_ref().map(Spanned::span),
+            "[cluster] metrics_port",
+        );
+        let (this_host, hosts) = match &doc.hosts {
+            None => {
+                let address = match &c.address {
+                    Some(v) => self.check(v.span(), values::parse_address(v.get_ref()))?,
+                    None => IpAddr::V4(Ipv4Addr::LOCALHOST),
+                };
+                let host = HostSpec {
+                    name: None,
+                    line: 0,
+                    local: true,
+                    address: Some(address),
+                    manager: doc.manager.enabled.as_ref().map_or(true, |v| *v.get_ref()),
+                    loggers: match &doc.logger.count {
+                        Some(v) => self.count(v, 0, MAX_SERVICE_NODES)?,
+                        None => 1,
+                    },
+                    proxies: match &doc.proxy.count {
+                        Some(v) => self.count(v, 0, MAX_SERVICE_NODES)?,
+                        None => 1,
+                    },
+                    port: first_port,
+                    port_at: cluster_port_at,
+                    metrics_port: first_metrics_port,
+                    metrics_at: cluster_metrics_at,
+                    interfaces: self.interfaces(&doc.interface, "[[interface]]")?,
+                };
+                (None, vec![host])
+            }
+            Some(table) => {
+                let this_host = match &options.host {
+                    Some(host) => Some(host.to_ascii_lowercase()),
+                    None => super::this_hostname(),
+                };
+                let defaults = HostDefaults {
+                    port: first_port,
+                    port_at: cluster_port_at,
+                    metrics_port: first_metrics_port,
+                    metrics_at: cluster_metrics_at,
+                };
+                let hosts = self.hosts(&doc, table, this_host.as_deref(), &defaults)?;
+                (this_host, hosts)
+            }
+        };
+        let multi_host = doc.hosts.is_some();
+
+        let total_nodes: usize = hosts.iter().map(HostSpec::nodes).sum();
         if total_nodes > MAX_NODES {
             return Err(ConfigError::file(
                 self.path,
                 format!("the cluster has {total_nodes} nodes; at most {MAX_NODES} are supported"),
             ));
         }
-        let listeners = usize::from(manager_enabled) + loggers as usize + proxies as usize;
-        if usize::from(first_port) + listeners > 65536 {
-            return Err(self.error_at(
-                c.port.as_ref().map(Spanned::span),
-                "[cluster] port",
-                format!("{listeners} listeners starting at port {first_port} run past port 65535"),
-            ));
+        for host in &hosts {
+            self.check_host_ports(host)?;
         }
-        if first_metrics_port != 0 && usize::from(first_metrics_port) + total_nodes > 65536 {
-            return Err(self.error_at(
-                c.metrics_port.as_ref().map(Spanned::span),
-                "[cluster] metrics_port",
-                format!(
-                    "{total_nodes} metrics ports starting at {first_metrics_port} run past port 65535"
-                ),
-            ));
+        if multi_host {
+            self.check_shared_addresses(&hosts)?;
         }
 
-        // All nodes listen on one address: a metrics port that is also a
-        // cluster listener port makes one of the two nodes fail to bind.
-        if first_metrics_port != 0
-            && listeners > 0
-            && usize::from(first_metrics_port) < usize::from(first_port) + listeners
-            && usize::from(first_port) < usize::from(first_metrics_port) + total_nodes
-        {
-            return Err(self.error_at(
-                c.metrics_port.as_ref().map(Spanned::span),
-                "[cluster] metrics_port",
-                format!(
-                    "metrics ports {first_metrics_port}..{} overlap the cluster listener ports \
-                     {first_port}..{}; move metrics_port or port so the ranges are apart",
-                    usize::from(first_metrics_port) + total_nodes - 1,
-                    usize::from(first_port) + listeners - 1
-                ),
-            ));
-        }
-
-        let policy = "zeek-systemd".to_string();
+        let shared = SharedArgs {
+            backend: backend_args,
+            policy: "zeek-systemd".to_string(),
+            global: global_args,
+            env: global_env,
+            manager: manager_role,
+            logger: logger_role,
+            proxy: proxy_role,
+            worker: worker_role,
+        };
         let mut nodes = Vec::with_capacity(total_nodes);
         let mut budget = values::NodeBudget::default();
-        let too_big = |m: String| ConfigError::file(self.path, m);
-        let mut next_port = first_port;
-        let mut next_metrics = first_metrics_port;
-        let no_vars = TemplateVars::default();
-        // The nodes of a role share one command line.
-        let role_args = |defaults: &RoleDefaults| -> Arc<[String]> {
-            let mut args = backend_args.clone();
-            args.push(policy.clone());
-            args.extend(defaults.args.iter().cloned());
-            args.extend(global_args.iter().cloned());
-            args.into()
-        };
-        let mut service_node = |name: String,
-                                role: Role,
-                                defaults: &RoleDefaults,
-                                args: &Arc<[String]>|
-         -> Result<Node, ConfigError> {
-            let args = Arc::clone(args);
-            let env = self.merged_env(&[&global_env, &defaults.env], &no_vars)?;
-            let port = next_port;
-            next_port = next_port.wrapping_add(1);
-            let metrics_port = (first_metrics_port != 0).then_some(next_metrics);
-            next_metrics = next_metrics.wrapping_add(1);
-            Ok(Node {
-                name,
-                role,
-                host: None,
-                local: true,
-                address: Some(address),
-                port: Some(port),
-                metrics_port,
-                args,
-                env,
-                settings: defaults.settings.clone(),
-                capture: None,
-            })
-        };
-        if manager_enabled {
-            let args = role_args(&manager_role);
-            let node = service_node("manager".into(), Role::Manager, &manager_role, &args)?;
-            budget.add(&node, 0).map_err(too_big)?;
-            nodes.push(node);
-        }
-        let args = role_args(&logger_role);
-        for k in 1..=loggers {
-            let node = service_node(format!("logger-{k}"), Role::Logger, &logger_role, &args)?;
-            budget.add(&node, 0).map_err(too_big)?;
-            nodes.push(node);
-        }
-        let args = role_args(&proxy_role);
-        for k in 1..=proxies {
-            let node = service_node(format!("proxy-{k}"), Role::Proxy, &proxy_role, &args)?;
-            budget.add(&node, 0).map_err(too_big)?;
-            nodes.push(node);
-        }
-
-        // Every worker's drop-in orders it after all service nodes.
-        let worker_after: usize = nodes.iter().map(|n| n.name.len() + 15).sum();
-        let fanout_ids = assign_fanout_ids(&interfaces, &global_args, &worker_role.args);
-        let mut host_index = 0usize;
-        for (iface, fanout) in interfaces.iter().zip(fanout_ids) {
-            let iface_env = &iface.env;
-            let interface: Arc<str> = Arc::from(iface.name.as_str());
-            let worker_args = |capture: &str| -> Arc<[String]> {
-                let mut args = Vec::with_capacity(
-                    4 + backend_args.len()
-                        + worker_role.args.len()
-                        + iface.args.len()
-                        + global_args.len(),
-                );
-                args.push("-i".to_string());
-                args.push(capture.to_string());
-                args.extend(backend_args.iter().cloned());
-                args.push(policy.clone());
-                args.extend(worker_role.args.iter().cloned());
-                args.extend(iface.args.iter().cloned());
-                if let Some(id) = fanout {
-                    args.push(format!("AF_Packet::fanout_id={id}"));
+        // Node name -> its host, to find a name two hosts share.
+        let mut names: HashMap<String, usize> = HashMap::new();
+        for (index, host) in hosts.iter().enumerate() {
+            let first_new = nodes.len();
+            self.host_nodes(host, &shared, &mut nodes, &mut budget)?;
+            if !multi_host {
+                continue;
+            }
+            for node in &nodes[first_new..] {
+                if let Some(&other) = names.get(&node.name) {
+                    let other = &hosts[other];
+                    return Err(ConfigError {
+                        line: Some(host.line),
+                        key: Some(format!("[hosts.{}]", host.display_name())),
+                        ..ConfigError::file(
+                            self.path,
+                            format!(
+                                "node name \"{}\" is also a node of host {} (line {}); \
+                                 rename one of the interfaces or hosts",
+                                node.name,
+                                other.display_name(),
+                                other.line
+                            ),
+                        )
+                    });
                 }
-                args.extend(global_args.iter().cloned());
-                args.into()
-            };
-            // Without a template in the capture source, every worker of the
-            // interface has the same source and command line: one of each.
-            let fixed = (!template::has_template(iface.capture.get_ref())).then(|| {
-                let source: Arc<str> = Arc::from(iface.capture.get_ref().as_str());
-                let args = worker_args(&source);
-                (source, args)
-            });
-            for index0 in 0..iface.workers as usize {
-                host_index += 1;
-                let cpu = iface.cpus.as_ref().map(|c| c.nth_wrapping(index0));
-                let vars = TemplateVars {
-                    worker_index: Some(index0 + 1),
-                    host_worker_index: Some(host_index),
-                    worker_cpu: cpu,
-                    interface_name: Some(&iface.name),
-                };
-                let (capture, args) = match &fixed {
-                    Some((source, args)) => (Arc::clone(source), Arc::clone(args)),
-                    None => {
-                        let source: Arc<str> = self
-                            .check(
-                                iface.capture.span(),
-                                template::expand(iface.capture.get_ref(), &vars),
-                            )?
-                            .into();
-                        let args = worker_args(&source);
-                        (source, args)
-                    }
-                };
-                let env = self.merged_env(&[&global_env, &worker_role.env, iface_env], &vars)?;
-                let mut directives = worker_role.settings.directives.clone();
-                directives.extend(iface.directives.iter().cloned());
-                let metrics_port = (first_metrics_port != 0).then_some(next_metrics);
-                next_metrics = next_metrics.wrapping_add(1);
-                let node = Node {
-                    name: format!("worker-{}-{}", iface.name, index0 + 1),
-                    role: Role::Worker,
-                    host: None,
-                    local: true,
-                    address: Some(address),
-                    port: None,
-                    metrics_port,
-                    args,
-                    env,
-                    settings: ProcessSettings {
-                        cpus: cpu.map(|c| CpuList(vec![c])),
-                        numa_policy: iface.numa_policy.or(worker_role.settings.numa_policy),
-                        nice: iface.nice.or(worker_role.settings.nice),
-                        memory_max: iface
-                            .memory_max
-                            .clone()
-                            .or_else(|| worker_role.settings.memory_max.clone()),
-                        directives,
-                    },
-                    capture: Some(Capture {
-                        interface: Arc::clone(&interface),
-                        source: capture,
-                    }),
-                };
-                budget.add(&node, worker_after).map_err(too_big)?;
-                nodes.push(node);
+                names.insert(node.name.clone(), index);
             }
         }
+        let local_host = hosts.iter().find(|h| h.local);
+        let mut warnings = Vec::new();
+        if multi_host && local_host.is_none() {
+            let names: Vec<&str> = hosts.iter().map(HostSpec::display_name).collect();
+            let who = match &this_host {
+                Some(host) => format!("this host ({host}) is not one of the cluster's hosts"),
+                None => "this machine's hostname is unknown, so it is none of the cluster's hosts"
+                    .to_string(),
+            };
+            warnings.push(format!(
+                "{}: {who} ({}); no Zeek units are generated here. Add a [hosts.NAME] table \
+                 for it if it should run Zeek nodes (or use --host NAME)",
+                self.path.display(),
+                names.join(", ")
+            ));
+        }
 
+        let global_env = &shared.env;
+        let no_vars = TemplateVars::default();
         let a = &doc.archiver;
-        let has_log_writer = manager_enabled || loggers > 0;
-        let archiver = if a.enabled.unwrap_or(has_log_writer) {
+        let has_log_writer = local_host.is_some_and(|h| h.manager || h.loggers > 0);
+        let archiver_on = a.enabled.unwrap_or(has_log_writer) && local_host.is_some();
+        // Validated on every host of a multi-host config, so `check` on
+        // any host finds a mistake in it.
+        let archiver = if archiver_on || (multi_host && a.enabled != Some(false)) {
             let command = match &a.command {
                 Some(cmd) => {
                     let cmd_args = self.args(&a.command)?;
@@ -902,7 +842,7 @@ impl<'a> Reader<'a> {
             let archiver_env = self.env(&a.env)?;
             Some(Archiver {
                 command,
-                env: self.merged_env(&[&global_env, &archiver_env], &no_vars)?,
+                env: self.merged_env(&[global_env, &archiver_env], &no_vars)?,
                 settings: ProcessSettings {
                     cpus: self.cpus(&a.cpus)?,
                     numa_policy: None,
@@ -911,6 +851,7 @@ impl<'a> Reader<'a> {
                     directives: self.directives(&a.systemd)?,
                 },
             })
+            .filter(|_| archiver_on)
         } else {
             None
         };
@@ -921,7 +862,7 @@ impl<'a> Reader<'a> {
             // relative `--config` must not reach them.
             source: std::path::absolute(self.path).unwrap_or_else(|_| self.path.to_path_buf()),
             format: ConfigFormat::Toml,
-            this_host: None,
+            this_host,
             install,
             nodes,
             archiver,
@@ -932,14 +873,25 @@ impl<'a> Reader<'a> {
             stop_timeout_sec,
             hardening,
             network: NetworkPolicy { ip_allow },
-            hosts: Vec::new(),
-            warnings: Vec::new(),
+            hosts: if multi_host {
+                hosts
+                    .iter()
+                    .map(|h| ClusterHost {
+                        name: h.display_name().to_string(),
+                        address: h.address,
+                    })
+                    .collect()
+            } else {
+                Vec::new()
+            },
+            warnings,
         })
     }
 
     fn interfaces(
         &self,
         sections: &[Spanned<InterfaceSection>],
+        label: &str,
     ) -> Result<Vec<Interface>, ConfigError> {
         let mut out: Vec<Interface> = Vec::with_capacity(sections.len());
         for section in sections {
@@ -947,7 +899,7 @@ impl<'a> Reader<'a> {
             let s = section.get_ref();
             let missing = |key: &str| {
                 let mut e = self.error(span.clone(), format!("missing key \"{key}\""));
-                e.key = Some("[[interface]]".into());
+                e.key = Some(label.into());
                 e
             };
             let name = s.name.as_ref().ok_or_else(|| missing("name"))?;
@@ -999,6 +951,512 @@ struct Interface {
     args: Vec<String>,
     env: Vec<(String, Str)>,
     directives: Vec<UnitDirective>,
+}
+
+/// Where a host's first port comes from, for error messages: the host's
+/// own key or `[cluster]`'s.
+#[derive(Clone)]
+struct PortAt {
+    span: Option<Range<usize>>,
+    key: String,
+}
+
+/// The `[cluster]` ports every host starts its counters at unless it sets
+/// its own.
+struct HostDefaults {
+    port: u16,
+    port_at: PortAt,
+    metrics_port: u16,
+    metrics_at: PortAt,
+}
+
+/// One host's part of the cluster, validated; a single-host config is one
+/// host without a name.
+struct HostSpec {
+    /// `None` on a single-host config (node names get no prefix).
+    name: Option<Arc<str>>,
+    /// The line of the host's table, for errors about the host as a whole.
+    line: usize,
+    /// Whether the generator runs for this host.
+    local: bool,
+    /// `None`: Zeek looks the host name up when it loads the layout.
+    address: Option<IpAddr>,
+    manager: bool,
+    loggers: u32,
+    proxies: u32,
+    port: u16,
+    port_at: PortAt,
+    metrics_port: u16,
+    metrics_at: PortAt,
+    interfaces: Vec<Interface>,
+}
+
+impl HostSpec {
+    fn display_name(&self) -> &str {
+        self.name.as_deref().unwrap_or("")
+    }
+
+    /// Manager, loggers and proxies: the nodes with a listener port.
+    fn listeners(&self) -> usize {
+        usize::from(self.manager) + self.loggers as usize + self.proxies as usize
+    }
+
+    fn nodes(&self) -> usize {
+        self.listeners()
+            + self
+                .interfaces
+                .iter()
+                .map(|i| i.workers as usize)
+                .sum::<usize>()
+    }
+
+    /// The listener and metrics port ranges (end exclusive) the host's
+    /// nodes bind on its address.
+    fn port_ranges(&self) -> Vec<(&'static str, usize, usize)> {
+        let mut out = Vec::with_capacity(2);
+        if self.listeners() > 0 {
+            let start = usize::from(self.port);
+            out.push(("listener", start, start + self.listeners()));
+        }
+        if self.metrics_port != 0 {
+            let start = usize::from(self.metrics_port);
+            out.push(("metrics", start, start + self.nodes()));
+        }
+        out
+    }
+}
+
+/// What every node's command line and environment start from.
+struct SharedArgs {
+    backend: Vec<String>,
+    policy: String,
+    global: Vec<String>,
+    env: Vec<(String, Str)>,
+    manager: RoleDefaults,
+    logger: RoleDefaults,
+    proxy: RoleDefaults,
+    worker: RoleDefaults,
+}
+
+/// A host name that can prefix node names and be compared with
+/// `hostname -s`: `[a-z0-9][-a-z0-9_]*`, as Zeek's per-host files.
+fn check_host_name(name: &str) -> Result<(), String> {
+    let bytes = name.as_bytes();
+    let ok = !bytes.is_empty()
+        && bytes.len() <= 63
+        && (bytes[0].is_ascii_lowercase() || bytes[0].is_ascii_digit())
+        && bytes
+            .iter()
+            .all(|&b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "host name \"{name}\" cannot prefix node names; use the short hostname (`hostname -s`) \
+             in lower case: 1 to 63 letters a-z, digits, '-' or '_', starting with a letter or digit"
+        ))
+    }
+}
+
+impl Reader<'_> {
+    /// The hosts of a multi-host config (SPEC 2.5), sorted by name as
+    /// Zeek's layout generator sorts its per-host files.
+    fn hosts(
+        &self,
+        doc: &Document,
+        table: &Spanned<BTreeMap<String, Spanned<HostSection>>>,
+        this_host: Option<&str>,
+        defaults: &HostDefaults,
+    ) -> Result<Vec<HostSpec>, ConfigError> {
+        if table.get_ref().is_empty() {
+            return Err(self.error(
+                table.span(),
+                "[hosts] names no host; add a [hosts.NAME] table for every host of the cluster",
+            ));
+        }
+        if let Some(first) = doc.interface.first() {
+            return Err(self.error(
+                first.span(),
+                "top-level [[interface]] cannot be used together with [hosts]: put each \
+                 interface under the host that captures it, as [[hosts.NAME.interface]]",
+            ));
+        }
+        if let Some(address) = &doc.cluster.address {
+            return Err(self.error(
+                address.span(),
+                "cannot be used together with [hosts]: every host has its own address; set \
+                 `address` in each [hosts.NAME] table (a host without one is looked up by its \
+                 name when Zeek starts)",
+            ));
+        }
+        if let Some(enabled) = &doc.manager.enabled {
+            return Err(self.error(
+                enabled.span(),
+                "cannot be used together with [hosts]: set `manager = true` in the \
+                 [hosts.NAME] table of the host that runs the manager",
+            ));
+        }
+        for (section, key) in [(&doc.logger, "loggers"), (&doc.proxy, "proxies")] {
+            if let Some(count) = &section.count {
+                return Err(self.error(
+                    count.span(),
+                    format!(
+                        "cannot be used together with [hosts]: set `{key} = N` in the \
+                         [hosts.NAME] table of each host that runs them"
+                    ),
+                ));
+            }
+        }
+
+        let mut out = Vec::with_capacity(table.get_ref().len());
+        let mut manager_at: Option<(String, usize)> = None;
+        for (name, section) in table.get_ref() {
+            let span = section.span();
+            let line = locate(self.text, span.clone()).0;
+            let label = format!("[hosts.{name}]");
+            let at_host = |message: String| ConfigError {
+                file: self.path.to_path_buf(),
+                line: Some(line),
+                key: Some(label.clone()),
+                message,
+            };
+            check_host_name(name).map_err(at_host)?;
+            let h = section.get_ref();
+            let address = h
+                .address
+                .as_ref()
+                .map(|v| self.check(v.span(), values::parse_address(v.get_ref())))
+                .transpose()?;
+            let manager = h.manager.as_ref().is_some_and(|m| *m.get_ref());
+            if let Some(m) = h.manager.as_ref().filter(|m| *m.get_ref()) {
+                let this_line = locate(self.text, m.span()).0;
+                if let Some((first, first_line)) = &manager_at {
+                    return Err(self.error(
+                        m.span(),
+                        format!(
+                            "a cluster has exactly one manager, and host {first} runs it \
+                             (line {first_line}); set `manager = true` on one host only"
+                        ),
+                    ));
+                }
+                manager_at = Some((name.clone(), this_line));
+            }
+            let count = |v: &Option<Spanned<i64>>| match v {
+                Some(v) => self.count(v, 0, MAX_SERVICE_NODES),
+                None => Ok(0),
+            };
+            let loggers = count(&h.loggers)?;
+            let proxies = count(&h.proxies)?;
+            let (port, port_at) = match &h.port {
+                Some(v) => (
+                    self.port(v, false)?,
+                    PortAt {
+                        span: Some(v.span()),
+                        key: format!("{label} port"),
+                    },
+                ),
+                None => (defaults.port, defaults.port_at.clone()),
+            };
+            let (metrics_port, metrics_at) = match &h.metrics_port {
+                Some(v) => (
+                    self.port(v, true)?,
+                    PortAt {
+                        span: Some(v.span()),
+                        key: format!("{label} metrics_port"),
+                    },
+                ),
+                None => (defaults.metrics_port, defaults.metrics_at.clone()),
+            };
+            let interfaces =
+                self.interfaces(&h.interface, &format!("[[hosts.{name}.interface]]"))?;
+            let host = HostSpec {
+                name: Some(Arc::from(name.as_str())),
+                line,
+                local: this_host == Some(name.as_str()),
+                address,
+                manager,
+                loggers,
+                proxies,
+                port,
+                port_at,
+                metrics_port,
+                metrics_at,
+                interfaces,
+            };
+            if host.nodes() == 0 {
+                return Err(at_host(
+                    "this host runs no node; set `manager = true`, `loggers`, `proxies` or add \
+                     a [[hosts.NAME.interface]], or remove the host"
+                        .into(),
+                ));
+            }
+            out.push(host);
+        }
+        if manager_at.is_none() {
+            return Err(ConfigError {
+                line: Some(locate(self.text, table.span()).0),
+                key: Some("[hosts]".into()),
+                ..ConfigError::file(
+                    self.path,
+                    "no host runs the manager; set `manager = true` in the [hosts.NAME] table \
+                     of one host (a cluster has exactly one manager)",
+                )
+            });
+        }
+        Ok(out)
+    }
+
+    /// The port checks of one host: its listeners and metrics ports fit
+    /// below 65536 and do not overlap (they bind one address).
+    fn check_host_ports(&self, host: &HostSpec) -> Result<(), ConfigError> {
+        let listeners = host.listeners();
+        let total_nodes = host.nodes();
+        let first_port = host.port;
+        let first_metrics_port = host.metrics_port;
+        if usize::from(first_port) + listeners > 65536 {
+            return Err(self.error_at(
+                host.port_at.span.clone(),
+                &host.port_at.key,
+                format!("{listeners} listeners starting at port {first_port} run past port 65535"),
+            ));
+        }
+        if first_metrics_port != 0 && usize::from(first_metrics_port) + total_nodes > 65536 {
+            return Err(self.error_at(
+                host.metrics_at.span.clone(),
+                &host.metrics_at.key,
+                format!(
+                    "{total_nodes} metrics ports starting at {first_metrics_port} run past port 65535"
+                ),
+            ));
+        }
+        // All nodes of a host listen on one address: a metrics port that
+        // is also a cluster listener port makes one of the two fail to bind.
+        if first_metrics_port != 0
+            && listeners > 0
+            && usize::from(first_metrics_port) < usize::from(first_port) + listeners
+            && usize::from(first_port) < usize::from(first_metrics_port) + total_nodes
+        {
+            return Err(self.error_at(
+                host.metrics_at.span.clone(),
+                &host.metrics_at.key,
+                format!(
+                    "metrics ports {first_metrics_port}..{} overlap the cluster listener ports \
+                     {first_port}..{}; move metrics_port or port so the ranges are apart",
+                    usize::from(first_metrics_port) + total_nodes - 1,
+                    usize::from(first_port) + listeners - 1
+                ),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Hosts given the same address are one machine to the other nodes:
+    /// their listener and metrics ports must not overlap.
+    fn check_shared_addresses(&self, hosts: &[HostSpec]) -> Result<(), ConfigError> {
+        for (i, host) in hosts.iter().enumerate() {
+            let Some(address) = host.address else {
+                continue;
+            };
+            for earlier in hosts[..i].iter().filter(|h| h.address == Some(address)) {
+                for (kind, start, end) in host.port_ranges() {
+                    for (other_kind, other_start, other_end) in earlier.port_ranges() {
+                        if start < other_end && other_start < end {
+                            return Err(ConfigError {
+                                line: Some(host.line),
+                                key: Some(format!("[hosts.{}]", host.display_name())),
+                                ..ConfigError::file(
+                                    self.path,
+                                    format!(
+                                        "host {} has the address {address} of host {} (line {}) \
+                                         and its {kind} ports {start}..{} overlap that host's \
+                                         {other_kind} ports {other_start}..{}; give the hosts \
+                                         their own addresses, or this one its own `port` and \
+                                         `metrics_port`",
+                                        host.display_name(),
+                                        earlier.display_name(),
+                                        earlier.line,
+                                        end - 1,
+                                        other_end - 1
+                                    ),
+                                )
+                            });
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends the nodes of one host, numbering listener and metrics ports
+    /// from the host's first ports (Zeek's layout generator starts both
+    /// counters afresh for every host). Node names of a named host get
+    /// `<host>-` in front, except the manager's.
+    fn host_nodes(
+        &self,
+        host: &HostSpec,
+        shared: &SharedArgs,
+        nodes: &mut Vec<Node>,
+        budget: &mut values::NodeBudget,
+    ) -> Result<(), ConfigError> {
+        let too_big = |m: String| ConfigError::file(self.path, m);
+        let prefixed = |base: String| match &host.name {
+            Some(name) => format!("{name}-{base}"),
+            None => base,
+        };
+        let first_new = nodes.len();
+        let first_metrics_port = host.metrics_port;
+        let mut next_port = host.port;
+        let mut next_metrics = first_metrics_port;
+        let no_vars = TemplateVars::default();
+        // The nodes of a role share one command line.
+        let role_args = |defaults: &RoleDefaults| -> Arc<[String]> {
+            let mut args = shared.backend.clone();
+            args.push(shared.policy.clone());
+            args.extend(defaults.args.iter().cloned());
+            args.extend(shared.global.iter().cloned());
+            args.into()
+        };
+        let mut service_node = |name: String,
+                                role: Role,
+                                defaults: &RoleDefaults,
+                                args: &Arc<[String]>|
+         -> Result<Node, ConfigError> {
+            let args = Arc::clone(args);
+            let env = self.merged_env(&[&shared.env, &defaults.env], &no_vars)?;
+            let port = next_port;
+            next_port = next_port.wrapping_add(1);
+            let metrics_port = (first_metrics_port != 0).then_some(next_metrics);
+            next_metrics = next_metrics.wrapping_add(1);
+            Ok(Node {
+                name,
+                role,
+                host: host.name.clone(),
+                local: host.local,
+                address: host.address,
+                port: Some(port),
+                metrics_port,
+                args,
+                env,
+                settings: defaults.settings.clone(),
+                capture: None,
+            })
+        };
+        if host.manager {
+            let args = role_args(&shared.manager);
+            let node = service_node("manager".into(), Role::Manager, &shared.manager, &args)?;
+            budget.add(&node, 0).map_err(too_big)?;
+            nodes.push(node);
+        }
+        let args = role_args(&shared.logger);
+        for k in 1..=host.loggers {
+            let name = prefixed(format!("logger-{k}"));
+            let node = service_node(name, Role::Logger, &shared.logger, &args)?;
+            budget.add(&node, 0).map_err(too_big)?;
+            nodes.push(node);
+        }
+        let args = role_args(&shared.proxy);
+        for k in 1..=host.proxies {
+            let name = prefixed(format!("proxy-{k}"));
+            let node = service_node(name, Role::Proxy, &shared.proxy, &args)?;
+            budget.add(&node, 0).map_err(too_big)?;
+            nodes.push(node);
+        }
+
+        // Every worker's drop-in orders it after all service nodes of its
+        // host.
+        let worker_after: usize = nodes[first_new..].iter().map(|n| n.name.len() + 15).sum();
+        let worker_role = &shared.worker;
+        let interfaces = &host.interfaces;
+        let fanout_ids = assign_fanout_ids(interfaces, &shared.global, &worker_role.args);
+        let mut host_index = 0usize;
+        for (iface, fanout) in interfaces.iter().zip(fanout_ids) {
+            let iface_env = &iface.env;
+            let interface: Arc<str> = Arc::from(iface.name.as_str());
+            let worker_args = |capture: &str| -> Arc<[String]> {
+                let mut args = Vec::with_capacity(
+                    4 + shared.backend.len()
+                        + worker_role.args.len()
+                        + iface.args.len()
+                        + shared.global.len(),
+                );
+                args.push("-i".to_string());
+                args.push(capture.to_string());
+                args.extend(shared.backend.iter().cloned());
+                args.push(shared.policy.clone());
+                args.extend(worker_role.args.iter().cloned());
+                args.extend(iface.args.iter().cloned());
+                if let Some(id) = fanout {
+                    args.push(format!("AF_Packet::fanout_id={id}"));
+                }
+                args.extend(shared.global.iter().cloned());
+                args.into()
+            };
+            // Without a template in the capture source, every worker of the
+            // interface has the same source and command line: one of each.
+            let fixed = (!template::has_template(iface.capture.get_ref())).then(|| {
+                let source: Arc<str> = Arc::from(iface.capture.get_ref().as_str());
+                let args = worker_args(&source);
+                (source, args)
+            });
+            for index0 in 0..iface.workers as usize {
+                host_index += 1;
+                let cpu = iface.cpus.as_ref().map(|c| c.nth_wrapping(index0));
+                let vars = TemplateVars {
+                    worker_index: Some(index0 + 1),
+                    host_worker_index: Some(host_index),
+                    worker_cpu: cpu,
+                    interface_name: Some(&iface.name),
+                };
+                let (capture, args) = match &fixed {
+                    Some((source, args)) => (Arc::clone(source), Arc::clone(args)),
+                    None => {
+                        let source: Arc<str> = self
+                            .check(
+                                iface.capture.span(),
+                                template::expand(iface.capture.get_ref(), &vars),
+                            )?
+                            .into();
+                        let args = worker_args(&source);
+                        (source, args)
+                    }
+                };
+                let env = self.merged_env(&[&shared.env, &worker_role.env, iface_env], &vars)?;
+                let mut directives = worker_role.settings.directives.clone();
+                directives.extend(iface.directives.iter().cloned());
+                let metrics_port = (first_metrics_port != 0).then_some(next_metrics);
+                next_metrics = next_metrics.wrapping_add(1);
+                let node = Node {
+                    name: prefixed(format!("worker-{}-{}", iface.name, index0 + 1)),
+                    role: Role::Worker,
+                    host: host.name.clone(),
+                    local: host.local,
+                    address: host.address,
+                    port: None,
+                    metrics_port,
+                    args,
+                    env,
+                    settings: ProcessSettings {
+                        cpus: cpu.map(|c| CpuList(vec![c])),
+                        numa_policy: iface.numa_policy.or(worker_role.settings.numa_policy),
+                        nice: iface.nice.or(worker_role.settings.nice),
+                        memory_max: iface
+                            .memory_max
+                            .clone()
+                            .or_else(|| worker_role.settings.memory_max.clone()),
+                        directives,
+                    },
+                    capture: Some(Capture {
+                        interface: Arc::clone(&interface),
+                        source: capture,
+                    }),
+                };
+                budget.add(&node, worker_after).map_err(too_big)?;
+                nodes.push(node);
+            }
+        }
+        Ok(())
+    }
 }
 
 const FANOUT_ARG: &str = "AF_Packet::fanout_id=";
