@@ -56,6 +56,10 @@ pub struct Boot {
     /// lets the container's systemd enforce IPAddressDeny=).
     pub nspawn_args: Vec<String>,
     pub timeout_secs: u32,
+    /// Boot a throw-away copy of this OS tree (`nspawn-run --root`) instead
+    /// of the host's `/usr`. The generator, `/etc/zeek` and the zeek user
+    /// are then not provided: the scenario installs them (a package).
+    pub os_root: Option<PathBuf>,
 }
 
 impl Boot {
@@ -69,6 +73,7 @@ impl Boot {
             files: Vec::new(),
             nspawn_args: Vec::new(),
             timeout_secs: 120,
+            os_root: None,
         }
     }
 
@@ -195,11 +200,10 @@ pub fn run(boot: &Boot) -> BootResult {
         .arg(&scenario)
         .arg("--timeout")
         .arg(boot.timeout_secs.to_string());
+    if let Some(os_root) = &boot.os_root {
+        cmd.arg("--root").arg(os_root);
+    }
     let mut binds: Vec<(PathBuf, String)> = vec![
-        (
-            generator,
-            "/etc/systemd/system-generators/zeek-systemd-generator".into(),
-        ),
         (root.join("tests/stand-in-zeek"), "/opt/zeek/bin".into()),
         (dir.join("nodes"), "/etc/zeek-test/nodes".into()),
         (
@@ -213,6 +217,12 @@ pub fn run(boot: &Boot) -> BootResult {
             "/etc/systemd/system/systemd-networkd-wait-online.service".into(),
         ),
     ];
+    if boot.os_root.is_none() {
+        binds.push((
+            generator,
+            "/etc/systemd/system-generators/zeek-systemd-generator".into(),
+        ));
+    }
     binds.extend(boot.binds.iter().cloned());
     for (name, text) in &boot.files {
         let host = dir.join("files").join(name);
@@ -223,10 +233,12 @@ pub fn run(boot: &Boot) -> BootResult {
         cmd.arg(format!("--bind-ro={}:{container}", host.display()));
     }
     // Read-write, so that a scenario can change the config and daemon-reload.
-    cmd.arg(format!(
-        "--bind={}:/etc/zeek",
-        dir.join("etc-zeek").display()
-    ));
+    if boot.os_root.is_none() {
+        cmd.arg(format!(
+            "--bind={}:/etc/zeek",
+            dir.join("etc-zeek").display()
+        ));
+    }
     for arg in &boot.boot_args {
         cmd.arg(format!("--boot-arg={arg}"));
     }
