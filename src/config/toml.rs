@@ -1209,45 +1209,17 @@ impl Reader<'_> {
     /// The port checks of one host: its listeners and metrics ports fit
     /// below 65536 and do not overlap (they bind one address).
     fn check_host_ports(&self, host: &HostSpec) -> Result<(), ConfigError> {
-        let listeners = host.listeners();
-        let total_nodes = host.nodes();
-        let first_port = host.port;
-        let first_metrics_port = host.metrics_port;
-        if usize::from(first_port) + listeners > 65536 {
-            return Err(self.error_at(
-                host.port_at.span.clone(),
-                &host.port_at.key,
-                format!("{listeners} listeners starting at port {first_port} run past port 65535"),
-            ));
+        let problem =
+            values::check_port_ranges(host.port, host.listeners(), host.metrics_port, host.nodes());
+        match problem {
+            Ok(()) => Ok(()),
+            Err(values::PortProblem::Listeners(m)) => {
+                Err(self.error_at(host.port_at.span.clone(), &host.port_at.key, m))
+            }
+            Err(values::PortProblem::Metrics(m)) => {
+                Err(self.error_at(host.metrics_at.span.clone(), &host.metrics_at.key, m))
+            }
         }
-        if first_metrics_port != 0 && usize::from(first_metrics_port) + total_nodes > 65536 {
-            return Err(self.error_at(
-                host.metrics_at.span.clone(),
-                &host.metrics_at.key,
-                format!(
-                    "{total_nodes} metrics ports starting at {first_metrics_port} run past port 65535"
-                ),
-            ));
-        }
-        // All nodes of a host listen on one address: a metrics port that
-        // is also a cluster listener port makes one of the two fail to bind.
-        if first_metrics_port != 0
-            && listeners > 0
-            && usize::from(first_metrics_port) < usize::from(first_port) + listeners
-            && usize::from(first_port) < usize::from(first_metrics_port) + total_nodes
-        {
-            return Err(self.error_at(
-                host.metrics_at.span.clone(),
-                &host.metrics_at.key,
-                format!(
-                    "metrics ports {first_metrics_port}..{} overlap the cluster listener ports \
-                     {first_port}..{}; move metrics_port or port so the ranges are apart",
-                    usize::from(first_metrics_port) + total_nodes - 1,
-                    usize::from(first_port) + listeners - 1
-                ),
-            ));
-        }
-        Ok(())
     }
 
     /// Hosts given the same address are one machine to the other nodes:
@@ -1348,19 +1320,17 @@ impl Reader<'_> {
             budget.add(&node, 0).map_err(too_big)?;
             nodes.push(node);
         }
-        let args = role_args(&shared.logger);
-        for k in 1..=host.loggers {
-            let name = prefixed(format!("logger-{k}"));
-            let node = service_node(name, Role::Logger, &shared.logger, &args)?;
-            budget.add(&node, 0).map_err(too_big)?;
-            nodes.push(node);
-        }
-        let args = role_args(&shared.proxy);
-        for k in 1..=host.proxies {
-            let name = prefixed(format!("proxy-{k}"));
-            let node = service_node(name, Role::Proxy, &shared.proxy, &args)?;
-            budget.add(&node, 0).map_err(too_big)?;
-            nodes.push(node);
+        for (role, count, defaults) in [
+            (Role::Logger, host.loggers, &shared.logger),
+            (Role::Proxy, host.proxies, &shared.proxy),
+        ] {
+            let args = role_args(defaults);
+            for k in 1..=count {
+                let name = prefixed(format!("{role}-{k}"));
+                let node = service_node(name, role, defaults, &args)?;
+                budget.add(&node, 0).map_err(too_big)?;
+                nodes.push(node);
+            }
         }
 
         // Every worker's drop-in orders it after all service nodes of its

@@ -330,6 +330,51 @@ pub fn check_path(text: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Which key a port range problem is blamed on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PortProblem {
+    /// The cluster listener ports (`port`).
+    Listeners(String),
+    /// The metrics ports (`metrics_port`).
+    Metrics(String),
+}
+
+/// Checks the ports of one host, which all bind one address: `listeners`
+/// consecutive ports from `port` and `metrics_count` from `metrics_port`
+/// (0: metrics off) must stay below 65536 and must not overlap.
+pub fn check_port_ranges(
+    port: u16,
+    listeners: usize,
+    metrics_port: u16,
+    metrics_count: usize,
+) -> Result<(), PortProblem> {
+    let (port, metrics) = (usize::from(port), usize::from(metrics_port));
+    if port + listeners > 65536 {
+        return Err(PortProblem::Listeners(format!(
+            "{listeners} listeners starting at port {port} run past port 65535"
+        )));
+    }
+    if metrics_port == 0 {
+        return Ok(());
+    }
+    if metrics + metrics_count > 65536 {
+        return Err(PortProblem::Metrics(format!(
+            "{metrics_count} metrics ports starting at {metrics} run past port 65535"
+        )));
+    }
+    // A metrics port that is also a listener port makes one of the two
+    // nodes fail to bind.
+    if listeners > 0 && metrics < port + listeners && port < metrics + metrics_count {
+        return Err(PortProblem::Metrics(format!(
+            "metrics ports {metrics}..{} overlap the cluster listener ports {port}..{}; move \
+             metrics_port or port so the ranges are apart",
+            metrics + metrics_count - 1,
+            port + listeners - 1
+        )));
+    }
+    Ok(())
+}
+
 /// Levenshtein distance, for "did you mean" hints on unknown keys.
 pub fn edit_distance(a: &str, b: &str) -> usize {
     let b: Vec<char> = b.chars().collect();

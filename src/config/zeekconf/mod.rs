@@ -353,59 +353,16 @@ fn host_nodes(
         }
     };
     let listeners = usize::from(c.manager) + c.loggers as usize + c.proxies as usize;
-    if usize::from(c.port) + listeners > 65536 {
-        let (line, key) = c.port_label.clone().unwrap_or((1, "port".into()));
-        return Err(located(
-            path,
-            line,
-            &key,
-            format!(
-                "{listeners} listeners starting at port {} run past port 65535",
-                c.port
-            ),
-        ));
-    }
     let workers: usize = c.interfaces.iter().map(|i| i.workers as usize).sum();
-    if c.metrics_port != 0 && usize::from(c.metrics_port) + listeners + workers > 65536 {
-        let (line, key) = c
-            .metrics_label
-            .clone()
-            .unwrap_or((1, "metrics_port".into()));
-        return Err(located(
-            path,
-            line,
-            &key,
-            format!(
-                "{} metrics ports starting at {} run past port 65535",
-                listeners + workers,
-                c.metrics_port
-            ),
-        ));
-    }
-    // One address per host: a metrics port that is also a listener port
-    // makes one of the two nodes fail to bind.
-    let metrics_count = listeners + workers;
-    if c.metrics_port != 0
-        && listeners > 0
-        && usize::from(c.metrics_port) < usize::from(c.port) + listeners
-        && usize::from(c.port) < usize::from(c.metrics_port) + metrics_count
-    {
-        let (line, key) = c
-            .metrics_label
-            .clone()
-            .unwrap_or((1, "metrics_port".into()));
-        return Err(located(
-            path,
-            line,
-            &key,
-            format!(
-                "metrics ports {}..{} overlap the cluster listener ports {}..{}; move metrics_port or port so the ranges are apart",
-                c.metrics_port,
-                usize::from(c.metrics_port) + metrics_count - 1,
-                c.port,
-                usize::from(c.port) + listeners - 1
-            ),
-        ));
+    let problem =
+        super::values::check_port_ranges(c.port, listeners, c.metrics_port, listeners + workers);
+    if let Err(problem) = problem {
+        let (label, message, default_key) = match problem {
+            super::values::PortProblem::Listeners(m) => (&c.port_label, m, "port"),
+            super::values::PortProblem::Metrics(m) => (&c.metrics_label, m, "metrics_port"),
+        };
+        let (line, key) = label.clone().unwrap_or((1, default_key.into()));
+        return Err(located(path, line, &key, message));
     }
     let mut next_port = c.port;
     let mut next_metrics = c.metrics_port;
@@ -454,31 +411,18 @@ fn host_nodes(
         budget.add(&node, 0).map_err(too_big)?;
         nodes.push(node);
     }
-    let args = role_args(&c.logger_role);
-    for k in 1..=c.loggers {
-        let m = metrics();
-        let node = service(
-            prefixed(format!("logger-{k}")),
-            Role::Logger,
-            &c.logger_role,
-            &args,
-            m,
-        )?;
-        budget.add(&node, 0).map_err(too_big)?;
-        nodes.push(node);
-    }
-    let args = role_args(&c.proxy_role);
-    for k in 1..=c.proxies {
-        let m = metrics();
-        let node = service(
-            prefixed(format!("proxy-{k}")),
-            Role::Proxy,
-            &c.proxy_role,
-            &args,
-            m,
-        )?;
-        budget.add(&node, 0).map_err(too_big)?;
-        nodes.push(node);
+    for (role, count, conf) in [
+        (Role::Logger, c.loggers, &c.logger_role),
+        (Role::Proxy, c.proxies, &c.proxy_role),
+    ] {
+        let args = role_args(conf);
+        for k in 1..=count {
+            let m = metrics();
+            let name = prefixed(format!("{role}-{k}"));
+            let node = service(name, role, conf, &args, m)?;
+            budget.add(&node, 0).map_err(too_big)?;
+            nodes.push(node);
+        }
     }
 
     // A local worker's drop-in orders it after this host's service nodes.
