@@ -43,11 +43,6 @@ impl Log {
         Log { kmsg }
     }
 
-    /// Whether messages go to the kernel log.
-    pub fn to_kmsg(&self) -> bool {
-        self.kmsg.is_some()
-    }
-
     /// Writes one message; each line becomes its own log record.
     pub fn log(&self, level: Level, message: &str) {
         match &self.kmsg {

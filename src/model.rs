@@ -330,13 +330,6 @@ impl Cluster {
                 .as_deref()
                 .is_some_and(|this| self.hosts.iter().any(|h| h.name == this))
     }
-
-    /// Whether a manager or a logger runs on this host (they rotate logs
-    /// into `log-queue`, so the archiver belongs next to them).
-    pub fn has_local_log_writer(&self) -> bool {
-        self.local_nodes()
-            .any(|n| matches!(n.role, Role::Manager | Role::Logger))
-    }
 }
 
 #[cfg(test)]
