@@ -38,9 +38,13 @@ pub fn render_layout(cluster: &Cluster) -> String {
 
     let has_manager = cluster.nodes.iter().any(|n| n.role == Role::Manager);
     let has_logger = cluster.nodes.iter().any(|n| n.role == Role::Logger);
-    // Zeek's generator names the manager on every other node when the
-    // layout has one, and always in multi-host layouts.
-    let name_manager = has_manager || !cluster.hosts.is_empty();
+    // Zeek's layout tool names the manager on every other node when the
+    // layout has one, always in multi-host layouts, and always for a
+    // zeek.conf (`zeek-cluster-layout-generator -C`: the manager of a host
+    // without one runs elsewhere).
+    let name_manager = has_manager
+        || !cluster.hosts.is_empty()
+        || cluster.format == crate::model::ConfigFormat::ZeekConf;
 
     out.push_str("redef Cluster::nodes += {\n");
     for node in &cluster.nodes {

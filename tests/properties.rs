@@ -653,7 +653,7 @@ fn huge_env_table_reads_in_linear_time() {
     assert!(cluster.nodes.iter().all(|n| n.env.len() == 50_000));
 
     let lines: String = (0..50_000).map(|i| format!("    K{i}=v\n")).collect();
-    let text = format!("env = K=v\n{lines}interface = af_packet::eth0\nworkers = 1\n");
+    let text = format!("manager = 1\nenv = K=v\n{lines}interface = af_packet::eth0\nworkers = 1\n");
     let start = std::time::Instant::now();
     let cluster = zeek_systemd::config::zeekconf::read(
         Path::new("/etc/zeek/zeek.conf"),

@@ -263,7 +263,7 @@ fn layout_matches_zeek_baselines() {
         String::from_utf8(out.stdout).expect("utf-8")
     };
     // Zeek's "-L 0 -P 2 -W 2" baseline.
-    let text = layout("loggers = 0\nproxies = 2\ninterface = eth0\nworkers = 2\n");
+    let text = layout("manager = 1\nloggers = 0\nproxies = 2\ninterface = eth0\nworkers = 2\n");
     let nodes: Vec<&str> = text.lines().filter(|l| l.starts_with("    [")).collect();
     assert_eq!(
         nodes,
@@ -276,15 +276,16 @@ fn layout_matches_zeek_baselines() {
         ]
     );
     assert!(text.contains("};\n\nredef Cluster::manager_is_logger = T;\n\n@load"));
-    // "-M 0 -L 0 -P 2 -W 2": no $manager, ports from the proxies, no
-    // manager_is_logger line.
+    // No manager on this host: ports from the proxies, no
+    // manager_is_logger line, and (as `zeek-cluster-layout-generator -C`
+    // has it) the manager still named on every node.
     let text = layout("manager = 0\nloggers = 0\nproxies = 2\ninterface = eth0\nworkers = 2\n");
-    assert!(!text.contains("$manager="));
+    assert_eq!(text.matches("$manager=\"manager\"").count(), 4);
     assert!(!text.contains("manager_is_logger"));
-    assert!(text.contains(r#"["proxy-1"] = [$node_type=Cluster::PROXY, $ip=127.0.0.1, $p=27760/tcp, $metrics_port=9991/tcp]"#));
+    assert!(text.contains(r#"["proxy-1"] = [$node_type=Cluster::PROXY, $ip=127.0.0.1, $p=27760/tcp, $manager="manager", $metrics_port=9991/tcp]"#));
     assert!(text.contains("};\n\n\n@load"));
     // "-x host-01": every node but the manager prefixed.
-    let text = layout("cluster_node_prefix = host-01\ninterface = eth0\n");
+    let text = layout("manager = 1\nloggers = 1\nproxies = 1\ncluster_node_prefix = host-01\ninterface = eth0\nworkers = 1\n");
     for name in [
         "\"manager\"",
         "\"host-01-logger-1\"",
@@ -298,7 +299,9 @@ fn layout_matches_zeek_baselines() {
     }
     assert!(text.contains("redef Cluster::manager_is_logger = F;"));
     // Metrics off: every node says 0/tcp.
-    let text = layout("metrics_port = 0\ninterface = eth0\nworkers = 2\n");
+    let text = layout(
+        "manager = 1\nloggers = 1\nproxies = 1\nmetrics_port = 0\ninterface = eth0\nworkers = 2\n",
+    );
     assert_eq!(text.matches("$metrics_port=0/tcp").count(), 5);
 }
 
@@ -538,31 +541,31 @@ fn errors_name_file_line_and_key() {
             "error in worker_env: invalid env value '9X=1'",
         ),
         (
-            "interface = eth${worker_nr}\n",
+            "interface = eth${worker_nr}\nworkers = 1\n",
             1,
             "interface",
             "unknown template variable ${worker_nr}",
         ),
         (
-            "interface = eth0\nworker_env = A=${interface_section_name}\n",
+            "interface = eth0\nworker_env = A=${interface_section_name}\nworkers = 1\n",
             2,
             "worker_env",
             "only in [interface NAME] sections",
         ),
         (
-            "interface = eth${worker_cpu}\n",
+            "interface = eth${worker_cpu}\nworkers = 1\n",
             1,
             "interface",
             "needs a CPU list",
         ),
         (
-            "env = A=${worker_index}\ninterface = eth0\n",
-            1,
+            "manager = 1\nenv = A=${worker_index}\ninterface = eth0\nworkers = 1\n",
+            2,
             "env",
             "only available in worker values",
         ),
         (
-            "interface = eth${worker_index\n",
+            "interface = eth${worker_index\nworkers = 1\n",
             1,
             "interface",
             "unclosed",
@@ -628,9 +631,14 @@ fn errors_name_file_line_and_key() {
             "metrics_port",
             "invalid metrics_port value: '70000'",
         ),
-        ("port = 65535\n", 1, "port", "run past port 65535"),
         (
-            "port = 10000\nmetrics_port = 9999\ninterface = eth0\nworkers = 1\n",
+            "manager = 1\nloggers = 1\nport = 65535\n",
+            3,
+            "port",
+            "run past port 65535",
+        ),
+        (
+            "port = 10000\nmetrics_port = 9999\ninterface = eth0\nworkers = 1\nmanager = 1\nloggers = 1\nproxies = 1\n",
             2,
             "metrics_port",
             "metrics ports 9999..10002 overlap the cluster listener ports 10000..10002",
@@ -710,20 +718,20 @@ fn multi_host_errors() {
         files
     };
     let cases: Vec<(Files, &str, String)> = vec![
-        // A second manager (the default) on a worker host.
+        // A worker host that gives an interface but no workers.
         (
             with(
                 "wkr-2.zeek.conf",
-                "loggers = 0\nproxies = 0\ninterface = eth1\nworkers = 1\n",
+                "loggers = 0\nproxies = 0\ninterface = eth1\n",
             ),
-            "wkr-2.zeek.conf: manager: ",
-            "too many manager nodes".into(),
+            "wkr-2.zeek.conf:3: interface: ",
+            "found interface but no workers option".into(),
         ),
         // A second manager, given explicitly: located at its line.
         (
             with(
                 "wkr-2.zeek.conf",
-                "loggers = 0\nproxies = 0\nmanager = 1\ninterface = eth1\n",
+                "loggers = 0\nproxies = 0\nmanager = 1\ninterface = eth1\nworkers = 1\n",
             ),
             "wkr-2.zeek.conf:3: manager: ",
             "too many manager nodes".into(),

@@ -258,8 +258,8 @@ fn build(files: &[HostConf], local: usize, source: &Path) -> Result<Cluster, Con
                     ..ConfigError::file(
                         &file.path,
                         format!(
-                            "too many manager nodes: {} runs one too (manager defaults to 1); set \
-                             'manager = 0' on every host but one",
+                            "too many manager nodes: {} runs one too; keep 'manager = 1' in one \
+                             host's file only",
                             first.display()
                         ),
                     )

@@ -423,11 +423,13 @@ impl Reader<'_> {
     }
 
     fn global(&mut self, section: &Section, section_less: bool) -> Result<FileConf, ConfigError> {
+        // Zeek's generator runs no manager, logger or proxy unless the file
+        // asks for one: a worker host lists only its interfaces.
         let mut conf = FileConf {
-            manager: true,
+            manager: false,
             manager_line: None,
-            loggers: 1,
-            proxies: 1,
+            loggers: 0,
+            proxies: 0,
             args: vec!["local".into()],
             manager_role: RoleConf::default(),
             logger_role: RoleConf::default(),
@@ -697,20 +699,13 @@ impl Reader<'_> {
         let name = match &section.name {
             None => None,
             Some(full) => {
-                let name = full
-                    .strip_prefix("interface")
-                    .filter(|rest| rest.starts_with(' '))
-                    .map(|rest| rest.trim_start_matches(' '))
-                    .filter(|n| {
-                        !n.is_empty()
-                            && n.len() <= 64
-                            && n.bytes().all(|b| {
-                                b.is_ascii_lowercase()
-                                    || b.is_ascii_digit()
-                                    || b == b'-'
-                                    || b == b'_'
-                            })
-                    });
+                let name = full.strip_prefix("interface ").filter(|n| {
+                    !n.is_empty()
+                        && n.len() <= 64
+                        && n.bytes().all(|b| {
+                            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+                        })
+                });
                 match name {
                     Some(name) => Some(name.to_string()),
                     None => {
@@ -834,7 +829,6 @@ impl Reader<'_> {
                 // Only reachable section-less: a manager/logger host.
                 Ok(None)
             }
-            (None, Some((0, _))) => Ok(None),
             (None, Some((_, opt))) => Err(self.opt_error(
                 section,
                 opt,
@@ -854,20 +848,16 @@ impl Reader<'_> {
                     };
                     return Err(self.opt_error(section, opt, message));
                 }
-                let workers = match workers {
-                    Some((n, _)) => n,
-                    // Zeek's released generator runs one worker for a
-                    // section-less `interface = eth0` alone.
-                    None if section_less => 1,
-                    None => {
-                        return Err(self.opt_error(
-                            section,
-                            opt,
-                            format!(
-                                "found interface but no workers option{in_section}; add 'workers = N'"
-                            ),
-                        ))
-                    }
+                let Some((workers, _)) = workers else {
+                    // Zeek's generator refuses this too (section-less
+                    // included): how many workers is not guessed.
+                    return Err(self.opt_error(
+                        section,
+                        opt,
+                        format!(
+                            "found interface but no workers option{in_section}; add 'workers = N'"
+                        ),
+                    ));
                 };
                 if workers == 0 {
                     return Ok(None);
