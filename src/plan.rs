@@ -42,7 +42,7 @@ impl Item<'_> {
             Artifact::NodeDropIn(drop_in) => drop_in_path(&drop_in.node.name),
             Artifact::Target { .. } => PathBuf::from("zeek.target"),
             Artifact::Setup => PathBuf::from("zeek-setup.service"),
-            Artifact::Archiver(_) => PathBuf::from("zeek-archiver.service"),
+            Artifact::Archiver { .. } => PathBuf::from("zeek-archiver.service"),
             Artifact::Link { path, .. } => PathBuf::from(path),
         }
     }
@@ -63,8 +63,13 @@ pub enum Artifact<'a> {
     },
     /// `zeek-setup.service`.
     Setup,
-    /// `zeek-archiver.service`.
-    Archiver(&'a Archiver),
+    /// `zeek-archiver.service`, started before (and so stopped after) the
+    /// units in `before`: the manager and loggers of this host, whose last
+    /// rotated logs it must still see.
+    Archiver {
+        archiver: &'a Archiver,
+        before: Rc<str>,
+    },
     /// A symlink at `path` to `target`.
     Link {
         path: &'static str,
@@ -144,7 +149,10 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
     others.push("zeek-setup.service");
     if let Some(archiver) = &cluster.archiver {
         items.push(Item {
-            what: Artifact::Archiver(archiver),
+            what: Artifact::Archiver {
+                archiver,
+                before: names_of(&[Role::Logger, Role::Manager]),
+            },
         });
         others.push("zeek-archiver.service");
     }

@@ -16,14 +16,17 @@ fn root() -> PathBuf {
 /// config sets on purpose.
 const NOT_HARDENING: &[&str] = &[
     "After",
+    "Before",
     "CPUAffinity",
     "ConditionPathExists",
     "Description",
     "Documentation",
     "Environment",
     "ExecStart",
+    "ExecStopPost",
     "Group",
     "KillSignal",
+    "LimitCORE",
     "MemoryMax",
     "NUMAPolicy",
     "Nice",

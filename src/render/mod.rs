@@ -54,8 +54,8 @@ pub fn outputs<'p>(plan: &'p Plan) -> impl Iterator<Item = Output> + 'p {
                 .expect("rendering into a String cannot fail"),
             ),
             Artifact::Setup => Content::File(render_setup(plan, &shared)),
-            Artifact::Archiver(archiver) => {
-                Content::File(render_archiver(plan.cluster, &shared, archiver))
+            Artifact::Archiver { archiver, before } => {
+                Content::File(render_archiver(plan.cluster, &shared, archiver, before))
             }
             Artifact::Link { target, .. } => Content::Link(PathBuf::from(target)),
         };
@@ -100,6 +100,7 @@ struct NodeTemplateUnit<'a> {
     exec_start: String,
     restart_sec: u32,
     stop_timeout_sec: u32,
+    network_online: bool,
     strict: bool,
     basic: bool,
     own_spool_dir: String,
@@ -132,6 +133,7 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
         exec_start: syntax::command_line(&default_command),
         restart_sec: cluster.restart_sec,
         stop_timeout_sec: cluster.stop_timeout_sec,
+        network_online: needs_network(cluster),
         strict: shared.strict,
         basic: shared.basic,
         own_spool_dir: format!("\"{}/%i\"", escape_quoted_path(&install.spool_dir)),
@@ -139,6 +141,22 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
     }
     .render()
     .expect("rendering into a String cannot fail")
+}
+
+/// Whether nodes must wait for `network-online.target`: when one of them
+/// listens on or connects to an address that exists only once the network
+/// is up. Loopback always exists, and a wildcard listener (0.0.0.0, ::)
+/// binds without any configured address; a host name (multi-host without
+/// an address) needs a resolver, and any other address a configured link.
+/// A capture interface needs no address. On a sensor whose capture NICs
+/// have none, `network-online.target` may never be reached (wait-online
+/// times out after 2 minutes): a loopback cluster must not wait for it.
+fn needs_network(cluster: &Cluster) -> bool {
+    !cluster.hosts.is_empty()
+        || cluster.nodes.iter().any(|n| match n.address {
+            None => n.host.is_some(),
+            Some(addr) => !addr.is_loopback() && !addr.is_unspecified(),
+        })
 }
 
 /// The `IPAddressAllow=` entries of every node (after `IPAddressDeny=any`);
@@ -349,6 +367,10 @@ struct ArchiverUnit<'a> {
     group: &'a str,
     working_directory: String,
     exec_start: String,
+    /// The stock archiver once more in one-shot mode (`-1`), run after it
+    /// stopped; `None` for a custom command, whose flags we do not know.
+    final_pass: Option<String>,
+    before: &'a str,
     environment: Vec<String>,
     cpu_affinity: Option<String>,
     nice: Option<i8>,
@@ -362,7 +384,12 @@ struct ArchiverUnit<'a> {
     service_directives: Vec<String>,
 }
 
-fn render_archiver(cluster: &Cluster, shared: &Shared, archiver: &Archiver) -> String {
+fn render_archiver(
+    cluster: &Cluster,
+    shared: &Shared,
+    archiver: &Archiver,
+    before: &str,
+) -> String {
     let install = &cluster.install;
     let stock = archiver
         .command
@@ -378,6 +405,12 @@ fn render_archiver(cluster: &Cluster, shared: &Shared, archiver: &Archiver) -> S
             &install.spool_dir.join("log-queue").display().to_string(),
         ),
         exec_start: syntax::command_line(&archiver.command),
+        final_pass: stock.then(|| {
+            let mut command = archiver.command.clone();
+            command.insert(1, "-1".to_string());
+            syntax::command_line(&command)
+        }),
+        before,
         environment: archiver
             .env
             .iter()

@@ -60,6 +60,11 @@ pub struct Boot {
     /// of the host's `/usr`. The generator, `/etc/zeek` and the zeek user
     /// are then not provided: the scenario installs them (a package).
     pub os_root: Option<PathBuf>,
+    /// Mask systemd-networkd-wait-online.service (the default). Left
+    /// enabled, with no configured link it holds `network-online.target`
+    /// for its full 2-minute timeout: what a sensor whose capture NICs
+    /// have no address sees at every boot.
+    pub mask_wait_online: bool,
 }
 
 impl Boot {
@@ -74,6 +79,7 @@ impl Boot {
             nspawn_args: Vec::new(),
             timeout_secs: 120,
             os_root: None,
+            mask_wait_online: true,
         }
     }
 
@@ -210,13 +216,15 @@ pub fn run(boot: &Boot) -> BootResult {
             root.join("tests/systemd/scenario-lib.sh"),
             "/etc/zeek-test/lib.sh".into(),
         ),
-        // The container has no network to wait for (--private-network):
-        // without this, anything after network-online.target waits 2 min.
-        (
+    ];
+    // The container has no network to wait for (--private-network):
+    // without this, anything after network-online.target waits 2 min.
+    if boot.mask_wait_online {
+        binds.push((
             PathBuf::from("/dev/null"),
             "/etc/systemd/system/systemd-networkd-wait-online.service".into(),
-        ),
-    ];
+        ));
+    }
     if boot.os_root.is_none() {
         binds.push((
             generator,

@@ -53,14 +53,20 @@ start_cluster() {
 
 is_inactive() { [[ $(systemctl is-active "$1") == inactive ]]; }
 
-# stop_cluster: stop zeek.target and wait until every node has stopped.
-# `systemctl stop` returns when the target is down; its nodes stop after
-# it (reverse start order) and may still be flushing logs then.
+# stop_cluster: stop zeek.target and wait until every node, the archiver
+# and zeek-setup have stopped. `systemctl stop` returns when the target is
+# down; the rest stops after it (reverse start order: nodes, then the
+# archiver, then zeek-setup) and may still be flushing logs then. A start
+# queued before zeek-setup's stop job ran would cancel that job, and
+# zeek-setup would not run again.
 stop_cluster() {
     systemctl stop zeek.target || fail "systemctl stop zeek.target failed"
     local n
     for n in $(nodes); do
         wait_for 30 is_inactive "zeek@$n.service" || fail "zeek@$n.service did not stop"
+    done
+    for n in zeek-archiver.service zeek-setup.service; do
+        wait_for 30 is_inactive "$n" || fail "$n did not stop"
     done
 }
 
