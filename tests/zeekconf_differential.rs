@@ -197,12 +197,14 @@ fn run_ours(args: &[String]) -> Output {
 // ---------------------------------------------------------------------
 // The allow-list: the table of deliberate differences in the docs.
 
-/// A row of the table: its id, and whether it is about configs both
-/// accept (a difference in the units) or configs only Zeek accepts.
+/// A row of the table: its id, and its kind: a difference in the units
+/// of configs both accept, a config only Zeek accepts (`refused`), or one
+/// only zeek-systemd accepts (`accepted`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Row {
     id: String,
-    refused: bool,
+    /// `units`, `refused` or `accepted`.
+    kind: String,
 }
 
 /// The rows of the table under "## Deliberate differences" in
@@ -220,12 +222,12 @@ fn allow_list() -> Vec<Row> {
     for line in section.lines().filter(|l| l.starts_with("| `")) {
         let cells: Vec<&str> = line.split('|').map(str::trim).collect();
         let id = cells[1].trim_matches('`').to_string();
-        let refused = match cells[2] {
-            "units" => false,
-            "refused" => true,
-            other => panic!("row {id}: kind {other:?} is neither 'units' nor 'refused'"),
-        };
-        rows.push(Row { id, refused });
+        let kind = cells[2].to_string();
+        assert!(
+            ["units", "refused", "accepted"].contains(&kind.as_str()),
+            "row {id}: kind {kind:?} is not units, refused or accepted"
+        );
+        rows.push(Row { id, kind });
     }
     assert!(
         !rows.is_empty(),
@@ -671,7 +673,7 @@ fn same_processes_as_zeeks_generator() {
     let rows = allow_list();
     let unit_rows: BTreeSet<&str> = rows
         .iter()
-        .filter(|r| !r.refused)
+        .filter(|r| r.kind == "units")
         .map(|r| r.id.as_str())
         .collect();
     assert_eq!(
@@ -810,7 +812,7 @@ fn both_refuse_bad_configs() {
     let rows = allow_list();
     let refused_rows: BTreeSet<&str> = rows
         .iter()
-        .filter(|r| r.refused)
+        .filter(|r| r.kind == "refused")
         .map(|r| r.id.as_str())
         .collect();
     let cases = bad_cases();
@@ -856,6 +858,52 @@ fn both_refuse_bad_configs() {
     assert!(problems.is_empty(), "{}", problems.join("\n"));
     for row in refused_rows {
         assert!(used.contains(row), "row {row}: no bad config shows it");
+    }
+}
+
+/// The extensions: configs ours accepts and Zeek refuses, each naming a
+/// row of kind "accepted" on its first line (`# allow: ROW`).
+#[test]
+fn only_ours_accepts_the_extensions() {
+    let Some(reference) = reference() else {
+        return;
+    };
+    let rows = allow_list();
+    let accepted_rows: BTreeSet<&str> = rows
+        .iter()
+        .filter(|r| r.kind == "accepted")
+        .map(|r| r.id.as_str())
+        .collect();
+    let mut problems = Vec::new();
+    let mut used = BTreeSet::new();
+    let paths = sorted_entries(&data_dir().join("differential/accepted"));
+    for path in &paths {
+        let text = fs::read_to_string(path).expect("read config");
+        let row = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# allow: "));
+        let name = path.display();
+        match row {
+            Some(row) if accepted_rows.contains(row) => {
+                used.insert(row.to_string());
+            }
+            _ => problems.push(format!(
+                "{name}: no '# allow: ROW' naming an 'accepted' row"
+            )),
+        }
+        let ours = run_ours(&["--config".to_string(), path.display().to_string()]);
+        if !ours.status.success() {
+            problems.push(format!("{name}: ours refuses it: {}", output_text(&ours)));
+        }
+        if run_reference(&reference, path).status.success() {
+            problems.push(format!("{name}: Zeek accepts it too: not an extension"));
+        }
+    }
+    eprintln!("{} extensions", paths.len());
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    for row in accepted_rows {
+        assert!(used.contains(row), "row {row}: no config shows it");
     }
 }
 
@@ -915,4 +963,32 @@ fn layout_equals_zeeks_layout_generator() {
     }
     eprintln!("{} layouts compared", cases.len());
     assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+/// The valid configs use every key of the format (SPEC 2.4) at least once,
+/// so the differential test covers every key.
+#[test]
+fn valid_configs_use_every_key() {
+    let mut seen = BTreeSet::new();
+    for case in valid_cases() {
+        let files = match &case.host {
+            None => vec![case.path()],
+            Some(_) => sorted_entries(&case.path()),
+        };
+        for file in files
+            .iter()
+            .filter(|f| f.to_string_lossy().ends_with(".conf"))
+        {
+            let text = fs::read_to_string(file).expect("read config");
+            for section in zeekconf::ini::parse(file, &text).expect("parse") {
+                seen.extend(section.options.into_iter().map(|o| o.key));
+            }
+        }
+    }
+    let missing: Vec<&&str> = zeekconf::settings::GLOBAL_KEYS
+        .iter()
+        .chain(zeekconf::settings::INTERFACE_KEYS)
+        .filter(|k| !seen.contains(**k))
+        .collect();
+    assert!(missing.is_empty(), "no valid config uses {missing:?}");
 }

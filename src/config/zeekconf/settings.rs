@@ -11,7 +11,7 @@ use super::ini::{Opt, Section};
 use crate::model::{CpuList, NumaPolicy, ProcessSettings};
 
 /// Every key `[zeek]` (or the top level) knows.
-const GLOBAL_KEYS: &[&str] = &[
+pub const GLOBAL_KEYS: &[&str] = &[
     "manager",
     "loggers",
     "proxies",
@@ -56,7 +56,7 @@ const GLOBAL_KEYS: &[&str] = &[
 ];
 
 /// Every key an `[interface NAME]` section (or the top level) knows.
-const INTERFACE_KEYS: &[&str] = &[
+pub const INTERFACE_KEYS: &[&str] = &[
     "interface",
     "workers",
     "worker_args",
