@@ -41,6 +41,11 @@ pub struct Boot {
     /// The cluster config, installed as /etc/zeek/cluster.toml. /etc/zeek
     /// is a writable bind: a scenario may replace the config (`use_config`).
     pub config: String,
+    /// Where under /etc/zeek `config` goes (default `cluster.toml`; e.g.
+    /// `zeek.conf` or `cluster/HOST.zeek.conf` for Zeek's format).
+    pub config_path: String,
+    /// More files under /etc/zeek: (relative path, text).
+    pub etc_zeek_files: Vec<(String, String)>,
     /// Node names the scenario waits for (written to /etc/zeek-test/nodes).
     pub nodes: Vec<String>,
     /// The scenario body (bash); `lib.sh` is sourced before it.
@@ -71,6 +76,8 @@ impl Boot {
     pub fn new(config: &str, nodes: &[&str], scenario: &str) -> Self {
         Boot {
             config: config.to_string(),
+            config_path: "cluster.toml".into(),
+            etc_zeek_files: Vec::new(),
             nodes: nodes.iter().map(|s| s.to_string()).collect(),
             scenario: scenario.to_string(),
             boot_args: Vec::new(),
@@ -184,7 +191,13 @@ pub fn run(boot: &Boot) -> BootResult {
     let dir = work.path().to_path_buf();
     let dir = dir.as_path();
     std::fs::create_dir(dir.join("etc-zeek")).unwrap();
-    std::fs::write(dir.join("etc-zeek/cluster.toml"), &boot.config).unwrap();
+    let etc_zeek = dir.join("etc-zeek");
+    let config = (boot.config_path.clone(), boot.config.clone());
+    for (path, text) in std::iter::once(&config).chain(&boot.etc_zeek_files) {
+        let file = etc_zeek.join(path);
+        std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+        std::fs::write(file, text).unwrap();
+    }
     std::fs::create_dir(dir.join("files")).unwrap();
     std::fs::write(dir.join("nodes"), boot.nodes.join("\n") + "\n").unwrap();
     let scenario = dir.join("scenario");
