@@ -670,6 +670,11 @@ fn same_processes_as_zeeks_generator() {
     if !real_systemd_available() {
         return;
     }
+    // The scenario asks systemd over the system bus (busctl).
+    assert!(
+        Path::new("/usr/bin/dbus-daemon").exists(),
+        "the differential test needs a D-Bus system bus in the container: apt-get install dbus"
+    );
     let rows = allow_list();
     let unit_rows: BTreeSet<&str> = rows
         .iter()
