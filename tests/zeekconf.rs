@@ -358,6 +358,11 @@ fn lookup_order() {
         "interface = eth0\nworkers = 2\n",
     )
     .expect("write");
+    // This host's file of a multi-host directory wins over zeek.conf, as
+    // in Zeek's generator.
+    let table = node_names(&root);
+    assert!(table.contains(&format!("{hostname}-worker-1")), "{table}");
+    fs::remove_file(cluster.join(format!("{hostname}.zeek.conf"))).expect("remove");
     let table = node_names(&root);
     assert!(
         table.contains("worker-2") && !table.contains(&hostname),

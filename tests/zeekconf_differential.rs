@@ -433,6 +433,10 @@ while read -r id rel host; do
         else
             mkdir "$dest/cluster"
             cp /etc/zeek-test/fixtures/"$rel"/*.zeek.conf "$dest/cluster/"
+            # A zeek.conf next to the directory: the lookup order decides.
+            if [[ -e /etc/zeek-test/fixtures/$rel/zeek.conf ]]; then
+                cp "/etc/zeek-test/fixtures/$rel/zeek.conf" "$dest/zeek.conf"
+            fi
             hostname "$host"
         fi
         systemctl daemon-reload || fail "daemon-reload for $id ($gen)"

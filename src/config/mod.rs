@@ -55,8 +55,9 @@ impl ConfigSource {
 }
 
 /// Finds the config: `--config PATH` if given, else the first of
-/// `<dir>/cluster.toml`, `<dir>/zeek.conf`, `<dir>/cluster/<host>.zeek.conf`
-/// that exists (SPEC 2.1), `<host>` being this machine's short hostname.
+/// `<dir>/cluster.toml`, `<dir>/cluster/<host>.zeek.conf`, `<dir>/zeek.conf`
+/// that exists (SPEC 2.1, with the two zeek.conf forms in the order Zeek's
+/// generator looks for them), `<host>` being this machine's short hostname.
 /// `None` means there is no config at all.
 pub fn find(explicit: Option<&Path>, config_dir: &Path) -> Option<ConfigSource> {
     find_for_host(explicit, config_dir, None)
@@ -102,16 +103,19 @@ pub fn find_for_host(
     if toml.exists() {
         return Some(ConfigSource::Toml(toml));
     }
-    let zeek_conf = config_dir.join("zeek.conf");
-    if zeek_conf.exists() {
-        return Some(ConfigSource::ZeekConf(zeek_conf));
-    }
+    // Zeek's generator prefers this host's file of a multi-host
+    // directory over zeek.conf; so does this.
     let dir = config_dir.join("cluster");
-    let host_file = dir.join(format!("{}{}", host_name()?, zeekconf::HOST_FILE_SUFFIX));
-    if host_file.is_file() {
-        return Some(ConfigSource::ZeekConfDir { dir, host_file });
+    if let Some(host) = host_name() {
+        let host_file = dir.join(format!("{host}{}", zeekconf::HOST_FILE_SUFFIX));
+        if host_file.is_file() {
+            return Some(ConfigSource::ZeekConfDir { dir, host_file });
+        }
     }
-    None
+    let zeek_conf = config_dir.join("zeek.conf");
+    zeek_conf
+        .exists()
+        .then_some(ConfigSource::ZeekConf(zeek_conf))
 }
 
 /// This machine's hostname, cut at the first '.' and lower-cased (the
