@@ -8,10 +8,10 @@
 //! runs it, into `<root>/run/systemd/generator`, and `<root>` is cut from
 //! the text so the snapshots show the paths of a real installation.
 //!
-//! The layouts were compared by hand with the baselines of Zeek's own
-//! `zeek-cluster-layout-generator` (node names, `$p`, `$metrics_port`,
-//! `$manager`, `manager_is_logger`); see `layout_matches_zeek_baselines`
-//! for the parts checked mechanically.
+//! What these configs make systemd run, and their layouts, are compared
+//! with Zeek's own generator and `zeek-cluster-layout-generator -C` by
+//! tests/zeekconf_differential.rs; `layout_matches_zeek_baselines` checks
+//! the facts of Zeek's layout baselines without Zeek's programs.
 
 use std::fs;
 use std::path::{Path, PathBuf};
