@@ -618,7 +618,6 @@ impl Reader<'_> {
                 "archiver" => {
                     let text = self.single(section, opt)?;
                     conf.archiver = match text {
-                        "" => ArchiverChoice::Default,
                         "0" => ArchiverChoice::Off,
                         "1" => ArchiverChoice::Stock,
                         path if path.starts_with('/') => {
