@@ -227,15 +227,30 @@ fn generate(
         // Installed but not configured yet: that must not break boot.
         return Ok(());
     };
-    let cluster = match config::load(&source, options) {
-        Ok(cluster) => cluster,
+    let loaded = config::read_files(&source)
+        .and_then(|files| Ok((config::load_files(&source, &files, options)?, files)));
+    let (cluster, files) = match loaded {
+        Ok(loaded) => loaded,
         Err(error) => {
             log.error(&format!("invalid config: {error}"));
-            log.error(
-                "no Zeek cluster units generated; fix the config and run `systemctl daemon-reload`",
-            );
-            if by_systemd {
-                write_invalid_config_target(normal_dir, &error, &log);
+            if !by_systemd {
+                return Err(Failure::Config);
+            }
+            match load_last_good(options) {
+                Some((cluster, files)) => {
+                    log.error(&format!(
+                        "keeping the running cluster on the last good config ({}); fix the \
+                         config and run `systemctl daemon-reload`",
+                        plan::LAST_GOOD_DIR
+                    ));
+                    write_units(normal_dir, &cluster, &files, Some(error.to_string()), &log)?;
+                }
+                None => {
+                    log.error(
+                        "no Zeek cluster units generated; fix the config and run `systemctl daemon-reload`",
+                    );
+                    write_invalid_config_target(normal_dir, &error, &log);
+                }
             }
             return Err(Failure::Config);
         }
@@ -243,10 +258,44 @@ fn generate(
     for warning in &cluster.warnings {
         log.warning(warning);
     }
+    write_units(normal_dir, &cluster, &files, None, &log)
+}
+
+/// The config the running cluster was started with, as zeek-setup saved
+/// it (see [`plan::LAST_GOOD_DIR`]); `None` when the cluster is not
+/// running (or was started by a version that did not save it), or when
+/// that copy does not load.
+fn load_last_good(options: &ReadOptions) -> Option<(Cluster, config::ConfigFiles)> {
+    let source = config::find_for_host(
+        None,
+        Path::new(plan::LAST_GOOD_DIR),
+        options.host.as_deref(),
+    )?;
+    let files = config::read_files(&source).ok()?;
+    let cluster = config::load_files(&source, &files, options).ok()?;
+    Some((cluster, files))
+}
+
+/// Writes the units of `cluster` and the copy of its config; `rejected`
+/// is the error of the config on disk when `cluster` is the last good one.
+fn write_units(
+    normal_dir: &Path,
+    cluster: &Cluster,
+    files: &config::ConfigFiles,
+    rejected: Option<String>,
+    log: &Log,
+) -> Result<(), Failure> {
     let exe = self_path();
-    let plan = plan::plan(&cluster, normal_dir, &exe);
+    let mut plan = plan::plan(cluster, normal_dir, &exe);
+    plan.rejected = rejected;
+    // A host the config does not name runs nothing: no copy, no check.
+    let copy = cluster
+        .is_member()
+        .then(|| render::config_copy(files))
+        .into_iter()
+        .flatten();
     // Rendered one at a time as they are written: less memory at boot.
-    if let Err(error) = write::write_outputs(normal_dir, render::outputs(&plan)) {
+    if let Err(error) = write::write_outputs(normal_dir, render::outputs(&plan).chain(copy)) {
         log.error(&format!("cannot write units: {error}"));
         return Err(Failure::Config);
     }
@@ -257,12 +306,7 @@ fn generate(
 /// so: `systemctl start zeek.target` then fails with the reason and
 /// `systemctl status zeek.target` shows it, instead of "unit not found".
 fn write_invalid_config_target(normal_dir: &Path, error: &ConfigError, log: &Log) {
-    let reason: String = error
-        .to_string()
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
-    let reason = render::syntax::no_specifiers(&reason);
+    let reason = render::syntax::one_line(&error.to_string());
     let text = format!(
         "# Written by zeek-systemd-generator because the cluster config is invalid.\n\
          [Unit]\n\

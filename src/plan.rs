@@ -14,6 +14,20 @@ pub const DROP_IN_NAME: &str = "50-zeek-systemd-generator.conf";
 /// rendering for a person (`render`, `check`) rather than for systemd.
 pub const DEFAULT_NORMAL_DIR: &str = "/run/systemd/generator";
 
+/// Where, in the output dir, the generator keeps a copy of the config its
+/// units come from (see [`crate::config::ConfigFiles`]): zeek-setup reads
+/// the layout from it and saves it as the last good config.
+pub const CONFIG_COPY_DIR: &str = "zeek-systemd/config";
+
+/// A file in the output dir, rewritten by every run, whose appearance
+/// after a `daemon-reload` makes `zeek-config-check.path` run the check.
+pub const GENERATED_MARKER: &str = "zeek-systemd/generated";
+
+/// Where zeek-setup keeps the config of the running cluster (its
+/// `RuntimeDirectory=`, gone when the cluster stops). An invalid config at
+/// `daemon-reload` falls back to it.
+pub const LAST_GOOD_DIR: &str = "/run/zeek-systemd/last-good";
+
 /// Everything the generator writes for this host.
 #[derive(Debug)]
 pub struct Plan<'a> {
@@ -24,6 +38,10 @@ pub struct Plan<'a> {
     /// This program, as zeek-setup.service calls it to write the layout.
     pub generator_exe: PathBuf,
     pub items: Vec<Item<'a>>,
+    /// The config on disk was invalid and these units come from the last
+    /// good one: the error (`file:line: key: message`), for the units that
+    /// tell the operator. `None` for a valid config.
+    pub rejected: Option<String>,
 }
 
 /// One file or link, relative to the output dir.
@@ -42,6 +60,8 @@ impl Item<'_> {
             Artifact::NodeDropIn(drop_in) => drop_in_path(&drop_in.node.name),
             Artifact::Target { .. } => PathBuf::from("zeek.target"),
             Artifact::Setup => PathBuf::from("zeek-setup.service"),
+            Artifact::ConfigCheckPath => PathBuf::from("zeek-config-check.path"),
+            Artifact::ConfigCheck => PathBuf::from("zeek-config-check.service"),
             Artifact::Archiver { .. } => PathBuf::from("zeek-archiver.service"),
             Artifact::Link { path, .. } => PathBuf::from(path),
         }
@@ -63,6 +83,13 @@ pub enum Artifact<'a> {
     },
     /// `zeek-setup.service`.
     Setup,
+    /// `zeek-config-check.path`: part of the running cluster, it starts
+    /// the check whenever a generator run left its marker.
+    ConfigCheckPath,
+    /// `zeek-config-check.service`: succeeds for a valid config, fails
+    /// (and so shows in `systemctl --failed`) with the error for an
+    /// invalid one.
+    ConfigCheck,
     /// `zeek-archiver.service`, started before (and so stopped after) the
     /// units in `before`: the manager and loggers of this host, whose last
     /// rotated logs it must still see.
@@ -116,7 +143,7 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
     let after_for_worker = names_of(&[Role::Logger, Role::Manager, Role::Proxy]);
 
     let mut items = Vec::with_capacity(local.len() + 5);
-    let mut others = Vec::with_capacity(2);
+    let mut others = Vec::with_capacity(3);
     // A host a multi-host config does not name runs nothing: not even an
     // empty zeek.target (the reader has said why in a warning).
     if !cluster.is_member() {
@@ -125,6 +152,7 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
             normal_dir: normal_dir.to_path_buf(),
             generator_exe: generator_exe.to_path_buf(),
             items,
+            rejected: None,
         };
     }
     if !local.is_empty() {
@@ -147,6 +175,13 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
         what: Artifact::Setup,
     });
     others.push("zeek-setup.service");
+    items.push(Item {
+        what: Artifact::ConfigCheckPath,
+    });
+    items.push(Item {
+        what: Artifact::ConfigCheck,
+    });
+    others.push("zeek-config-check.path");
     if let Some(archiver) = &cluster.archiver {
         items.push(Item {
             what: Artifact::Archiver {
@@ -175,5 +210,6 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
         normal_dir: normal_dir.to_path_buf(),
         generator_exe: generator_exe.to_path_buf(),
         items,
+        rejected: None,
     }
 }

@@ -231,3 +231,215 @@ true
         assert_eq!(show["LimitCORESoft"], "infinity", "{node}");
     }
 }
+
+/// The nodes of `LOOPBACK_CLUSTER` plus a second worker.
+const RELOAD_GOOD: &str = r#"
+[zeek]
+restart_sec = 1
+
+[[interface]]
+name = "lo"
+capture = "af_packet::lo"
+workers = 2
+cpus = "0-1"
+"#;
+
+const RELOAD_GOOD_NODES: [&str; 5] = [
+    "manager",
+    "logger-1",
+    "proxy-1",
+    "worker-lo-1",
+    "worker-lo-2",
+];
+
+/// RELOAD_GOOD with a typo on line 8.
+const RELOAD_BROKEN: &str = r#"
+[zeek]
+restart_sec = 1
+
+[[interface]]
+name = "lo"
+capture = "af_packet::lo"
+wrokers = 3
+cpus = "0-1"
+"#;
+
+const RELOAD_BROKEN_ERROR: &str = r#"/etc/zeek/cluster.toml:8: [[interface]] wrokers: unknown key "wrokers"; did you mean "workers"?"#;
+
+/// The node names a cluster-layout.zeek defines, sorted.
+fn layout_nodes(layout: &str) -> Vec<String> {
+    let mut nodes: Vec<String> = layout
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("[\""))
+        .filter_map(|l| l.split_once("\"] = [$node_type="))
+        .map(|(name, _)| name.to_string())
+        .collect();
+    nodes.sort();
+    nodes
+}
+
+fn sorted(names: &[&str]) -> Vec<String> {
+    let mut names: Vec<String> = names.iter().map(|s| s.to_string()).collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn invalid_config_at_reload_keeps_the_cluster_supervised() {
+    if !real_systemd_available() {
+        return;
+    }
+    let scenario = r#"
+start_cluster
+save_pids /res/pids-start
+ls -A /run/zeek-systemd/last-good >/res/last-good-files
+use_config broken.toml
+systemctl daemon-reload || fail "daemon-reload failed"
+# The check runs from zeek-config-check.path once the reload is done.
+wait_for 10 systemctl is-failed --quiet zeek-config-check.service
+systemctl --failed --no-legend --plain >/res/failed
+systemctl show -p Description,ActiveState,Result zeek-config-check.service >/res/check.show
+systemctl show -p Description,ActiveState zeek.target >/res/target.show
+systemctl --no-pager -l status zeek-config-check.service >/res/check-status 2>&1
+systemctl --no-pager -l status zeek.target >/res/target-status 2>&1
+journalctl -b -u zeek-config-check.service --no-pager -o cat >/res/check-journal
+save_pids /res/pids-reloaded
+for n in $(nodes); do systemctl show "zeek@$n.service" >"/res/show/$n.show.reloaded"; done
+# Supervision: a killed worker comes back.
+old=$(main_pid worker-lo-1)
+kill -9 "$old"
+wait_for 10 runs_anew worker-lo-1 "$old" || fail "worker-lo-1 was not restarted after kill -9"
+systemctl show -p NRestarts --value zeek@worker-lo-1.service >/res/worker-restarts
+# Restart of the target reaches every node and the layout is the last good one.
+save_pids /res/pids-before-restart
+systemctl restart zeek.target || fail "restart zeek.target failed"
+wait_all_anew /res/pids-before-restart 20
+active_nodes >/res/active-after-restart
+cp /opt/zeek/spool/generated-scripts/cluster-layout.zeek /res/layout-after-restart
+# Stop reaches every node.
+stop_cluster
+active_nodes >/res/active-after-stop
+ls -A /run/zeek-systemd >/res/run-after-stop
+# A fixed config clears the failure.
+systemctl start zeek.target
+use_config good.toml
+systemctl daemon-reload || fail "daemon-reload failed"
+wait_for 10 bash -c '! systemctl is-failed --quiet zeek-config-check.service' || fail "the check still fails"
+systemctl show -p Description,ActiveState,Result zeek-config-check.service >/res/check.show.fixed
+systemctl --failed --no-legend --plain >/res/failed.fixed
+true
+"#;
+    let boot = Boot::new(RELOAD_GOOD, &RELOAD_GOOD_NODES, scenario)
+        .file("broken.toml", RELOAD_BROKEN)
+        .file("good.toml", RELOAD_GOOD);
+    let result = run(&boot);
+    result.assert_passed();
+
+    assert_eq!(result.read("last-good-files").trim(), "cluster.toml");
+    // The same units and processes, still supervised.
+    let start = result.read("pids-start");
+    assert_eq!(start, result.read("pids-reloaded"), "no node was touched");
+    for node in RELOAD_GOOD_NODES {
+        let show = parse_show(&result.read(&format!("show/{node}.show.reloaded")));
+        eprintln!(
+            "{node:12} after the invalid reload: {} {} Restart={} PartOf={} pid {}",
+            show["LoadState"], show["SubState"], show["Restart"], show["PartOf"], show["MainPID"]
+        );
+        assert_eq!(show["LoadState"], "loaded", "{node}");
+        assert_eq!(show["ActiveState"], "active", "{node}");
+        assert_eq!(show["Restart"], "always", "{node}");
+        assert_eq!(show["PartOf"], "zeek.target", "{node}");
+        assert_eq!(show["NeedDaemonReload"], "no", "{node}");
+    }
+    assert_eq!(result.read("worker-restarts").trim(), "1");
+    let expected = sorted(&RELOAD_GOOD_NODES);
+    let active: Vec<String> = result
+        .read("active-after-restart")
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(active, expected, "restart of zeek.target");
+    assert_eq!(layout_nodes(&result.read("layout-after-restart")), expected);
+    assert_eq!(
+        result.read("active-after-stop").trim(),
+        "",
+        "stop of zeek.target"
+    );
+    assert!(
+        !result.read("run-after-stop").contains("last-good"),
+        "the last good config outlived the cluster"
+    );
+
+    // Visible where operators look.
+    let failed = result.read("failed");
+    eprintln!("systemctl --failed:\n{failed}");
+    assert!(failed.contains("zeek-config-check.service"), "{failed}");
+    let check = parse_show(&result.read("check.show"));
+    eprintln!("zeek-config-check.service: {check:?}");
+    assert_eq!(check["ActiveState"], "failed");
+    for text in [
+        check["Description"].as_str(),
+        &result.read("check-status"),
+        &result.read("check-journal"),
+        &parse_show(&result.read("target.show"))["Description"],
+        &result.read("target-status"),
+    ] {
+        assert!(text.contains(RELOAD_BROKEN_ERROR), "{text}");
+        assert!(text.contains("last good config"), "{text}");
+    }
+    eprintln!("zeek.target: {}", result.read("target.show"));
+    // And gone once the config is fixed.
+    let fixed = parse_show(&result.read("check.show.fixed"));
+    assert_eq!(fixed["ActiveState"], "inactive", "{fixed:?}");
+    assert!(!result.read("failed.fixed").contains("zeek-config"));
+}
+
+#[test]
+fn start_uses_the_config_the_units_came_from() {
+    if !real_systemd_available() {
+        return;
+    }
+    // A valid edit that adds worker-lo-3, not reloaded yet: a restart must
+    // still lay out (and run) the loaded units' nodes.
+    let edited = RELOAD_GOOD.replace("workers = 2", "workers = 3");
+    let scenario = r#"
+start_cluster
+use_config edited.toml
+save_pids /res/pids-1
+systemctl restart zeek.target || fail "restart zeek.target failed"
+wait_all_anew /res/pids-1 20
+active_nodes >/res/active-1
+cp /opt/zeek/spool/generated-scripts/cluster-layout.zeek /res/layout-1
+ls -A /opt/zeek/spool >/res/spool-1
+# Once reloaded, the edit is what starts.
+systemctl daemon-reload || fail "daemon-reload failed"
+use_nodes nodes-2
+save_pids /res/pids-2
+systemctl restart zeek.target || fail "restart zeek.target failed"
+for n in $(nodes); do wait_for 20 is_active "zeek@$n.service" || fail "$n is not active"; done
+active_nodes >/res/active-2
+cp /opt/zeek/spool/generated-scripts/cluster-layout.zeek /res/layout-2
+true
+"#;
+    let mut nodes_2 = RELOAD_GOOD_NODES.to_vec();
+    nodes_2.push("worker-lo-3");
+    let boot = Boot::new(RELOAD_GOOD, &RELOAD_GOOD_NODES, scenario)
+        .file("edited.toml", &edited)
+        .file("nodes-2", &(nodes_2.join("\n") + "\n"));
+    let result = run(&boot);
+    result.assert_passed();
+
+    let before_reload = sorted(&RELOAD_GOOD_NODES);
+    let layout_1 = layout_nodes(&result.read("layout-1"));
+    eprintln!("edited, not reloaded, restarted: layout {layout_1:?}");
+    assert_eq!(layout_1, before_reload);
+    let active_1: Vec<String> = result.read("active-1").lines().map(String::from).collect();
+    assert_eq!(active_1, before_reload);
+    assert!(!result.read("spool-1").contains("worker-lo-3"));
+    let after_reload = sorted(&nodes_2);
+    let layout_2 = layout_nodes(&result.read("layout-2"));
+    eprintln!("reloaded, restarted: layout {layout_2:?}");
+    assert_eq!(layout_2, after_reload);
+    let active_2: Vec<String> = result.read("active-2").lines().map(String::from).collect();
+    assert_eq!(active_2, after_reload);
+}

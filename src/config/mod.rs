@@ -146,15 +146,61 @@ pub struct ReadOptions {
 
 /// Reads and validates the config.
 pub fn load(source: &ConfigSource, options: &ReadOptions) -> Result<Cluster, ConfigError> {
+    load_files(source, &read_files(source)?, options)
+}
+
+/// The text of every file a config is made of, each under the name
+/// [`find`] looks for in a config dir (`cluster.toml`, `zeek.conf`,
+/// `cluster/<host>.zeek.conf`), so that a copy of them in another dir is
+/// found and read as the original was.
+///
+/// Read once and parsed from these texts, so a copy holds exactly the
+/// bytes the units were generated from, even if the file changes meanwhile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfigFiles {
+    /// (name relative to a config dir, text), in the order they are read.
+    pub files: Vec<(PathBuf, String)>,
+}
+
+/// Reads the files of `source` (see [`ConfigFiles`]).
+pub fn read_files(source: &ConfigSource) -> Result<ConfigFiles, ConfigError> {
+    let files = match source {
+        ConfigSource::Toml(path) => vec![(PathBuf::from("cluster.toml"), read_text(path)?)],
+        ConfigSource::ZeekConf(path) => vec![(PathBuf::from("zeek.conf"), read_text(path)?)],
+        ConfigSource::ZeekConfDir { dir, .. } => {
+            let failed = |e: std::io::Error| {
+                ConfigError::file(dir, format!("cannot read the directory: {e}"))
+            };
+            let mut names = Vec::new();
+            for entry in std::fs::read_dir(dir).map_err(failed)? {
+                let name = entry.map_err(failed)?.file_name();
+                if let Some(name) = name.to_str().filter(|n| zeekconf::host_of(n).is_some()) {
+                    names.push(name.to_string());
+                }
+            }
+            // Zeek's layout generator takes them sorted by name.
+            names.sort();
+            let mut files = Vec::with_capacity(names.len());
+            for name in names {
+                let text = read_text(&dir.join(&name))?;
+                files.push((Path::new("cluster").join(name), text));
+            }
+            files
+        }
+    };
+    Ok(ConfigFiles { files })
+}
+
+/// Validates the config `source` was read into by [`read_files`].
+pub fn load_files(
+    source: &ConfigSource,
+    files: &ConfigFiles,
+    options: &ReadOptions,
+) -> Result<Cluster, ConfigError> {
+    let first = || files.files.first().map_or("", |(_, text)| text.as_str());
     match source {
-        ConfigSource::Toml(path) => {
-            let text = read_text(path)?;
-            toml::read(path, &text, options)
-        }
-        ConfigSource::ZeekConf(path) => {
-            let text = read_text(path)?;
-            zeekconf::read(path, &text, options)
-        }
+        ConfigSource::Toml(path) => toml::read(path, first(), options),
+        ConfigSource::ZeekConf(path) => zeekconf::read(path, first(), options),
         ConfigSource::ZeekConfDir { dir, host_file } => {
             // `--host` wins over the file found by hostname.
             let host = match &options.host {
@@ -166,7 +212,19 @@ pub fn load(source: &ConfigSource, options: &ReadOptions) -> Result<Cluster, Con
                     .unwrap_or_default()
                     .to_string(),
             };
-            zeekconf::read_dir(dir, &host)
+            let host_files: Vec<zeekconf::HostFile> = files
+                .files
+                .iter()
+                .filter_map(|(name, text)| {
+                    let name = name.file_name()?.to_str()?;
+                    Some(zeekconf::HostFile {
+                        host: zeekconf::host_of(name)?.to_string(),
+                        path: dir.join(name),
+                        text: text.clone(),
+                    })
+                })
+                .collect();
+            zeekconf::read_hosts(dir, &host_files, &host)
         }
     }
 }

@@ -8,12 +8,15 @@ use std::path::{Path, PathBuf};
 
 use askama::Template;
 
+use crate::config::{ConfigFiles, CONFIG_DIR_ENV};
 use crate::layout::POLICY_SCRIPT_NAME;
 use crate::model::{
     Archiver, Cluster, Hardening, LayoutSource, Node, PolicyScript, ProcessSettings, Role,
     UnitSection,
 };
-use crate::plan::{Artifact, NodeDropIn, Plan, DROP_IN_NAME};
+use crate::plan::{
+    Artifact, NodeDropIn, Plan, CONFIG_COPY_DIR, DROP_IN_NAME, GENERATED_MARKER, LAST_GOOD_DIR,
+};
 
 /// One rendered output, relative to the output dir.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -47,6 +50,7 @@ pub fn outputs<'p>(plan: &'p Plan) -> impl Iterator<Item = Output> + 'p {
             Artifact::Target { nodes, others } => Content::File(
                 TargetUnit {
                     source: &shared.source,
+                    rejected: shared.rejected.as_deref(),
                     nodes,
                     others,
                 }
@@ -54,6 +58,15 @@ pub fn outputs<'p>(plan: &'p Plan) -> impl Iterator<Item = Output> + 'p {
                 .expect("rendering into a String cannot fail"),
             ),
             Artifact::Setup => Content::File(render_setup(plan, &shared)),
+            Artifact::ConfigCheckPath => Content::File(
+                ConfigCheckPathUnit {
+                    source: &shared.source,
+                    marker: marker_path(plan),
+                }
+                .render()
+                .expect("rendering into a String cannot fail"),
+            ),
+            Artifact::ConfigCheck => Content::File(render_config_check(plan, &shared)),
             Artifact::Archiver { archiver, before } => {
                 Content::File(render_archiver(plan.cluster, &shared, archiver, before))
             }
@@ -66,18 +79,38 @@ pub fn outputs<'p>(plan: &'p Plan) -> impl Iterator<Item = Output> + 'p {
     })
 }
 
+/// The generator's own files besides the units: the copy of the config
+/// the units come from (under [`CONFIG_COPY_DIR`]) and the marker the
+/// config check watches for.
+pub fn config_copy(files: &ConfigFiles) -> impl Iterator<Item = Output> + '_ {
+    files
+        .files
+        .iter()
+        .map(|(name, text)| Output {
+            path: Path::new(CONFIG_COPY_DIR).join(name),
+            content: Content::File(text.clone()),
+        })
+        .chain(std::iter::once(Output {
+            path: PathBuf::from(GENERATED_MARKER),
+            content: Content::File(String::new()),
+        }))
+}
+
 /// Values every unit of the plan uses, escaped once.
 struct Shared {
     source: String,
     zeek: String,
     strict: bool,
     basic: bool,
+    /// The error of the config on disk, as one line (see [`Plan::rejected`]).
+    rejected: Option<String>,
 }
 
 impl Shared {
     fn new(plan: &Plan) -> Self {
         let cluster = plan.cluster;
         Shared {
+            rejected: plan.rejected.as_deref().map(syntax::one_line),
             source: syntax::no_specifiers(&cluster.source.display().to_string()),
             zeek: cluster.install.zeek.display().to_string(),
             strict: cluster.hardening == Hardening::Strict,
@@ -283,14 +316,63 @@ fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> S
 #[template(path = "zeek.target", escape = "none")]
 struct TargetUnit<'a> {
     source: &'a str,
+    rejected: Option<&'a str>,
     nodes: &'a [&'a Node],
     others: &'a [&'static str],
+}
+
+/// The marker file of [`GENERATED_MARKER`] as systemd sees it at run time.
+fn marker_path(plan: &Plan) -> String {
+    syntax::no_specifiers(&plan.normal_dir.join(GENERATED_MARKER).display().to_string())
+}
+
+#[derive(Template)]
+#[template(path = "zeek-config-check.path", escape = "none")]
+struct ConfigCheckPathUnit<'a> {
+    source: &'a str,
+    marker: String,
+}
+
+#[derive(Template)]
+#[template(path = "zeek-config-check.service", escape = "none")]
+struct ConfigCheckUnit<'a> {
+    source: &'a str,
+    rejected: Option<&'a str>,
+    marker: String,
+    /// The `echo` that puts the error into the unit's log.
+    message: Option<String>,
+}
+
+fn render_config_check(plan: &Plan, shared: &Shared) -> String {
+    let marker = plan.normal_dir.join(GENERATED_MARKER);
+    ConfigCheckUnit {
+        source: &shared.source,
+        rejected: shared.rejected.as_deref(),
+        marker: syntax::command_line(&[marker.display().to_string()]),
+        message: plan.rejected.as_deref().map(|error| {
+            syntax::command_line(&[
+                "echo",
+                &format!(
+                    "INVALID CONFIG at the last daemon-reload: {}; the cluster keeps running on \
+                     the last good config ({LAST_GOOD_DIR}). Fix the config, then run \
+                     `systemctl daemon-reload`.",
+                    error.replace(|c: char| c.is_control(), " ")
+                ),
+            ])
+        }),
+    }
+    .render()
+    .expect("rendering into a String cannot fail")
 }
 
 #[derive(Template)]
 #[template(path = "zeek-setup.service", escape = "none")]
 struct SetupUnit<'a> {
     source: &'a str,
+    runtime_directory: &'a str,
+    config_dir_env: String,
+    config_copy: String,
+    last_good: String,
     user: &'a str,
     group: &'a str,
     spool_dir: String,
@@ -317,15 +399,17 @@ fn render_setup(plan: &Plan, shared: &Shared) -> String {
     }
     let exe = plan.generator_exe.display().to_string();
     let layout_file = generated.join("cluster-layout.zeek").display().to_string();
+    let config_copy = plan.normal_dir.join(CONFIG_COPY_DIR);
     let layout_command = match &cluster.layout {
-        LayoutSource::Generated => syntax::command_line(&[
-            exe.as_str(),
-            "layout",
-            "--config",
-            &cluster.source.display().to_string(),
-            "-o",
-            &layout_file,
-        ]),
+        LayoutSource::Generated => {
+            let mut command = vec![exe.as_str(), "layout"];
+            // Looked up in the copy as the generator found it on disk.
+            if let Some(host) = &cluster.this_host {
+                command.extend(["--host", host.as_str()]);
+            }
+            command.extend(["-o", &layout_file]);
+            syntax::command_line(&command)
+        }
         LayoutSource::Copy(path) => syntax::command_line(&[
             "install",
             "-m",
@@ -345,6 +429,12 @@ fn render_setup(plan: &Plan, shared: &Shared) -> String {
     });
     SetupUnit {
         source: &shared.source,
+        runtime_directory: LAST_GOOD_DIR
+            .strip_prefix("/run/")
+            .expect("the last good dir is under /run"),
+        config_dir_env: syntax::environment(CONFIG_DIR_ENV, &config_copy.display().to_string()),
+        config_copy: quoted(&config_copy),
+        last_good: quoted(Path::new(LAST_GOOD_DIR)),
         user: &install.user,
         group: &install.group,
         spool_dir: quoted(&install.spool_dir),

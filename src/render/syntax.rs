@@ -58,6 +58,20 @@ pub fn environment(name: &str, value: &str) -> String {
     out
 }
 
+/// Free text (an error message) as one line of a unit file value such as
+/// `Description=`: control characters become spaces, `%` is doubled, and
+/// a trailing backslash, which would continue the line, gets a full stop.
+pub fn one_line(text: &str) -> String {
+    let mut out: String = text
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if out.ends_with('\\') {
+        out.push('.');
+    }
+    no_specifiers(&out)
+}
+
 /// A path in a space-separated path list (`ReadWritePaths=`): quoted, `%`
 /// doubled. The readers reject paths with quotes or backslashes.
 pub fn path_word(path: &str) -> String {
