@@ -28,6 +28,10 @@ pub const GENERATED_MARKER: &str = "zeek-systemd/generated";
 /// `daemon-reload` falls back to it.
 pub const LAST_GOOD_DIR: &str = "/run/zeek-systemd/last-good";
 
+/// Where a node's unclean stop leaves `ZEEK_NODE`, `SERVICE_RESULT`,
+/// `EXIT_CODE` and `EXIT_STATUS` for `zeek-node-crashed@<node>.service`.
+pub const CRASH_DIR: &str = "/run/zeek-systemd/crashed";
+
 /// Everything the generator writes for this host.
 #[derive(Debug)]
 pub struct Plan<'a> {
@@ -57,6 +61,7 @@ impl Item<'_> {
     pub fn path(&self) -> PathBuf {
         match &self.what {
             Artifact::NodeTemplate => PathBuf::from("zeek@.service"),
+            Artifact::CrashHook => PathBuf::from("zeek-node-crashed@.service"),
             Artifact::NodeDropIn(drop_in) => drop_in_path(&drop_in.node.name),
             Artifact::Target { .. } => PathBuf::from("zeek.target"),
             Artifact::Setup => PathBuf::from("zeek-setup.service"),
@@ -73,6 +78,9 @@ impl Item<'_> {
 pub enum Artifact<'a> {
     /// `zeek@.service`, the one template every node runs from.
     NodeTemplate,
+    /// `zeek-node-crashed@.service`, started for a node that stopped
+    /// uncleanly: the operator's alerting hook.
+    CrashHook,
     /// The settings of one node.
     NodeDropIn(NodeDropIn<'a>),
     /// `zeek.target`: it wants every node of this host, then the `others`
@@ -142,7 +150,7 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
     let after_for_proxy = names_of(&[Role::Logger, Role::Manager]);
     let after_for_worker = names_of(&[Role::Logger, Role::Manager, Role::Proxy]);
 
-    let mut items = Vec::with_capacity(local.len() + 5);
+    let mut items = Vec::with_capacity(local.len() + 8);
     let mut others = Vec::with_capacity(3);
     // A host a multi-host config does not name runs nothing: not even an
     // empty zeek.target (the reader has said why in a warning).
@@ -158,6 +166,9 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
     if !local.is_empty() {
         items.push(Item {
             what: Artifact::NodeTemplate,
+        });
+        items.push(Item {
+            what: Artifact::CrashHook,
         });
     }
     for node in &local {

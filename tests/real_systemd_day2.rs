@@ -443,3 +443,118 @@ true
     let active_2: Vec<String> = result.read("active-2").lines().map(String::from).collect();
     assert_eq!(active_2, after_reload);
 }
+
+/// proxy-1 exits 1 at every start: a crash loop.
+const CRASH_CLUSTER: &str = r#"
+[zeek]
+restart_sec = 1
+
+[proxy]
+env = { ZEEK_STAND_IN_CRASH = "1" }
+
+[[interface]]
+name = "lo"
+capture = "af_packet::lo"
+workers = 1
+"#;
+
+#[test]
+fn crash_hook_fires_and_the_node_keeps_restarting() {
+    if !real_systemd_available() {
+        return;
+    }
+    let healthy = ["manager", "logger-1", "worker-lo-1"];
+    // The operator's hook, as the man page shows it: a drop-in adding an
+    // ExecStart= to zeek-node-crashed@.service.
+    let scenario = r#"
+mkdir -p /etc/systemd/system/zeek-node-crashed@.service.d
+cat >/etc/systemd/system/zeek-node-crashed@.service.d/alert.conf <<'EOF2'
+[Service]
+ExecStart=sh -c 'echo "%i $ZEEK_NODE $SERVICE_RESULT $EXIT_CODE $EXIT_STATUS" >>/res/alerts'
+EOF2
+systemctl daemon-reload
+start_cluster
+# A crash of a healthy node: kill -9.
+old=$(main_pid worker-lo-1)
+kill -9 "$old"
+wait_for 10 runs_anew worker-lo-1 "$old" || fail "worker-lo-1 was not restarted after kill -9"
+wait_for 10 grep -q '^worker-lo-1 ' /res/alerts || fail "no alert for worker-lo-1"
+# The crash loop: alerts keep coming while the node keeps being restarted.
+wait_for 20 bash -c '(( $(systemctl show -p NRestarts --value zeek@proxy-1.service) >= 4 ))' ||
+    fail "proxy-1 is not restarted"
+systemctl show zeek@proxy-1.service >/res/show/proxy-1.show
+systemctl show zeek@worker-lo-1.service >/res/show/worker-lo-1.show
+cp /res/alerts /res/alerts-before-stop
+# Past the hook's start limit, the crash loop shows in systemctl --failed.
+wait_for 20 systemctl is-failed --quiet zeek-node-crashed@proxy-1.service ||
+    fail "the hook of proxy-1 did not hit its start limit"
+systemctl show zeek-node-crashed@proxy-1.service >/res/show/hook.show
+systemctl --failed --no-legend --plain >/res/failed
+sleep 2
+systemctl show zeek@proxy-1.service >/res/show/proxy-1.show.later
+cp /res/alerts /res/alerts-at-stop
+# A clean stop alerts nobody.
+stop_cluster
+sleep 1
+cp /res/alerts /res/alerts-after-stop
+journalctl -b -u 'zeek-node-crashed@*' -o cat --no-pager >/res/hook-journal
+true
+"#;
+    let result = run(&Boot::new(CRASH_CLUSTER, &healthy, scenario));
+    result.assert_passed();
+
+    let alerts = result.read("alerts-before-stop");
+    eprintln!("alerts:\n{alerts}");
+    let worker: Vec<&str> = alerts
+        .lines()
+        .filter(|l| l.starts_with("worker-lo-1 "))
+        .collect();
+    assert_eq!(worker, ["worker-lo-1 worker-lo-1 signal killed KILL"]);
+    let proxy = alerts
+        .lines()
+        .filter(|l| *l == "proxy-1 proxy-1 exit-code exited 1")
+        .count();
+    let show = result.show("proxy-1");
+    let restarts: u32 = show["NRestarts"].parse().unwrap();
+    eprintln!("proxy-1: {restarts} restarts, {proxy} alerts");
+    assert!(restarts >= 4, "{restarts}");
+    // One alert per crash (the last one may still be on its way), until
+    // systemd's start limit of the hook unit (5 starts in 10 s) holds
+    // further ones back.
+    assert!(
+        proxy + 1 >= restarts as usize && proxy >= 3,
+        "{proxy} alerts for {restarts} restarts"
+    );
+    assert_eq!(show["Restart"], "always");
+    let hook = parse_show(&result.read("show/hook.show"));
+    let later: u32 = parse_show(&result.read("show/proxy-1.show.later"))["NRestarts"]
+        .parse()
+        .unwrap();
+    eprintln!(
+        "hook of proxy-1: {} ({}); proxy-1 restarts meanwhile: {later}\nsystemctl --failed:\n{}",
+        hook["ActiveState"],
+        hook["Result"],
+        result.read("failed")
+    );
+    assert_eq!(hook["Result"], "start-limit-hit");
+    assert!(result
+        .read("failed")
+        .contains("zeek-node-crashed@proxy-1.service"));
+    assert!(later > restarts, "proxy-1 stopped being restarted");
+    assert_eq!(result.show("worker-lo-1")["NRestarts"], "1");
+    let at_stop = result.read("alerts-at-stop");
+    assert_eq!(
+        at_stop
+            .lines()
+            .filter(|l| l.starts_with("proxy-1 "))
+            .count(),
+        5,
+        "5 alerts, then the start limit: {at_stop}"
+    );
+    assert_eq!(
+        result.read("alerts-after-stop"),
+        at_stop,
+        "a clean stop must not alert"
+    );
+    assert!(result.read("hook-journal").contains("stopped uncleanly"));
+}

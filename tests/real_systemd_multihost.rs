@@ -65,6 +65,8 @@ true
     assert_eq!(
         units,
         [
+            // Ran once at start (config valid), from zeek-config-check.path.
+            "zeek-config-check.service",
             "zeek-setup.service",
             "zeek.target",
             "zeek@zs-sensor-worker-lo-1.service",

@@ -15,7 +15,8 @@ use crate::model::{
     UnitSection,
 };
 use crate::plan::{
-    Artifact, NodeDropIn, Plan, CONFIG_COPY_DIR, DROP_IN_NAME, GENERATED_MARKER, LAST_GOOD_DIR,
+    Artifact, NodeDropIn, Plan, CONFIG_COPY_DIR, CRASH_DIR, DROP_IN_NAME, GENERATED_MARKER,
+    LAST_GOOD_DIR,
 };
 
 /// One rendered output, relative to the output dir.
@@ -44,6 +45,14 @@ pub fn outputs<'p>(plan: &'p Plan) -> impl Iterator<Item = Output> + 'p {
     plan.items.iter().map(move |item| {
         let content = match &item.what {
             Artifact::NodeTemplate => Content::File(render_node_template(plan, &shared)),
+            Artifact::CrashHook => Content::File(
+                CrashHookUnit {
+                    source: &shared.source,
+                    crash_dir: syntax::no_specifiers(CRASH_DIR),
+                }
+                .render()
+                .expect("rendering into a String cannot fail"),
+            ),
             Artifact::NodeDropIn(drop_in) => {
                 Content::File(render_drop_in(plan.cluster, &shared, drop_in))
             }
@@ -134,6 +143,8 @@ struct NodeTemplateUnit<'a> {
     restart_sec: u32,
     stop_timeout_sec: u32,
     network_online: bool,
+    /// `ExecStopPost=` without the `+` and the instance argument.
+    crash_hook: String,
     strict: bool,
     basic: bool,
     own_spool_dir: String,
@@ -167,6 +178,7 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
         restart_sec: cluster.restart_sec,
         stop_timeout_sec: cluster.stop_timeout_sec,
         network_online: needs_network(cluster),
+        crash_hook: crash_hook_command(),
         strict: shared.strict,
         basic: shared.basic,
         own_spool_dir: format!("\"{}/%i\"", escape_quoted_path(&install.spool_dir)),
@@ -174,6 +186,29 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
     }
     .render()
     .expect("rendering into a String cannot fail")
+}
+
+#[derive(Template)]
+#[template(path = "zeek-node-crashed@.service", escape = "none")]
+struct CrashHookUnit<'a> {
+    source: &'a str,
+    crash_dir: String,
+}
+
+/// The node's `ExecStopPost=` command, but for the node name systemd
+/// appends as `$1` (`%i`, a specifier the quoting here would escape).
+/// A clean stop (`SERVICE_RESULT=success`) does nothing; anything else
+/// saves the stop's result for the hook and queues the hook (without
+/// waiting: PID 1 is waiting for this very command).
+fn crash_hook_command() -> String {
+    let script = format!(
+        "case \"$SERVICE_RESULT\" in success) exit 0 ;; esac; \
+         mkdir -p {CRASH_DIR} && \
+         printf 'ZEEK_NODE=%s\\nSERVICE_RESULT=%s\\nEXIT_CODE=%s\\nEXIT_STATUS=%s\\n' \
+         \"$1\" \"$SERVICE_RESULT\" \"$EXIT_CODE\" \"$EXIT_STATUS\" >\"{CRASH_DIR}/$1\" && \
+         exec systemctl start --no-block \"zeek-node-crashed@$1.service\""
+    );
+    syntax::command_line(&["sh", "-c", &script, "sh"])
 }
 
 /// Whether nodes must wait for `network-online.target`: when one of them
