@@ -385,7 +385,10 @@ true
         &result.read("target-status"),
     ] {
         assert!(text.contains(RELOAD_BROKEN_ERROR), "{text}");
-        assert!(text.contains("last good config"), "{text}");
+        assert!(
+            text.contains("keeps running on the last good config"),
+            "{text}"
+        );
     }
     eprintln!("zeek.target: {}", result.read("target.show"));
     // And gone once the config is fixed.

@@ -67,6 +67,9 @@ true
         [
             // Ran once at start (config valid), from zeek-config-check.path.
             "zeek-config-check.service",
+            // Loaded (inactive) by the nodes' Before=: their crash hooks.
+            "zeek-node-crashed@zs-sensor-worker-lo-1.service",
+            "zeek-node-crashed@zs-sensor-worker-lo-2.service",
             "zeek-setup.service",
             "zeek.target",
             "zeek@zs-sensor-worker-lo-1.service",
