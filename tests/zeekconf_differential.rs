@@ -409,6 +409,8 @@ rm -f /etc/zeek/cluster.toml
 dump() {
     local unit path
     for unit in $(systemctl show -p Wants --value zeek.target); do
+        # Only services run processes (zeek-config-check.path does not).
+        [[ $unit == *.service ]] || continue
         path=$(busctl call org.freedesktop.systemd1 /org/freedesktop/systemd1 \
             org.freedesktop.systemd1.Manager GetUnit s "$unit") || fail "no unit $unit"
         path=${path#o \"}
