@@ -37,6 +37,7 @@ const NOT_HARDENING: &[&str] = &[
     "Slice",
     "SourcePath",
     "StartLimitIntervalSec",
+    "SuccessExitStatus",
     "SyslogIdentifier",
     "TimeoutStopSec",
     "Type",

@@ -505,6 +505,8 @@ struct ArchiverUnit<'a> {
     basic: bool,
     /// The stock zeek-archiver needs no network; a custom shipper does.
     private_network: bool,
+    /// The stock zeek-archiver exits with status 131 when stopped.
+    stock: bool,
     writable: String,
     service_directives: Vec<String>,
 }
@@ -548,6 +550,7 @@ fn render_archiver(
         strict: shared.strict,
         basic: shared.basic,
         private_network: stock,
+        stock,
         writable: format!(
             "{} {}",
             syntax::path_word(&install.spool_dir.join("log-queue").display().to_string()),
