@@ -122,7 +122,8 @@ redef Telemetry::metrics_port = Cluster::local_node_metrics_port();
 /// `policy/misc/systemd-generator`, so Zeek 6.x/7.x sites get the same log
 /// handling: loggers (and a manager that logs) rotate finished logs into
 /// `../log-queue` in the archiver's naming, without a post-processor, and
-/// rotate leftover logs at start.
+/// rotate leftover logs at start; with the ZeroMQ backend, the XPUB/XSUB
+/// endpoints are on the manager's address (SPEC 2.5).
 pub const POLICY_SCRIPT: &str = r#"# Written by zeek-setup.service (zeek-systemd-generator policy-script).
 # Loggers, and the manager when it is the logger, rotate finished logs into
 # <spool>/log-queue, where zeek-archiver picks them up.
@@ -136,6 +137,23 @@ redef Log::default_rotation_dir = "../log-queue";
 redef Log::rotation_format_func = archiver_rotation_format_func;
 redef LogAscii::enable_leftover_log_rotation = T;
 redef Log::default_rotation_postprocessor_cmd = "";
+@endif
+
+# ZeroMQ backend: every node connects to the XPUB/XSUB proxy the manager
+# runs. The backend's endpoints are loopback, which splits a multi-host
+# cluster silently; on the manager's cluster address (the backend's ports)
+# the nodes of every host reach it, as Zeek's
+# policy/misc/zeromq-multi-host-auto-setup does.
+@ifdef ( Cluster::Backend::ZeroMQ::listen_xpub_endpoint )
+@if ( "manager" in Cluster::nodes )
+redef Cluster::Backend::ZeroMQ::listen_xpub_endpoint = fmt("tcp://%s:5555", addr_to_uri(Cluster::nodes["manager"]$ip));
+redef Cluster::Backend::ZeroMQ::listen_xsub_endpoint = fmt("tcp://%s:5556", addr_to_uri(Cluster::nodes["manager"]$ip));
+redef Cluster::Backend::ZeroMQ::connect_xpub_endpoint = fmt("tcp://%s:5556", addr_to_uri(Cluster::nodes["manager"]$ip));
+redef Cluster::Backend::ZeroMQ::connect_xsub_endpoint = fmt("tcp://%s:5555", addr_to_uri(Cluster::nodes["manager"]$ip));
+@if ( is_v6_addr(Cluster::nodes["manager"]$ip) )
+redef Cluster::Backend::ZeroMQ::ipv6 = T;
+@endif
+@endif
 @endif
 "#;
 
