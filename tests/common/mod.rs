@@ -46,6 +46,9 @@ pub struct Boot {
     pub config_path: String,
     /// More files under /etc/zeek: (relative path, text).
     pub etc_zeek_files: Vec<(String, String)>,
+    /// Bind the stand-in zeek at /opt/zeek/bin (off for a real Zeek, whose
+    /// tree the test binds itself).
+    pub stand_in: bool,
     /// Node names the scenario waits for (written to /etc/zeek-test/nodes).
     pub nodes: Vec<String>,
     /// The scenario body (bash); `lib.sh` is sourced before it.
@@ -78,6 +81,7 @@ impl Boot {
             config: config.to_string(),
             config_path: "cluster.toml".into(),
             etc_zeek_files: Vec::new(),
+            stand_in: true,
             nodes: nodes.iter().map(|s| s.to_string()).collect(),
             scenario: scenario.to_string(),
             boot_args: Vec::new(),
@@ -223,7 +227,6 @@ pub fn run(boot: &Boot) -> BootResult {
         cmd.arg("--root").arg(os_root);
     }
     let mut binds: Vec<(PathBuf, String)> = vec![
-        (root.join("tests/stand-in-zeek"), "/opt/zeek/bin".into()),
         (dir.join("nodes"), "/etc/zeek-test/nodes".into()),
         (
             root.join("tests/systemd/scenario-lib.sh"),
@@ -237,6 +240,9 @@ pub fn run(boot: &Boot) -> BootResult {
             PathBuf::from("/dev/null"),
             "/etc/systemd/system/systemd-networkd-wait-online.service".into(),
         ));
+    }
+    if boot.stand_in {
+        binds.push((root.join("tests/stand-in-zeek"), "/opt/zeek/bin".into()));
     }
     if boot.os_root.is_none() {
         binds.push((
@@ -354,3 +360,5 @@ fn unescape(text: &str) -> String {
     }
     out
 }
+
+pub mod real_zeek;
