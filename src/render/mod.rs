@@ -291,6 +291,9 @@ struct NodeDropInUnit<'a> {
     /// Manager and loggers under strict hardening: the spool dir (one
     /// mount for their own dir and the queue) and its generated scripts.
     log_writer_paths: Option<(String, String)>,
+    /// Loggers (and a manager without loggers): the command that rotates
+    /// what Zeek wrote after its last rotation at exit.
+    rotate_leftovers: Option<String>,
     worker: bool,
     strict: bool,
     service_directives: Vec<String>,
@@ -339,12 +342,43 @@ fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> S
                 syntax::path_word(&format!("-{}", spool.join("generated-scripts").display())),
             )
         }),
+        rotate_leftovers: rotates_logs(cluster, node).then(|| rotate_leftovers(cluster, shared)),
         worker: node.role == Role::Worker,
         strict: shared.strict,
         service_directives: directives(&node.settings, UnitSection::Service),
     }
     .render()
     .expect("rendering into a String cannot fail")
+}
+
+/// Whether the node rotates logs into the queue: loggers, and the manager
+/// when there is no logger (Zeek's `Cluster::manager_is_logger`).
+fn rotates_logs(cluster: &Cluster, node: &Node) -> bool {
+    match node.role {
+        Role::Logger => true,
+        Role::Manager => !cluster.nodes.iter().any(|n| n.role == Role::Logger),
+        _ => false,
+    }
+}
+
+/// `zeek -b` with only the rotation script and no cluster (CLUSTER_NODE
+/// unset, so the script's "not a cluster" branch applies): at start it
+/// rotates the leftover logs of its working dir into ../log-queue, with the
+/// archiver's names, then exits (no input). Zeek writes the node's own
+/// stats.log after its last rotation at exit; this moves it on.
+fn rotate_leftovers(cluster: &Cluster, shared: &Shared) -> String {
+    let script = match cluster.policy_script {
+        PolicyScript::Generated => POLICY_SCRIPT_NAME,
+        PolicyScript::ZeekBuiltin => crate::config::zeekconf::POLICY_SCRIPT,
+    };
+    syntax::command_line(&[
+        "env",
+        "-u",
+        "CLUSTER_NODE",
+        shared.zeek.as_str(),
+        "-b",
+        script,
+    ])
 }
 
 #[derive(Template)]
