@@ -5,10 +5,10 @@
 //!
 //! Per boot: every node says hello in the loggers' cluster.log, nothing of
 //! kind error/fatal in reporter.log, `systemd-analyze security` per role,
-//! connections made on `lo` appear in conn.log; and with `logs_not_lost`:
-//! after `kill -9` of a logger the restarted logger rotates its leftovers
-//! and they reach the archive, and after `systemctl stop zeek.target` every
-//! rotated log is in the archive, named as zeek-archiver names them.
+//! connections made on `lo` appear in conn.log; after `systemctl stop
+//! zeek.target` every log is in the archive, named as zeek-archiver names
+//! them, none left in the queue or a node's dir; and with `logs_not_lost`:
+//! after `kill -9` of a logger the logs it had open reach the archive.
 //! What Zeek logged is printed (`cargo test --test real_zeek -- --nocapture`).
 
 mod common;
@@ -116,8 +116,9 @@ fn scenario(site: &Site, logs_not_lost: bool) -> String {
     let kill = if logs_not_lost {
         format!(
             r#"
-# kill -9 of a logger: its open logs are left behind unrotated; the
-# restarted logger rotates them at start and the archiver moves them.
+# kill -9 of a logger: its open logs are left behind unrotated; the unit's
+# ExecStopPost (or else the restarted logger) rotates them into the queue
+# and the archiver moves them.
 connect_to {before_kill}
 wait_for 60 conn_has {before_kill} || fail "conn.log lacks the connections to {before_kill}"
 victim=$(logger_dirs | head -1)
