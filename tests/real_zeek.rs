@@ -56,7 +56,15 @@ const ZEEKCONF_SITE: Site = Site {
 const PORTS_BEFORE_KILL: [u16; 4] = [40001, 40002, 40003, 40004];
 const PORTS_BEFORE_STOP: [u16; 4] = [40011, 40012, 40013, 40014];
 
-fn toml_config(hardening: &str) -> String {
+/// No logger: the manager logs (Zeek's `Cluster::manager_is_logger`) and
+/// rotates into the queue.
+const TOML_NO_LOGGER_SITE: Site = Site {
+    nodes: &["manager", "proxy-1", "worker-lo-1", "worker-lo-2"],
+    spool: "/opt/zeek/spool",
+    log_dir: "/opt/zeek/logs",
+};
+
+fn toml_config(hardening: &str, loggers: u32) -> String {
     // ignore_checksums: on lo the kernel leaves TCP checksums to offloading,
     // and Zeek would drop those packets as invalid.
     format!(
@@ -67,7 +75,7 @@ autostart = false
 args = ["local", "ignore_checksums=T"]
 
 [logger]
-count = 2
+count = {loggers}
 
 [[interface]]
 name = "lo"
@@ -354,7 +362,7 @@ fn assert_forms_and_keeps_logs(result: &BootResult, site: &Site) {
 #[test]
 fn toml_strict_cluster_forms_scores_and_keeps_logs() {
     let site = &TOML_SITE;
-    let Some(result) = boot(Config::Toml(toml_config("strict")), site, true) else {
+    let Some(result) = boot(Config::Toml(toml_config("strict", 2)), site, true) else {
         return;
     };
     assert_forms_and_keeps_logs(&result, site);
@@ -373,12 +381,15 @@ fn zeekconf_strict_cluster_forms_scores_and_keeps_logs() {
 
 #[test]
 fn toml_basic_and_off_clusters_form() {
-    for hardening in ["basic", "off"] {
-        let site = &TOML_SITE;
-        let Some(result) = boot(Config::Toml(toml_config(hardening)), site, false) else {
+    // "off" without loggers: the manager logs, and its logs reach the
+    // archive too.
+    for (hardening, site) in [("basic", &TOML_SITE), ("off", &TOML_NO_LOGGER_SITE)] {
+        let loggers = site.nodes.iter().filter(|n| n.contains("logger")).count() as u32;
+        let config = Config::Toml(toml_config(hardening, loggers));
+        let Some(result) = boot(config, site, false) else {
             return;
         };
-        println!("hardening = {hardening:?}");
+        println!("hardening = {hardening:?}, {loggers} loggers");
         assert_hellos(&result, site);
         assert_no_errors(&result);
         assert_conn(&result, &PORTS_BEFORE_STOP);

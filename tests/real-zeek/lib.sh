@@ -14,12 +14,14 @@ start_zeek() {
     done
 }
 
-# logger_dirs: the spool dirs of this host's loggers.
+# logger_dirs: the spool dirs of this host's loggers (the manager's when the
+# cluster has none: it is the logger then).
 logger_dirs() {
-    local n
+    local n found=
     for n in $(nodes); do
-        case $n in *logger*) echo "$SPOOL/$n" ;; esac
+        case $n in *logger*) echo "$SPOOL/$n" && found=1 ;; esac
     done
+    if [[ -z $found ]] && nodes | grep -qx manager; then echo "$SPOOL/manager"; fi
 }
 
 # live_log NAME: the loggers' current NAME.log, concatenated.
