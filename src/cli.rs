@@ -14,6 +14,7 @@ use crate::log::Log;
 use crate::model::{Cluster, Role};
 use crate::plan::{self, DEFAULT_NORMAL_DIR};
 use crate::render::{self, Content};
+use crate::warnings;
 use crate::write;
 
 /// Overrides the path `zeek-setup.service` calls this program by (default:
@@ -258,6 +259,7 @@ fn generate(
     for warning in &cluster.warnings {
         log.warning(warning);
     }
+    warnings::log_all(&cluster, &log);
     write_units(normal_dir, &cluster, &files, None, &log)
 }
 
@@ -403,6 +405,13 @@ fn check(explicit: Option<&Path>, options: &ReadOptions) -> Result<(), Failure> 
         .lock()
         .write_all(table.as_bytes())
         .context("cannot write to stdout")?;
+    let log = Log::stderr();
+    for warning in warnings::warnings(
+        &cluster,
+        warnings::online_cpus(options.host.as_deref()).as_ref(),
+    ) {
+        log.warning(&warning);
+    }
     Ok(())
 }
 

@@ -13,4 +13,5 @@ pub mod log;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod warnings;
 pub mod write;

@@ -1,0 +1,387 @@
+//! Mistakes that validate but hurt: pinning that cannot work or slows the
+//! cluster down, captures that analyse traffic twice or not at all
+//! balanced, ports that cannot be bound. Computed from the validated model
+//! (whatever format it came from), printed by `check` and logged at
+//! generation; never errors, because systemd can run every one of these.
+//!
+//! The machine's CPUs are not read here: `check` passes them in, the
+//! generator does not (it reads nothing but its config at boot, SPEC 4.0).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::fmt::Write as _;
+
+use crate::config::values::parse_cpu_list;
+use crate::model::{Cluster, ConfigFormat, Node, Role};
+
+/// Overrides the CPUs `check` takes to be online (tests; a config checked
+/// on another machine than the sensor).
+pub const ONLINE_CPUS_ENV: &str = "ZEEK_SYSTEMD_ONLINE_CPUS";
+
+/// Zeek's ZeroMQ backend: the manager's XPUB/XSUB proxy listens on these
+/// (`listen_xpub_endpoint`/`listen_xsub_endpoint` in
+/// `policy/frameworks/cluster/backend/zeromq/options.zeek`).
+const ZEROMQ_PROXY_PORTS: [u16; 2] = [5555, 5556];
+const ZEROMQ_BACKEND: &str = "frameworks/cluster/backend/zeromq";
+
+/// AF_PACKET's fanout group when the args do not set one (Zeek's default).
+const DEFAULT_FANOUT_ID: &str = "23";
+const FANOUT_ARG: &str = "AF_Packet::fanout_id=";
+
+/// Reads the CPUs that are online on this machine
+/// (`/sys/devices/system/cpu/online`, or `$ZEEK_SYSTEMD_ONLINE_CPUS`),
+/// unless `--host` names another host than this one (its CPUs are not
+/// this machine's). Only for `check`: never at boot.
+pub fn online_cpus(host: Option<&str>) -> Option<BTreeSet<u32>> {
+    if host.is_some_and(|h| crate::config::this_hostname().as_deref() != Some(h)) {
+        return None;
+    }
+    let text = match std::env::var(ONLINE_CPUS_ENV) {
+        Ok(text) if !text.is_empty() => text,
+        _ => std::fs::read_to_string("/sys/devices/system/cpu/online").ok()?,
+    };
+    parse_cpu_list(&text)
+        .ok()
+        .map(|list| list.0.into_iter().collect())
+}
+
+/// The warnings for `cluster`, each naming the keys involved and the fix.
+/// `online_cpus`: this machine's CPUs, when the caller may read them.
+pub fn warnings(cluster: &Cluster, online_cpus: Option<&BTreeSet<u32>>) -> Vec<String> {
+    let keys = Keys(cluster.format);
+    let local: Vec<&Node> = cluster.local_nodes().collect();
+    let mut out = Vec::new();
+    if let Some(online) = online_cpus {
+        missing_cpus(&local, online, &keys, &mut out);
+    }
+    worker_pinning(&local, &keys, &mut out);
+    captures(&local, &keys, &mut out);
+    ports(cluster, &local, &mut out);
+    if cluster.is_member() && !cluster.nodes.iter().any(|n| n.role == Role::Worker) {
+        out.push(format!(
+            "the cluster has no workers: nothing captures or analyses traffic. Add an interface \
+             with `{}` and `workers`",
+            keys.capture()
+        ));
+    }
+    let source = cluster.source.display();
+    out.into_iter().map(|w| format!("{source}: {w}")).collect()
+}
+
+/// How the keys of the config's format are spelt, so a warning names the
+/// key the operator has to edit.
+struct Keys(ConfigFormat);
+
+impl Keys {
+    fn role_cpus(&self, role: Role) -> String {
+        match self.0 {
+            ConfigFormat::Toml => format!("[{role}] cpus"),
+            ConfigFormat::ZeekConf => format!("{role}_cpu_set"),
+        }
+    }
+    fn interface_cpus(&self, interface: &str) -> String {
+        match self.0 {
+            ConfigFormat::Toml => format!("cpus of interface \"{interface}\""),
+            // A section-less zeek.conf has one unnamed interface.
+            ConfigFormat::ZeekConf if interface.is_empty() => "workers_cpu_list".into(),
+            ConfigFormat::ZeekConf => format!("workers_cpu_list of [interface {interface}]"),
+        }
+    }
+    fn node_cpus(&self, node: &Node) -> String {
+        match &node.capture {
+            Some(capture) => self.interface_cpus(&capture.interface),
+            None => self.role_cpus(node.role),
+        }
+    }
+    fn capture(&self) -> &'static str {
+        match self.0 {
+            ConfigFormat::Toml => "capture",
+            ConfigFormat::ZeekConf => "interface",
+        }
+    }
+    fn worker_args(&self) -> &'static str {
+        match self.0 {
+            ConfigFormat::Toml => "args",
+            ConfigFormat::ZeekConf => "worker_args",
+        }
+    }
+}
+
+fn missing_cpus(local: &[&Node], online: &BTreeSet<u32>, keys: &Keys, out: &mut Vec<String>) {
+    // One warning per key: the key is what gets fixed.
+    let mut by_key: BTreeMap<String, (BTreeSet<u32>, Vec<&str>)> = BTreeMap::new();
+    for node in local {
+        let Some(cpus) = &node.settings.cpus else {
+            continue;
+        };
+        // systemd fails the start only when no CPU of the set is online.
+        if cpus.0.iter().any(|c| online.contains(c)) {
+            continue;
+        }
+        let entry = by_key.entry(keys.node_cpus(node)).or_default();
+        entry.0.extend(cpus.0.iter().copied());
+        entry.1.push(&node.name);
+    }
+    let have = crate::model::CpuList(online.iter().copied().collect()).to_affinity();
+    for (key, (cpus, nodes)) in by_key {
+        let cpus = crate::model::CpuList(cpus.into_iter().collect()).to_affinity();
+        out.push(format!(
+            "{key}: CPU(s) {cpus} do not exist on this machine (online: {have}); {} would fail \
+             every start with 215/CPUAFFINITY and be restarted forever. Pin to CPUs in {have}",
+            name_list(&nodes)
+        ));
+    }
+}
+
+/// Pinning that works but costs packets: workers sharing a CPU with each
+/// other or with a manager/logger/proxy.
+fn worker_pinning(local: &[&Node], keys: &Keys, out: &mut Vec<String>) {
+    // interface -> (workers, distinct CPUs), in config order.
+    let mut interfaces: Vec<(&str, usize, BTreeSet<u32>)> = Vec::new();
+    let mut interface_of_cpu: HashMap<u32, BTreeSet<&str>> = HashMap::new();
+    let mut workers_on_cpu: HashSet<u32> = HashSet::new();
+    for node in local.iter().filter(|n| n.role == Role::Worker) {
+        let Some(capture) = &node.capture else {
+            continue;
+        };
+        let name: &str = &capture.interface;
+        let index = match interfaces.iter().position(|(n, ..)| *n == name) {
+            Some(i) => i,
+            None => {
+                interfaces.push((name, 0, BTreeSet::new()));
+                interfaces.len() - 1
+            }
+        };
+        interfaces[index].1 += 1;
+        for &cpu in node.settings.cpus.iter().flat_map(|c| &c.0) {
+            interfaces[index].2.insert(cpu);
+            interface_of_cpu.entry(cpu).or_default().insert(name);
+            workers_on_cpu.insert(cpu);
+        }
+    }
+    for (name, workers, cpus) in &interfaces {
+        if !cpus.is_empty() && *workers > cpus.len() {
+            out.push(format!(
+                "{}: {workers} workers wrap onto {} CPU(s) ({}): workers share CPUs and drop \
+                 packets under load. List at least {workers} CPUs, or lower `workers`",
+                keys.interface_cpus(name),
+                cpus.len(),
+                cpu_text(cpus)
+            ));
+        }
+    }
+    shared_between_interfaces(&interfaces, &interface_of_cpu, keys, out);
+    for role in [Role::Manager, Role::Logger, Role::Proxy] {
+        let mut shared = BTreeSet::new();
+        for node in local.iter().filter(|n| n.role == role) {
+            let cpus = node.settings.cpus.iter().flat_map(|c| &c.0);
+            shared.extend(cpus.filter(|cpu| workers_on_cpu.contains(cpu)));
+        }
+        if !shared.is_empty() {
+            // In config order, not CPU order.
+            let workers: Vec<&str> = local
+                .iter()
+                .filter(|n| n.role == Role::Worker)
+                .filter(|n| {
+                    n.settings
+                        .cpus
+                        .iter()
+                        .flat_map(|c| &c.0)
+                        .any(|c| shared.contains(c))
+                })
+                .map(|n| n.name.as_str())
+                .collect();
+            out.push(format!(
+                "{} and the workers' cpus overlap on CPU(s) {}: {} compete with the {role} for \
+                 them. Give the {role} CPUs no worker is pinned to",
+                keys.role_cpus(role),
+                cpu_text(&shared),
+                name_list(&workers)
+            ));
+        }
+    }
+}
+
+fn shared_between_interfaces(
+    interfaces: &[(&str, usize, BTreeSet<u32>)],
+    interface_of_cpu: &HashMap<u32, BTreeSet<&str>>,
+    keys: &Keys,
+    out: &mut Vec<String>,
+) {
+    // (interface a, interface b) -> shared CPUs, pairs in config order.
+    let mut pairs: BTreeMap<(usize, usize), BTreeSet<u32>> = BTreeMap::new();
+    let position = |name: &str| interfaces.iter().position(|(n, ..)| *n == name);
+    for (cpu, names) in interface_of_cpu {
+        let mut indices: Vec<usize> = names.iter().filter_map(|n| position(n)).collect();
+        indices.sort_unstable();
+        for (i, &a) in indices.iter().enumerate() {
+            for &b in &indices[i + 1..] {
+                pairs.entry((a, b)).or_default().insert(*cpu);
+            }
+        }
+    }
+    for ((a, b), cpus) in pairs {
+        out.push(format!(
+            "{} and {} share CPU(s) {}: workers of both interfaces compete for them. Give each \
+             interface its own CPUs",
+            keys.interface_cpus(interfaces[a].0),
+            keys.interface_cpus(interfaces[b].0),
+            cpu_text(&cpus)
+        ));
+    }
+}
+
+/// Captures that analyse packets twice or give every worker all traffic.
+fn captures(local: &[&Node], keys: &Keys, out: &mut Vec<String>) {
+    // capture source -> (interfaces, workers), in config order.
+    let mut sources: Vec<(&str, Vec<&str>, Vec<&str>)> = Vec::new();
+    // Templated captures give every worker its own source: a linear search
+    // would be quadratic in the workers at boot.
+    let mut source_index: HashMap<&str, usize> = HashMap::new();
+    // fanout id -> AF_PACKET devices joining it, in config order.
+    let mut fanout: BTreeMap<&str, (Vec<&str>, HashSet<&str>)> = BTreeMap::new();
+    for node in local.iter().filter(|n| n.role == Role::Worker) {
+        let Some(capture) = &node.capture else {
+            continue;
+        };
+        let source: &str = &capture.source;
+        let interface: &str = &capture.interface;
+        let index = *source_index.entry(source).or_insert_with(|| {
+            sources.push((source, Vec::new(), Vec::new()));
+            sources.len() - 1
+        });
+        let entry = &mut sources[index];
+        if !entry.1.contains(&interface) {
+            entry.1.push(interface);
+        }
+        entry.2.push(&node.name);
+        if let Some(device) = source.strip_prefix("af_packet::") {
+            let id = fanout_id(&node.args).unwrap_or(DEFAULT_FANOUT_ID);
+            let (devices, seen) = fanout.entry(id).or_default();
+            if seen.insert(device) {
+                devices.push(device);
+            }
+        }
+    }
+    for (source, interfaces, workers) in &sources {
+        if interfaces.len() > 1 {
+            out.push(format!(
+                "interfaces {} all capture \"{source}\" (`{}`): every packet is analysed once \
+                 per interface. Keep one interface per capture source",
+                quoted_list(interfaces),
+                keys.capture()
+            ));
+        } else if workers.len() > 1 && is_plain_pcap(source) {
+            out.push(format!(
+                "{}: {} workers capture \"{source}\" with libpcap, which does not balance load: \
+                 each worker sees all traffic. Use a load-balancing source such as \
+                 \"af_packet::{}\" in `{}`, or 1 worker",
+                interface_label(interfaces[0]),
+                workers.len(),
+                source.strip_prefix("pcap::").unwrap_or(source),
+                keys.capture()
+            ));
+        }
+    }
+    for (id, (devices, _)) in fanout {
+        if devices.len() > 1 {
+            // The kernel keeps a fanout group to one device: the workers
+            // that join it second cannot open their capture.
+            out.push(format!(
+                "AF_PACKET devices {} share fanout group {id} (AF_Packet::fanout_id in `{}`), \
+                 but a fanout group spans one device only: the workers of all but one fail to \
+                 open their capture. Set a distinct fanout id per interface (or none: the \
+                 generator assigns them)",
+                quoted_list(&devices),
+                keys.worker_args()
+            ));
+        }
+    }
+}
+
+/// The fanout id a worker's command line sets (the last one wins, as in
+/// Zeek's own handling of repeated redefs).
+fn fanout_id(args: &[String]) -> Option<&str> {
+    args.iter()
+        .rev()
+        .find_map(|a| a.strip_prefix(FANOUT_ARG))
+        .map(str::trim)
+}
+
+/// `zeek -i eth0` and `pcap::eth0` use libpcap: one process sees the whole
+/// link.
+fn is_plain_pcap(source: &str) -> bool {
+    !source.contains("::") || source.starts_with("pcap::")
+}
+
+fn ports(cluster: &Cluster, local: &[&Node], out: &mut Vec<String>) {
+    let mut low = Vec::new();
+    let mut zeromq = Vec::new();
+    let manager_here = local.iter().any(|n| n.role == Role::Manager);
+    for node in local {
+        let uses_zeromq = node.args.iter().any(|a| a == ZEROMQ_BACKEND);
+        for (key, port) in [("port", node.port), ("metrics_port", node.metrics_port)] {
+            let Some(port) = port else { continue };
+            if port < 1024 {
+                low.push(format!("{} {key} {port}", node.name));
+            }
+            if manager_here && uses_zeromq && ZEROMQ_PROXY_PORTS.contains(&port) {
+                zeromq.push(format!("{} {key} {port}", node.name));
+            }
+        }
+    }
+    if !low.is_empty() {
+        out.push(format!(
+            "ports below 1024 ({}): nodes run as user {} without CAP_NET_BIND_SERVICE and cannot \
+             bind them. Move `port`/`metrics_port` to 1024 or above",
+            name_list(&low.iter().map(String::as_str).collect::<Vec<_>>()),
+            cluster.install.user
+        ));
+    }
+    if !zeromq.is_empty() {
+        out.push(format!(
+            "ports collide with the ZeroMQ backend's XPUB/XSUB proxy on the manager (5555, \
+             5556): {}. Move `port`/`metrics_port` away from 5555-5556",
+            name_list(&zeromq.iter().map(String::as_str).collect::<Vec<_>>())
+        ));
+    }
+}
+
+fn cpu_text(cpus: &BTreeSet<u32>) -> String {
+    crate::model::CpuList(cpus.iter().copied().collect()).to_affinity()
+}
+
+/// "a, b, c" or "a, b, c and 12 more".
+fn name_list(names: &[&str]) -> String {
+    const SHOWN: usize = 4;
+    let mut text = names
+        .iter()
+        .take(SHOWN)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if names.len() > SHOWN {
+        let _ = write!(text, " and {} more", names.len() - SHOWN);
+    }
+    text
+}
+
+/// How a message names an interface; a section-less zeek.conf's has no name.
+fn interface_label(name: &str) -> String {
+    if name.is_empty() {
+        "the interface".into()
+    } else {
+        format!("interface \"{name}\"")
+    }
+}
+
+fn quoted_list(names: &[&str]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("\"{n}\"")).collect();
+    name_list(&quoted.iter().map(String::as_str).collect::<Vec<_>>())
+}
+
+/// Logs the warnings at generation (kmsg at boot).
+pub fn log_all(cluster: &Cluster, log: &crate::log::Log) {
+    for warning in warnings(cluster, None) {
+        log.warning(&warning);
+    }
+}
