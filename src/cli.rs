@@ -75,6 +75,13 @@ pub enum Command {
         #[arg(short, long, value_name = "FILE", default_value = "-")]
         output: PathBuf,
     },
+    /// Show systemd's view of this host's nodes (state, PID, restarts,
+    /// last exit, CPU time, memory, CPUs); exit 3 if a node is not running.
+    Status {
+        /// Print JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the completion script for a shell (packages ship them; see
     /// packaging/gen-completions.sh).
     #[command(hide = true)]
@@ -91,6 +98,9 @@ pub enum Failure {
     Config,
     /// Anything else, with its message.
     Other(anyhow::Error),
+    /// An operator verb found a problem it has already reported (a node
+    /// not running, a failed deep check).
+    Reported,
 }
 
 impl From<anyhow::Error> for Failure {
@@ -117,6 +127,10 @@ pub fn run(mut cli: Cli) -> Result<(), Failure> {
         }
         Some(Command::PolicyScript { output }) => {
             emit(&output, POLICY_SCRIPT).map_err(Failure::Other)
+        }
+        Some(Command::Status { json }) => {
+            let cluster = load_for_person(cli.config.as_deref(), &options)?;
+            status(&cluster, json)
         }
         Some(Command::Completions { shell }) => {
             emit(Path::new("-"), &completion_script(shell)).map_err(Failure::Other)
@@ -483,4 +497,19 @@ pub fn node_table(cluster: &Cluster) -> String {
         if cluster.archiver.is_some() { "on" } else { "off" },
     );
     out
+}
+
+fn status(cluster: &Cluster, json: bool) -> Result<(), Failure> {
+    let status = crate::status::collect(cluster)?;
+    let text = if json {
+        serde_json::to_string_pretty(&status).context("cannot encode the status")? + "\n"
+    } else {
+        status.table(crate::status::now())
+    };
+    emit(Path::new("-"), &text)?;
+    if status.all_nodes_running() {
+        Ok(())
+    } else {
+        Err(Failure::Reported)
+    }
 }

@@ -13,5 +13,7 @@ pub mod log;
 pub mod model;
 pub mod plan;
 pub mod render;
+pub mod status;
+pub mod systemd;
 pub mod warnings;
 pub mod write;

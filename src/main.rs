@@ -9,6 +9,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         // Already reported, to the journal or stderr.
         Err(Failure::Config) => ExitCode::from(1),
+        // As `systemctl status`: 3 for "not running" and the like.
+        Err(Failure::Reported) => ExitCode::from(3),
         Err(Failure::Other(error)) => {
             eprintln!("zeek-systemd-generator: error: {error:#}");
             ExitCode::from(1)

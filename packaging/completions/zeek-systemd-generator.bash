@@ -34,6 +34,9 @@ _zeek__systemd__generator() {
             zeek__systemd__generator,render)
                 cmd="zeek__systemd__generator__subcmd__render"
                 ;;
+            zeek__systemd__generator,status)
+                cmd="zeek__systemd__generator__subcmd__status"
+                ;;
             zeek__systemd__generator__subcmd__help,check)
                 cmd="zeek__systemd__generator__subcmd__help__subcmd__check"
                 ;;
@@ -52,6 +55,9 @@ _zeek__systemd__generator() {
             zeek__systemd__generator__subcmd__help,render)
                 cmd="zeek__systemd__generator__subcmd__help__subcmd__render"
                 ;;
+            zeek__systemd__generator__subcmd__help,status)
+                cmd="zeek__systemd__generator__subcmd__help__subcmd__status"
+                ;;
             *)
                 ;;
         esac
@@ -59,7 +65,7 @@ _zeek__systemd__generator() {
 
     case "${cmd}" in
         zeek__systemd__generator)
-            opts="-h -V --config --host --help --version check layout render policy-script completions help"
+            opts="-h -V --config --host --help --version check layout render policy-script status completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -125,7 +131,7 @@ _zeek__systemd__generator() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__generator__subcmd__help)
-            opts="check layout render policy-script completions help"
+            opts="check layout render policy-script status completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -222,6 +228,20 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zeek__subcmd__systemd__subcmd__generator__subcmd__layout)
             opts="-o -h --output --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -293,6 +313,28 @@ _zeek__systemd__generator() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__generator__subcmd__status)
+            opts="-h --json --config --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
