@@ -55,8 +55,15 @@ pub struct Cli {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Validate the config and print the nodes of this host.
-    Check,
+    /// Validate the config and print the nodes of this host, with warnings
+    /// for settings that validate but hurt.
+    Check {
+        /// Also check that the user, group and zeek binary exist, that every
+        /// node command line parses its scripts (zeek -a, as the node user)
+        /// and that the units pass systemd-analyze verify.
+        #[arg(long)]
+        deep: bool,
+    },
     /// Write cluster-layout.zeek for the whole cluster.
     Layout {
         /// Output file (`-` for stdout).
@@ -98,9 +105,10 @@ pub enum Failure {
     Config,
     /// Anything else, with its message.
     Other(anyhow::Error),
-    /// An operator verb found a problem it has already reported (a node
-    /// not running, a failed deep check).
+    /// `status` found a node that is not running (already reported).
     Reported,
+    /// `check --deep` found a problem (already reported).
+    CheckFailed,
 }
 
 impl From<anyhow::Error> for Failure {
@@ -120,7 +128,7 @@ pub fn run(mut cli: Cli) -> Result<(), Failure> {
     cli.dirs = cli.dirs.into_iter().map(absolute).collect();
     match cli.command {
         None => generate(&cli.dirs, cli.config.as_deref(), &options),
-        Some(Command::Check) => check(cli.config.as_deref(), &options),
+        Some(Command::Check { deep }) => check(cli.config.as_deref(), &options, deep),
         Some(Command::Layout { output }) => layout(cli.config.as_deref(), &options, &output),
         Some(Command::Render { normal_dir }) => {
             print_render(cli.config.as_deref(), &options, &normal_dir)
@@ -412,7 +420,7 @@ fn print_render(
     Ok(())
 }
 
-fn check(explicit: Option<&Path>, options: &ReadOptions) -> Result<(), Failure> {
+fn check(explicit: Option<&Path>, options: &ReadOptions, deep: bool) -> Result<(), Failure> {
     let cluster = load_for_person(explicit, options)?;
     let table = node_table(&cluster);
     std::io::stdout()
@@ -425,6 +433,14 @@ fn check(explicit: Option<&Path>, options: &ReadOptions) -> Result<(), Failure> 
         warnings::online_cpus(options.host.as_deref()).as_ref(),
     ) {
         log.warning(&warning);
+    }
+    if deep {
+        let findings = crate::deep_check::run(&cluster, &self_path());
+        let (report, passed) = crate::deep_check::report(&findings);
+        emit(Path::new("-"), &report)?;
+        if !passed {
+            return Err(Failure::CheckFailed);
+        }
     }
     Ok(())
 }

@@ -8,6 +8,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod deep_check;
 pub mod layout;
 pub mod log;
 pub mod model;

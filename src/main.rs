@@ -8,7 +8,7 @@ fn main() -> ExitCode {
     match cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         // Already reported, to the journal or stderr.
-        Err(Failure::Config) => ExitCode::from(1),
+        Err(Failure::Config | Failure::CheckFailed) => ExitCode::from(1),
         // As `systemctl status`: 3 for "not running" and the like.
         Err(Failure::Reported) => ExitCode::from(3),
         Err(Failure::Other(error)) => {

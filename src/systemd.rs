@@ -139,6 +139,23 @@ pub fn parse_show(text: &str) -> Vec<Props> {
     blocks
 }
 
+/// The environment systemd gives every service (`systemctl
+/// show-environment`: LANG and the like); empty when systemd is not
+/// running.
+pub fn manager_environment() -> Vec<(String, String)> {
+    let Ok(output) = Command::new("systemctl").arg("show-environment").output() else {
+        return Vec::new();
+    };
+    if !output.status.success() {
+        return Vec::new();
+    }
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
 /// Runs a read-only tool (journalctl, coredumpctl) and returns its stdout,
 /// or a line saying why there is none.
 pub fn tool_output(program: &str, args: &[&str]) -> String {

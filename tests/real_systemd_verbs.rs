@@ -191,3 +191,167 @@ for n in manager worker-lo-1 worker-crash-1; do systemctl show "zeek@$n.service"
         "{table}"
     );
 }
+
+/// A proxy whose scripts "fail to parse": the stand-in prints the error
+/// Zeek would (`error in FILE, line N: ...`) and exits 1 when started with
+/// `-a` and ZEEK_STAND_IN_PARSE_ERROR. Every `-a` run copies its record and
+/// the layout it would load to /res/parse, so the test can hold them
+/// against what the units really start.
+const DEEP_CLUSTER: &str = r#"
+[zeek]
+autostart = false
+env = { ZEEK_STAND_IN_PARSE_COPY = "/res/parse" }
+
+[proxy]
+env = { ZEEK_STAND_IN_PARSE_ERROR = "error in /opt/zeek/share/zeek/site/local.zeek, line 7: unknown identifier Site::nope, at or near \"Site::nope\"" }
+
+[[interface]]
+name = "lo"
+capture = "af_packet::lo"
+workers = 2
+cpus = "0-1"
+"#;
+
+#[test]
+fn check_deep_parses_each_command_line_as_the_node_user() {
+    if !real_systemd_available() {
+        return;
+    }
+    let good = DEEP_CLUSTER.replace("ZEEK_STAND_IN_PARSE_ERROR", "NOT_AN_ERROR");
+    let scenario = format!(
+        r#"
+G={GENERATOR}
+mkdir -m 1777 /res/parse
+$G check --deep >/res/deep.txt 2>&1; echo $? >/res/deep.rc
+use_config good.toml
+$G check --deep >/res/good.txt 2>&1; echo $? >/res/good.rc
+rm -f /res/parse/*
+$G check --deep >/dev/null 2>&1
+systemctl daemon-reload
+start_cluster
+for n in $(nodes); do collect "$n"; done
+cp "$SPOOL/generated-scripts/cluster-layout.zeek" /res/layout.zeek
+"#
+    );
+    let result = run(&Boot::new(DEEP_CLUSTER, &HEALTHY, &scenario).file("good.toml", &good));
+    result.assert_passed();
+
+    let deep = result.read("deep.txt");
+    eprintln!("{deep}");
+    assert_eq!(result.read("deep.rc").trim(), "1", "{deep}");
+    let line_of = |text: &str, what: &str| {
+        text.lines()
+            .find(|l| l.contains(what))
+            .unwrap_or_else(|| panic!("no {what:?} in:\n{text}"))
+            .to_string()
+    };
+    assert!(line_of(&deep, "user zeek").starts_with("  ok"));
+    assert!(line_of(&deep, "zeek binary /opt/zeek/bin/zeek").starts_with("  ok"));
+    assert!(
+        line_of(&deep, "scripts of proxy-1").starts_with("  FAILED"),
+        "{deep}"
+    );
+    assert!(
+        deep.contains(
+            "          error in /opt/zeek/share/zeek/site/local.zeek, line 7: unknown identifier Site::nope"
+        ),
+        "{deep}"
+    );
+    for ok in [
+        "scripts of manager (manager, zeek -a as zeek)",
+        "scripts of logger-1 (logger, zeek -a as zeek)",
+        "scripts of worker-lo-1 (worker, same command line as 1 more, zeek -a as zeek)",
+    ] {
+        assert!(line_of(&deep, ok).starts_with("  ok"), "{deep}");
+    }
+    assert!(
+        line_of(&deep, "units (systemd-analyze verify)").starts_with("  ok"),
+        "{deep}"
+    );
+    assert!(deep.contains("deep check: 1 of 8 checks FAILED"), "{deep}");
+
+    let good_report = result.read("good.txt");
+    assert_eq!(result.read("good.rc").trim(), "0", "{good_report}");
+    assert!(
+        good_report.contains("deep check: all 8 checks passed"),
+        "{good_report}"
+    );
+
+    // One run per distinct command line: worker-lo-2 shares worker-lo-1's.
+    let mut copied: Vec<String> = std::fs::read_dir(result.res().join("parse"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .collect();
+    copied.sort();
+    assert_eq!(
+        copied,
+        [
+            "logger-1.layout",
+            "logger-1.record",
+            "manager.layout",
+            "manager.record",
+            "proxy-1.layout",
+            "proxy-1.record",
+            "worker-lo-1.layout",
+            "worker-lo-1.record"
+        ]
+    );
+    let layout = result.read("layout.zeek");
+    for node in ["manager", "logger-1", "proxy-1", "worker-lo-1"] {
+        let parse = result.record_file(&format!("parse/{node}.record"));
+        let unit = result.record(node);
+        assert_eq!(parse.args()[0], "-a", "{node}");
+        assert_eq!(&parse.args()[1..], unit.args(), "{node}: argv");
+        for key in ["uid", "gid", "user", "group", "groups", "euid", "egid"] {
+            assert_eq!(parse.field(key), unit.field(key), "{node}: {key}");
+        }
+        assert_eq!(parse.field("user"), "zeek");
+        // The same working-dir layout, in a scratch spool.
+        let cwd = parse.field("cwd");
+        assert!(cwd.ends_with(&format!("/{node}")), "{node}: {cwd}");
+        assert_eq!(unit.field("cwd"), format!("/opt/zeek/spool/{node}"));
+        let scratch = cwd.strip_suffix(&format!("/{node}")).unwrap();
+        for (key, value) in &parse.env {
+            let expected = match key.as_str() {
+                "ZEEKPATH" => unit.env_var(key).unwrap().replace(
+                    "/opt/zeek/spool/generated-scripts",
+                    &format!("{scratch}/generated-scripts"),
+                ),
+                "PWD" | "SHLVL" | "_" => continue, // set by the stand-in's shell
+                _ => unit
+                    .env_var(key)
+                    .unwrap_or_else(|| panic!("{node}: {key} is not in the unit's environment"))
+                    .to_string(),
+            };
+            assert_eq!(value, &expected, "{node}: {key}");
+        }
+        // Everything the unit gets except what only a running service has.
+        for (key, _) in &unit.env {
+            if !["INVOCATION_ID", "JOURNAL_STREAM", "SYSTEMD_EXEC_PID"].contains(&key.as_str()) {
+                assert!(
+                    parse.env_var(key).is_some(),
+                    "{node}: no {key} in the -a run"
+                );
+            }
+        }
+        for key in [
+            "CLUSTER_NODE",
+            "PATH",
+            "ZEEKPATH",
+            "HOME",
+            "USER",
+            "LOGNAME",
+            "LANG",
+        ] {
+            assert!(
+                parse.env_var(key).is_some(),
+                "{node}: no {key} in the -a run"
+            );
+        }
+        assert_eq!(
+            result.read(&format!("parse/{node}.layout")),
+            layout,
+            "{node}: the layout -a loads is the one zeek-setup writes"
+        );
+    }
+}

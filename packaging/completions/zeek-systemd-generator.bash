@@ -87,7 +87,7 @@ _zeek__systemd__generator() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__generator__subcmd__check)
-            opts="-h --config --host --help"
+            opts="-h --deep --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -28,7 +28,7 @@ complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_comma
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -s V -l version -d 'Print version'
-complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -a "check" -d 'Validate the config and print the nodes of this host'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -a "check" -d 'Validate the config and print the nodes of this host, with warnings for settings that validate but hurt'
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -a "layout" -d 'Write cluster-layout.zeek for the whole cluster'
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -a "render" -d 'Print every file the generator would write, with its path'
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -a "policy-script" -d 'Write the Zeek script that rotates logs into the archiver\'s queue'
@@ -37,6 +37,7 @@ complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_comma
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand check" -l config -d 'The config to read instead of looking in the config directory' -r -F
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand check" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand check" -l deep -d 'Also check that the user, group and zeek binary exist, that every node command line parses its scripts (zeek -a, as the node user) and that the units pass systemd-analyze verify'
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand check" -s h -l help -d 'Print help'
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand layout" -s o -l output -d 'Output file (`-` for stdout)' -r -F
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand layout" -l config -d 'The config to read instead of looking in the config directory' -r -F
@@ -57,7 +58,7 @@ complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subco
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand completions" -l config -d 'The config to read instead of looking in the config directory' -r -F
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand completions" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script status completions help" -f -a "check" -d 'Validate the config and print the nodes of this host'
+complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script status completions help" -f -a "check" -d 'Validate the config and print the nodes of this host, with warnings for settings that validate but hurt'
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script status completions help" -f -a "layout" -d 'Write cluster-layout.zeek for the whole cluster'
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script status completions help" -f -a "render" -d 'Print every file the generator would write, with its path'
 complete -c zeek-systemd-generator -n "__fish_zeek_systemd_generator_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script status completions help" -f -a "policy-script" -d 'Write the Zeek script that rotates logs into the archiver\'s queue'

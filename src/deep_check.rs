@@ -1,0 +1,432 @@
+//! `check --deep`, run by a person before a restart (the `zeekctl check`
+//! of this product): the node user and group and the zeek binary exist,
+//! every distinct node command line parses its scripts (`zeek -a`) exactly
+//! as the unit would start it, and the generated units pass
+//! `systemd-analyze verify`.
+//!
+//! The parse runs in a scratch copy of the spool layout: `<scratch>/<node>`
+//! is the working directory and `<scratch>/generated-scripts` holds the
+//! `cluster-layout.zeek` (and policy script) zeek-setup would write, first
+//! on `ZEEKPATH` in place of `<spool>/generated-scripts`. The real spool is
+//! not touched.
+
+use std::collections::HashMap;
+use std::fmt::Write as _;
+use std::io::Read as _;
+use std::os::unix::fs::{chown, PermissionsExt as _};
+use std::os::unix::process::CommandExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::Context as _;
+use nix::unistd::{Gid, Group, Uid, User};
+
+use crate::layout::{render_layout, POLICY_SCRIPT, POLICY_SCRIPT_NAME};
+use crate::model::{Cluster, LayoutSource, Node, PolicyScript, Role};
+use crate::{plan, render, write};
+
+/// How long one `zeek -a` may take (a real Zeek parses `local` in 1-3 s).
+const PARSE_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// One check's outcome.
+#[derive(Debug)]
+pub struct Finding {
+    /// What was checked (`user zeek`, `scripts of worker-eth1-1 ...`).
+    pub what: String,
+    /// `None`: passed. Otherwise why not, in the words of the tool.
+    pub failure: Option<String>,
+}
+
+/// Runs every deep check and returns the findings in order.
+pub fn run(cluster: &Cluster, generator_exe: &Path) -> Vec<Finding> {
+    let install = &cluster.install;
+    let mut findings = Vec::new();
+    let user = User::from_name(&install.user).ok().flatten();
+    findings.push(Finding {
+        what: format!("user {}", install.user),
+        failure: user.is_none().then(|| {
+            format!(
+                "no such user; create it (e.g. `useradd --system {}`) or set `user`",
+                install.user
+            )
+        }),
+    });
+    let group = Group::from_name(&install.group).ok().flatten();
+    findings.push(Finding {
+        what: format!("group {}", install.group),
+        failure: group.is_none().then(|| {
+            format!(
+                "no such group; create it (e.g. `groupadd --system {}`) or set `group`",
+                install.group
+            )
+        }),
+    });
+    let zeek_problem = executable_problem(&install.zeek);
+    findings.push(Finding {
+        what: format!("zeek binary {}", install.zeek.display()),
+        failure: zeek_problem.clone(),
+    });
+    match (&user, &group, &zeek_problem) {
+        (Some(user), Some(group), None) => parse_scripts(cluster, user, group, &mut findings),
+        _ => findings.push(Finding {
+            what: "scripts (zeek -a)".into(),
+            failure: Some("not checked: the user, group or zeek binary is missing".into()),
+        }),
+    }
+    findings.push(verify_units(cluster, generator_exe));
+    findings
+}
+
+/// The findings as the `check --deep` report, and whether all passed.
+pub fn report(findings: &[Finding]) -> (String, bool) {
+    let mut out = String::from("\ndeep check:\n");
+    let failed = findings.iter().filter(|f| f.failure.is_some()).count();
+    for finding in findings {
+        match &finding.failure {
+            None => {
+                let _ = writeln!(out, "  ok      {}", finding.what);
+            }
+            Some(why) => {
+                let _ = writeln!(out, "  FAILED  {}", finding.what);
+                for line in why.lines() {
+                    let _ = writeln!(out, "          {line}");
+                }
+            }
+        }
+    }
+    let _ = match failed {
+        0 => writeln!(out, "deep check: all {} checks passed", findings.len()),
+        n => writeln!(out, "deep check: {n} of {} checks FAILED", findings.len()),
+    };
+    (out, failed == 0)
+}
+
+fn executable_problem(path: &Path) -> Option<String> {
+    match std::fs::metadata(path) {
+        Err(e) => Some(format!(
+            "{e}; install Zeek there or set `prefix`/`zeek` in the config"
+        )),
+        Ok(meta) if !meta.is_file() => Some("is not a file".into()),
+        Ok(meta) if meta.permissions().mode() & 0o111 == 0 => Some("is not executable".into()),
+        Ok(_) => None,
+    }
+}
+
+/// What makes two nodes' scripts parse alike: role, args without the
+/// capture source, environment.
+type CommandLineKey<'a> = (Role, Vec<&'a str>, &'a [(String, String)]);
+
+/// Nodes whose `zeek` runs would differ only in their name or capture
+/// source parse the same scripts: one run for each distinct rest.
+fn distinct_command_lines(cluster: &Cluster) -> Vec<(&Node, usize)> {
+    let mut index: HashMap<CommandLineKey, usize> = HashMap::new();
+    let mut groups: Vec<(&Node, usize)> = Vec::new();
+    for node in cluster.local_nodes() {
+        let mut args: Vec<&str> = Vec::with_capacity(node.args.len());
+        let mut words = node.args.iter();
+        while let Some(word) = words.next() {
+            if word == "-i" {
+                words.next();
+                continue;
+            }
+            args.push(word);
+        }
+        let key = (node.role, args, node.env.as_slice());
+        match index.get(&key) {
+            Some(&i) => groups[i].1 += 1,
+            None => {
+                index.insert(key, groups.len());
+                groups.push((node, 1));
+            }
+        }
+    }
+    groups
+}
+
+fn parse_scripts(cluster: &Cluster, user: &User, group: &Group, findings: &mut Vec<Finding>) {
+    let scratch = match Scratch::new(cluster, user, group) {
+        Ok(scratch) => scratch,
+        Err(e) => {
+            findings.push(Finding {
+                what: "scripts (zeek -a)".into(),
+                failure: Some(format!("cannot prepare a scratch spool: {e:#}")),
+            });
+            return;
+        }
+    };
+    for (node, count) in distinct_command_lines(cluster) {
+        let what = format!(
+            "scripts of {} ({}{}, zeek -a as {})",
+            node.name,
+            node.role,
+            if count > 1 {
+                format!(", same command line as {} more", count - 1)
+            } else {
+                String::new()
+            },
+            user.name
+        );
+        let failure = match scratch.parse(cluster, node, user, group) {
+            Ok(None) => None,
+            Ok(Some(message)) => Some(message),
+            Err(e) => Some(format!("{e:#}")),
+        };
+        findings.push(Finding { what, failure });
+    }
+}
+
+/// A throw-away spool: `generated-scripts/` and one dir per node.
+struct Scratch {
+    root: PathBuf,
+    zeek_path: String,
+    manager_env: Vec<(String, String)>,
+}
+
+impl Scratch {
+    fn new(cluster: &Cluster, user: &User, group: &Group) -> anyhow::Result<Scratch> {
+        let root = std::env::temp_dir().join(format!("zeek-systemd-check.{}", std::process::id()));
+        std::fs::create_dir(&root).with_context(|| format!("create {}", root.display()))?;
+        let scratch = Scratch {
+            zeek_path: scratch_zeek_path(cluster, &root),
+            root,
+            manager_env: crate::systemd::manager_environment(),
+        };
+        std::fs::set_permissions(&scratch.root, std::fs::Permissions::from_mode(0o755))?;
+        let generated = scratch.root.join("generated-scripts");
+        std::fs::create_dir(&generated)?;
+        let layout = match &cluster.layout {
+            LayoutSource::Generated => render_layout(cluster),
+            LayoutSource::Copy(path) => std::fs::read_to_string(path)
+                .with_context(|| format!("cannot read the layout {}", path.display()))?,
+        };
+        write::write_file_atomically(&generated.join("cluster-layout.zeek"), &layout, 0o644)?;
+        if cluster.policy_script == PolicyScript::Generated {
+            let file = generated.join(format!("{POLICY_SCRIPT_NAME}.zeek"));
+            write::write_file_atomically(&file, POLICY_SCRIPT, 0o644)?;
+        }
+        let (uid, gid) = (Some(user.uid), Some(group.gid));
+        for name in cluster
+            .local_nodes()
+            .map(|n| n.name.as_str())
+            .chain(["log-queue"])
+        {
+            let dir = scratch.root.join(name);
+            std::fs::create_dir(&dir)?;
+            std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o750))?;
+            if Uid::effective().is_root() {
+                chown(&dir, uid.map(Uid::as_raw), gid.map(Gid::as_raw))?;
+            }
+        }
+        Ok(scratch)
+    }
+
+    /// Runs `zeek -a` for `node` as the unit would run it; `Some(message)`
+    /// when Zeek fails.
+    fn parse(
+        &self,
+        cluster: &Cluster,
+        node: &Node,
+        user: &User,
+        group: &Group,
+    ) -> anyhow::Result<Option<String>> {
+        let install = &cluster.install;
+        let mut command = Command::new(&install.zeek);
+        command
+            .arg("-a")
+            .args(node.args.iter())
+            .current_dir(self.root.join(&node.name))
+            .env_clear()
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        // As the unit's environment: the service manager's (LANG ...),
+        // systemd's for User= (no SHELL for a nologin shell), then the
+        // template's, then the node's drop-in (a later entry wins).
+        command.envs(self.manager_env.iter().map(|(k, v)| (k, v)));
+        let shell = user.shell.to_string_lossy();
+        if !(shell.ends_with("/nologin") || shell.ends_with("/false")) {
+            command.env("SHELL", &*shell);
+        }
+        for (key, value) in [
+            ("HOME", user.dir.display().to_string()),
+            ("LOGNAME", user.name.clone()),
+            ("USER", user.name.clone()),
+            ("CLUSTER_NODE", node.name.clone()),
+            ("PATH", install.path.clone()),
+            ("ZEEKPATH", self.zeek_path.clone()),
+        ] {
+            command.env(key, value);
+        }
+        command.envs(node.env.iter().map(|(k, v)| (k, v)));
+        if Uid::effective().is_root() {
+            as_user(&mut command, user, group);
+        }
+        let output = run_with_timeout(command, PARSE_TIMEOUT)?;
+        if output.0 {
+            return Ok(None);
+        }
+        let message = output.1.trim();
+        Ok(Some(if message.is_empty() {
+            "zeek -a failed without a message".to_string()
+        } else {
+            message.to_string()
+        }))
+    }
+}
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// The node's `ZEEKPATH` with `<spool>/generated-scripts` replaced by the
+/// scratch copy.
+fn scratch_zeek_path(cluster: &Cluster, root: &Path) -> String {
+    let real = cluster.install.spool_dir.join("generated-scripts");
+    let real = real.to_string_lossy();
+    let scratch = root.join("generated-scripts");
+    let scratch = scratch.to_string_lossy();
+    cluster
+        .install
+        .zeek_path
+        .split(':')
+        .map(|part| if part == real { &scratch } else { part })
+        .collect::<Vec<_>>()
+        .join(":")
+}
+
+/// Switches the child to the node user as systemd does for `User=`/
+/// `Group=`: the user's supplementary groups, then the group, then the
+/// user.
+fn as_user(command: &mut Command, user: &User, group: &Group) {
+    let name = std::ffi::CString::new(user.name.as_bytes()).unwrap_or_default();
+    let groups = nix::unistd::getgrouplist(&name, group.gid).unwrap_or_else(|_| vec![group.gid]);
+    let (uid, gid) = (user.uid, group.gid);
+    // SAFETY: the closure runs between fork and exec and makes only the
+    // async-signal-safe setgroups/setgid/setuid system calls on values
+    // computed before the fork.
+    unsafe {
+        command.pre_exec(move || {
+            nix::unistd::setgroups(&groups)?;
+            nix::unistd::setgid(gid)?;
+            nix::unistd::setuid(uid)?;
+            Ok(())
+        });
+    }
+}
+
+/// Runs `command`, killing it after `timeout`: (success, stderr + stdout).
+fn run_with_timeout(mut command: Command, timeout: Duration) -> anyhow::Result<(bool, String)> {
+    let program = command.get_program().to_string_lossy().into_owned();
+    let mut child = command
+        .spawn()
+        .with_context(|| format!("cannot run {program}"))?;
+    // Drain both pipes in threads: a chatty Zeek must not block on a full
+    // pipe while we wait for it.
+    let mut stdout = child.stdout.take();
+    let mut stderr = child.stderr.take();
+    let out = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(pipe) = stdout.as_mut() {
+            let _ = pipe.read_to_string(&mut text);
+        }
+        text
+    });
+    let err = std::thread::spawn(move || {
+        let mut text = String::new();
+        if let Some(pipe) = stderr.as_mut() {
+            let _ = pipe.read_to_string(&mut text);
+        }
+        text
+    });
+    let start = Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break Some(status);
+        }
+        if start.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            break None;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let text = err.join().unwrap_or_default() + &out.join().unwrap_or_default();
+    match status {
+        Some(status) => Ok((status.success(), text)),
+        None => Ok((
+            false,
+            format!("{text}\n{program} did not finish within {timeout:?}; killed"),
+        )),
+    }
+}
+
+/// Renders the units into a scratch dir and runs `systemd-analyze verify`
+/// on every one of them.
+fn verify_units(cluster: &Cluster, generator_exe: &Path) -> Finding {
+    let what = "units (systemd-analyze verify)".to_string();
+    match verify(cluster, generator_exe) {
+        Ok((count, None)) => Finding {
+            what: format!("{count} units (systemd-analyze verify)"),
+            failure: None,
+        },
+        Ok((count, Some(message))) => Finding {
+            what: format!("{count} units (systemd-analyze verify)"),
+            failure: Some(message),
+        },
+        Err(e) => Finding {
+            what,
+            failure: Some(format!("{e:#}")),
+        },
+    }
+}
+
+fn verify(cluster: &Cluster, generator_exe: &Path) -> anyhow::Result<(usize, Option<String>)> {
+    let dir = std::env::temp_dir().join(format!("zeek-systemd-verify.{}", std::process::id()));
+    std::fs::create_dir(&dir).with_context(|| format!("create {}", dir.display()))?;
+    struct Remove(PathBuf);
+    impl Drop for Remove {
+        fn drop(&mut self) {
+            let _ = std::fs::remove_dir_all(&self.0);
+        }
+    }
+    let _remove = Remove(dir.clone());
+    let plan = plan::plan(cluster, &dir, generator_exe);
+    write::write_outputs(&dir, render::outputs(&plan))
+        .with_context(|| format!("cannot write the units into {}", dir.display()))?;
+    let mut units: Vec<String> = cluster.local_nodes().map(plan::unit_name).collect();
+    units.push("zeek-setup.service".into());
+    if cluster.archiver.is_some() {
+        units.push("zeek-archiver.service".into());
+    }
+    if cluster.is_member() {
+        units.push("zeek.target".into());
+    }
+    let output = Command::new("systemd-analyze")
+        .args(["verify", "--man=no"])
+        .args(&units)
+        .current_dir(&dir)
+        // The trailing colon keeps the default search path (multi-user.target ...).
+        .env("SYSTEMD_UNIT_PATH", format!("{}:", dir.display()))
+        .env("SYSTEMD_LOG_COLOR", "0")
+        .stdin(Stdio::null())
+        .output()
+        .context("cannot run systemd-analyze (package systemd)")?;
+    let text = String::from_utf8_lossy(&output.stderr).into_owned()
+        + &String::from_utf8_lossy(&output.stdout);
+    let text = text.replace(&format!("{}/", dir.display()), "");
+    // The template is verified once per instance: say each thing once.
+    let mut seen = std::collections::HashSet::new();
+    let text: String = text
+        .lines()
+        .filter(|line| seen.insert(*line))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    if output.status.success() && text.trim().is_empty() {
+        Ok((units.len(), None))
+    } else {
+        Ok((units.len(), Some(text.trim().to_string())))
+    }
+}
