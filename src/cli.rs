@@ -89,6 +89,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// After a crash: a node's last exit and when, restarts, journal tail,
+    /// last core dump and the tail of its reporter.log/stderr.log.
+    Diag {
+        /// The node (as `check` lists it).
+        node: String,
+        /// How many lines of the journal and of each log to show.
+        #[arg(short = 'n', long, default_value_t = 30)]
+        lines: usize,
+    },
     /// Print the completion script for a shell (packages ship them; see
     /// packaging/gen-completions.sh).
     #[command(hide = true)]
@@ -139,6 +148,14 @@ pub fn run(mut cli: Cli) -> Result<(), Failure> {
         Some(Command::Status { json }) => {
             let cluster = load_for_person(cli.config.as_deref(), &options)?;
             status(&cluster, json)
+        }
+        Some(Command::Diag { node, lines }) => {
+            let cluster = load_for_person(cli.config.as_deref(), &options)?;
+            emit(
+                Path::new("-"),
+                &crate::diag::diagnose(&cluster, &node, lines)?,
+            )
+            .map_err(Failure::Other)
         }
         Some(Command::Completions { shell }) => {
             emit(Path::new("-"), &completion_script(shell)).map_err(Failure::Other)

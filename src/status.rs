@@ -65,7 +65,8 @@ pub enum State {
 }
 
 impl State {
-    fn name(self) -> &'static str {
+    /// The state as the table prints it.
+    pub fn name(self) -> &'static str {
         match self {
             State::Running => "running",
             State::Restarting => "restarting",

@@ -355,3 +355,101 @@ cp "$SPOOL/generated-scripts/cluster-layout.zeek" /res/layout.zeek
         );
     }
 }
+
+const DIAG_CLUSTER: &str = r#"
+[zeek]
+restart_sec = 1
+
+[[interface]]
+name = "lo"
+capture = "af_packet::lo"
+workers = 2
+"#;
+
+/// `diag` after `kill -SEGV`. The stand-in is a shell script, so the
+/// signal kills `sh` (no core: services get a soft core limit of 0), and
+/// the test writes the node's reporter.log itself. systemd-coredump is not
+/// installed here: a fake `coredumpctl` first on PATH records how diag
+/// calls it and prints a canned record; a second run without it shows
+/// what diag says when coredumpctl is missing.
+#[test]
+fn diag_after_segv_shows_exit_restarts_journal_core_and_logs() {
+    if !real_systemd_available() {
+        return;
+    }
+    let scenario = format!(
+        r#"
+G={GENERATOR}
+start_cluster
+for i in $(seq 1 40); do printf '1700000000.%06d\tReporter::ERROR\tline %d\n' "$i" "$i"; done \
+    >"$SPOOL/worker-lo-1/reporter.log"
+mkdir /tmp/fakebin
+cat >/tmp/fakebin/coredumpctl <<'EOS'
+#!/bin/sh
+printf '%s\n' "$@" >/res/coredumpctl.args
+echo "           PID: 4242 (zeek)"
+echo "        Signal: 11 (SEGV)"
+EOS
+chmod +x /tmp/fakebin/coredumpctl
+old=$(main_pid worker-lo-1)
+kill -SEGV "$old"
+wait_for 10 runs_anew worker-lo-1 "$old" || fail "worker-lo-1 was not restarted after SIGSEGV"
+PATH=/tmp/fakebin:$PATH $G diag worker-lo-1 >/res/diag.txt 2>&1; echo $? >/res/diag.rc
+$G diag -n 5 worker-lo-1 >/res/diag5.txt 2>&1; echo $? >/res/diag5.rc
+$G diag worker-lo-9 >/res/diag-bad.txt 2>&1; echo $? >/res/diag-bad.rc
+"#
+    );
+    let result = run(&Boot::new(DIAG_CLUSTER, &HEALTHY, &scenario));
+    result.assert_passed();
+    let diag = result.read("diag.txt");
+    eprintln!("{diag}");
+    assert_eq!(result.read("diag.rc").trim(), "0", "{diag}");
+    assert!(
+        diag.starts_with("zeek@worker-lo-1.service (worker-lo-1, worker)\n  state:     running (active/running), PID "),
+        "{diag}"
+    );
+    assert!(diag.contains("\n  restarts:  1 "), "{diag}");
+    // Running again: the exit comes from systemd's journal record.
+    let exit = diag
+        .lines()
+        .find(|l| l.starts_with("  last exit: "))
+        .unwrap_or_else(|| panic!("{diag}"));
+    assert!(exit.starts_with("  last exit: signal SEGV"), "{exit}");
+    assert!(exit.contains(" UTC (") && exit.ends_with(" ago)"), "{exit}");
+    assert!(diag.contains("== journal (journalctl -u zeek@worker-lo-1.service -n 30) =="));
+    assert!(diag.contains("Main process exited, code="), "{diag}");
+    assert!(diag.contains("status=11/SEGV"), "{diag}");
+    assert!(diag.contains("zeek stand-in: pid "), "{diag}");
+    assert!(diag.contains(
+        "== last core dump (coredumpctl -1 info COREDUMP_UNIT=zeek@worker-lo-1.service) ==\n           PID: 4242 (zeek)\n"
+    ));
+    assert_eq!(
+        result.read("coredumpctl.args"),
+        "--no-pager\n-1\ninfo\nCOREDUMP_UNIT=zeek@worker-lo-1.service\n"
+    );
+    assert!(diag.contains("== /opt/zeek/spool/worker-lo-1/reporter.log (last 30 lines) ==\n1700000000.000011\tReporter::ERROR\tline 11\n"), "{diag}");
+    assert!(diag.contains("line 40\n"), "{diag}");
+    assert!(!diag.contains("\tline 10\n"), "{diag}");
+    assert!(diag.contains(
+        "== /opt/zeek/spool/worker-lo-1/stderr.log (last 30 lines) ==\n(not present; Zeek's stderr goes to the journal above)"
+    ));
+
+    let short = result.read("diag5.txt");
+    assert_eq!(result.read("diag5.rc").trim(), "0", "{short}");
+    assert!(short.contains("(coredumpctl is not installed)"), "{short}");
+    assert!(
+        short.contains("(last 5 lines) ==\n1700000000.000036"),
+        "{short}"
+    );
+    let journal = short
+        .split("== journal")
+        .nth(1)
+        .and_then(|s| s.split("\n== ").next())
+        .unwrap();
+    assert_eq!(journal.lines().count(), 1 + 5, "{journal}");
+
+    assert_eq!(result.read("diag-bad.rc").trim(), "1");
+    assert!(result
+        .read("diag-bad.txt")
+        .contains("no node \"worker-lo-9\" on this host; its nodes are: manager, logger-1, proxy-1, worker-lo-1, worker-lo-2"));
+}

@@ -22,6 +22,9 @@ _zeek__systemd__generator() {
             zeek__systemd__generator,completions)
                 cmd="zeek__systemd__generator__subcmd__completions"
                 ;;
+            zeek__systemd__generator,diag)
+                cmd="zeek__systemd__generator__subcmd__diag"
+                ;;
             zeek__systemd__generator,help)
                 cmd="zeek__systemd__generator__subcmd__help"
                 ;;
@@ -42,6 +45,9 @@ _zeek__systemd__generator() {
                 ;;
             zeek__systemd__generator__subcmd__help,completions)
                 cmd="zeek__systemd__generator__subcmd__help__subcmd__completions"
+                ;;
+            zeek__systemd__generator__subcmd__help,diag)
+                cmd="zeek__systemd__generator__subcmd__help__subcmd__diag"
                 ;;
             zeek__systemd__generator__subcmd__help,help)
                 cmd="zeek__systemd__generator__subcmd__help__subcmd__help"
@@ -65,7 +71,7 @@ _zeek__systemd__generator() {
 
     case "${cmd}" in
         zeek__systemd__generator)
-            opts="-h -V --config --host --help --version check layout render policy-script status completions help"
+            opts="-h -V --config --host --help --version check layout render policy-script status diag completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -130,8 +136,38 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zeek__subcmd__systemd__subcmd__generator__subcmd__diag)
+            opts="-n -h --lines --config --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --lines)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -n)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zeek__subcmd__systemd__subcmd__generator__subcmd__help)
-            opts="check layout render policy-script status completions help"
+            opts="check layout render policy-script status diag completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -159,6 +195,20 @@ _zeek__systemd__generator() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__diag)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

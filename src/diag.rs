@@ -1,0 +1,217 @@
+//! `diag NODE`: what an operator needs after a crash, in one place (like
+//! `zeekctl diag`): how the node last ended and when, how often systemd
+//! restarted it, the tail of its journal, the last core dump systemd
+//! recorded, and the tail of its `reporter.log`/`stderr.log`.
+
+use std::fmt::Write as _;
+
+use anyhow::bail;
+
+use crate::model::{Cluster, Node};
+use crate::plan;
+use crate::status::{age, classify, now};
+use crate::systemd::{self, Exit};
+
+const PROPERTIES: [&str; 11] = [
+    "Id",
+    "LoadState",
+    "ActiveState",
+    "SubState",
+    "Result",
+    "MainPID",
+    "NRestarts",
+    "ExecMainCode",
+    "ExecMainStatus",
+    "ExecMainExitTimestamp",
+    "StateChangeTimestamp",
+];
+
+/// Zeek's logs in the node's dir worth a look after a crash.
+const NODE_LOGS: [&str; 2] = ["reporter.log", "stderr.log"];
+
+/// The diagnosis of `node_name`, as text; `lines` of journal and of each
+/// log.
+pub fn diagnose(cluster: &Cluster, node_name: &str, lines: usize) -> anyhow::Result<String> {
+    let Some(node) = cluster.local_nodes().find(|n| n.name == node_name) else {
+        let names: Vec<&str> = cluster.local_nodes().map(|n| n.name.as_str()).collect();
+        bail!(
+            "no node {node_name:?} on this host; its nodes are: {}",
+            names.join(", ")
+        );
+    };
+    let unit = plan::unit_name(node);
+    let props = systemd::show(std::slice::from_ref(&unit), &PROPERTIES)?;
+    let props = &props[0];
+    let mut out = String::new();
+    let now = now();
+    let state = classify(props);
+    let _ = writeln!(out, "{unit} ({}, {})", node.name, node.role);
+    let _ = write!(
+        out,
+        "  state:     {} ({}/{})",
+        state.name(),
+        props.get("ActiveState"),
+        props.get("SubState")
+    );
+    if let Some(pid) = props.number("MainPID").filter(|&p| p != 0) {
+        let _ = write!(out, ", PID {pid}");
+    }
+    if let Some(since) = props.unix_time("StateChangeTimestamp") {
+        let _ = write!(out, ", since {}", when(since, now));
+    }
+    let _ = writeln!(
+        out,
+        "\n  restarts:  {} (since the unit was last started by hand or at boot)",
+        props.number("NRestarts").unwrap_or(0)
+    );
+    let _ = writeln!(out, "  last exit: {}", last_exit(&unit, props, now));
+    section(
+        &mut out,
+        &format!("journal (journalctl -u {unit} -n {lines})"),
+        &systemd::tool_output(
+            "journalctl",
+            &[
+                "--no-pager",
+                "-o",
+                "short-iso",
+                "-u",
+                &unit,
+                "-n",
+                &lines.to_string(),
+            ],
+        ),
+    );
+    let matcher = format!("COREDUMP_UNIT={unit}");
+    section(
+        &mut out,
+        &format!("last core dump (coredumpctl -1 info {matcher})"),
+        &systemd::tool_output("coredumpctl", &["--no-pager", "-1", "info", &matcher]),
+    );
+    for log in NODE_LOGS {
+        node_log(&mut out, cluster, node, log, lines);
+    }
+    Ok(out)
+}
+
+fn section(out: &mut String, title: &str, body: &str) {
+    let _ = writeln!(out, "\n== {title} ==");
+    out.push_str(body);
+    if !body.ends_with('\n') {
+        out.push('\n');
+    }
+}
+
+fn node_log(out: &mut String, cluster: &Cluster, node: &Node, name: &str, lines: usize) {
+    let path = cluster.install.spool_dir.join(&node.name).join(name);
+    let body = match std::fs::read(&path) {
+        Ok(bytes) => tail(&String::from_utf8_lossy(&bytes), lines),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            "(not present; Zeek's stderr goes to the journal above)\n".into()
+        }
+        Err(e) => format!("(cannot read: {e})\n"),
+    };
+    section(
+        out,
+        &format!("{} (last {lines} lines)", path.display()),
+        &body,
+    );
+}
+
+/// The last `lines` lines of `text`.
+pub fn tail(text: &str, lines: usize) -> String {
+    let all: Vec<&str> = text.lines().collect();
+    let start = all.len().saturating_sub(lines);
+    all[start..].iter().map(|l| format!("{l}\n")).collect()
+}
+
+/// How the main process last ended: from the unit while it is down, else
+/// from systemd's "Main process exited" record in the journal (the unit's
+/// own record is reset when the restarted process starts).
+fn last_exit(unit: &str, props: &systemd::Props, now: u64) -> String {
+    let running = matches!(props.get("ActiveState"), "active" | "reloading")
+        || props.get("SubState") == "start";
+    if !running {
+        if let Some(exit) = Exit::from_main(props.get("ExecMainCode"), props.get("ExecMainStatus"))
+        {
+            let at = props
+                .unix_time("ExecMainExitTimestamp")
+                .map_or_else(String::new, |t| format!(" at {}", when(t, now)));
+            return format!("{exit}{at}");
+        }
+    }
+    match journal_exit(unit) {
+        Some((exit, at)) => format!("{exit} at {}", when(at, now)),
+        None => "none recorded (it has not exited since the journal began)".into(),
+    }
+}
+
+/// The newest `EXIT_CODE`/`EXIT_STATUS` record systemd logged for `unit`.
+fn journal_exit(unit: &str) -> Option<(Exit, u64)> {
+    let text = systemd::tool_output(
+        "journalctl",
+        &[
+            "--no-pager",
+            "-o",
+            "json",
+            "--output-fields=EXIT_CODE,EXIT_STATUS",
+            "-u",
+            unit,
+            "-n",
+            "5000",
+        ],
+    );
+    text.lines().rev().find_map(|line| {
+        let record: serde_json::Value = serde_json::from_str(line).ok()?;
+        let exit = Exit::from_main(
+            record["EXIT_CODE"].as_str()?,
+            record["EXIT_STATUS"].as_str()?,
+        )?;
+        let at: u64 = record["__REALTIME_TIMESTAMP"].as_str()?.parse().ok()?;
+        Some((exit, at / 1_000_000))
+    })
+}
+
+/// `2026-11-30 02:55:01 UTC (12s ago)`.
+fn when(unix: u64, now: u64) -> String {
+    format!("{} ({} ago)", utc(unix), age(now.saturating_sub(unix)))
+}
+
+/// A Unix time as `YYYY-MM-DD HH:MM:SS UTC` (civil-from-days, proleptic
+/// Gregorian).
+pub fn utc(unix: u64) -> String {
+    let days = (unix / 86400) as i64;
+    let secs = unix % 86400;
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}-{month:02}-{day:02} {:02}:{:02}:{:02} UTC",
+        secs / 3600,
+        secs % 3600 / 60,
+        secs % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn utc_dates() {
+        assert_eq!(utc(0), "1970-01-01 00:00:00 UTC");
+        assert_eq!(utc(951_782_400), "2000-02-29 00:00:00 UTC");
+        assert_eq!(utc(1_796_006_885), "2026-11-30 02:48:05 UTC");
+    }
+
+    #[test]
+    fn tail_keeps_the_last_lines() {
+        assert_eq!(tail("a\nb\nc\n", 2), "b\nc\n");
+        assert_eq!(tail("a", 5), "a\n");
+    }
+}
