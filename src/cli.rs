@@ -98,6 +98,13 @@ pub enum Command {
         #[arg(short = 'n', long, default_value_t = 30)]
         lines: usize,
     },
+    /// Packets received, dropped and seen on the link per worker, from each
+    /// worker's Prometheus metrics endpoint (like `zeekctl netstats`).
+    Netstats {
+        /// Print JSON instead of the table.
+        #[arg(long)]
+        json: bool,
+    },
     /// Print the completion script for a shell (packages ship them; see
     /// packaging/gen-completions.sh).
     #[command(hide = true)]
@@ -156,6 +163,16 @@ pub fn run(mut cli: Cli) -> Result<(), Failure> {
                 &crate::diag::diagnose(&cluster, &node, lines)?,
             )
             .map_err(Failure::Other)
+        }
+        Some(Command::Netstats { json }) => {
+            let cluster = load_for_person(cli.config.as_deref(), &options)?;
+            let stats = crate::netstats::collect(&cluster);
+            let text = if json {
+                serde_json::to_string_pretty(&stats).context("cannot encode the counters")? + "\n"
+            } else {
+                crate::netstats::table(&stats)
+            };
+            emit(Path::new("-"), &text).map_err(Failure::Other)
         }
         Some(Command::Completions { shell }) => {
             emit(Path::new("-"), &completion_script(shell)).map_err(Failure::Other)

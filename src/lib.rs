@@ -13,6 +13,7 @@ pub mod diag;
 pub mod layout;
 pub mod log;
 pub mod model;
+pub mod netstats;
 pub mod plan;
 pub mod render;
 pub mod status;

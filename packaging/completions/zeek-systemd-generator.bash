@@ -31,6 +31,9 @@ _zeek__systemd__generator() {
             zeek__systemd__generator,layout)
                 cmd="zeek__systemd__generator__subcmd__layout"
                 ;;
+            zeek__systemd__generator,netstats)
+                cmd="zeek__systemd__generator__subcmd__netstats"
+                ;;
             zeek__systemd__generator,policy-script)
                 cmd="zeek__systemd__generator__subcmd__policy__subcmd__script"
                 ;;
@@ -55,6 +58,9 @@ _zeek__systemd__generator() {
             zeek__systemd__generator__subcmd__help,layout)
                 cmd="zeek__systemd__generator__subcmd__help__subcmd__layout"
                 ;;
+            zeek__systemd__generator__subcmd__help,netstats)
+                cmd="zeek__systemd__generator__subcmd__help__subcmd__netstats"
+                ;;
             zeek__systemd__generator__subcmd__help,policy-script)
                 cmd="zeek__systemd__generator__subcmd__help__subcmd__policy__subcmd__script"
                 ;;
@@ -71,7 +77,7 @@ _zeek__systemd__generator() {
 
     case "${cmd}" in
         zeek__systemd__generator)
-            opts="-h -V --config --host --help --version check layout render policy-script status diag completions help"
+            opts="-h -V --config --host --help --version check layout render policy-script status diag netstats completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -167,7 +173,7 @@ _zeek__systemd__generator() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__generator__subcmd__help)
-            opts="check layout render policy-script status diag completions help"
+            opts="check layout render policy-script status diag netstats completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -250,6 +256,20 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__netstats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__policy__subcmd__script)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -307,6 +327,28 @@ _zeek__systemd__generator() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__generator__subcmd__netstats)
+            opts="-h --json --config --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
