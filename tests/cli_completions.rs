@@ -7,7 +7,15 @@ use std::path::Path;
 use assert_cmd::Command;
 
 /// The subcommands a person types; every script must offer them.
-const SUBCOMMANDS: [&str; 4] = ["check", "layout", "render", "policy-script"];
+const SUBCOMMANDS: [&str; 7] = [
+    "check",
+    "layout",
+    "render",
+    "policy-script",
+    "status",
+    "netstats",
+    "diag",
+];
 
 /// Each shell, a line only that shell's script format has, and the
 /// committed file packages install.
@@ -51,7 +59,10 @@ fn each_shell_gets_a_script_offering_every_subcommand_and_option() {
             text.contains(marker),
             "{shell} script lacks {marker:?}:\n{text}"
         );
-        for word in SUBCOMMANDS.iter().chain(&["--config", "--host"]) {
+        for word in SUBCOMMANDS
+            .iter()
+            .chain(&["--config", "--host", "--deep", "--json", "--lines"])
+        {
             // fish lists long options without their dashes (`-l config`).
             let word = if shell == "fish" {
                 word.trim_start_matches("--")
