@@ -122,7 +122,7 @@ pub enum Failure {
     /// Anything else, with its message.
     Other(anyhow::Error),
     /// `status` found a node that is not running (already reported).
-    Reported,
+    NotRunning,
     /// `check --deep` found a problem (already reported).
     CheckFailed,
 }
@@ -560,6 +560,6 @@ fn status(cluster: &Cluster, json: bool) -> Result<(), Failure> {
     if status.all_nodes_running() {
         Ok(())
     } else {
-        Err(Failure::Reported)
+        Err(Failure::NotRunning)
     }
 }

@@ -12,20 +12,6 @@ use crate::plan;
 use crate::status::{age, classify, now};
 use crate::systemd::{self, Exit};
 
-const PROPERTIES: [&str; 11] = [
-    "Id",
-    "LoadState",
-    "ActiveState",
-    "SubState",
-    "Result",
-    "MainPID",
-    "NRestarts",
-    "ExecMainCode",
-    "ExecMainStatus",
-    "ExecMainExitTimestamp",
-    "StateChangeTimestamp",
-];
-
 /// Zeek's logs in the node's dir worth a look after a crash.
 const NODE_LOGS: [&str; 2] = ["reporter.log", "stderr.log"];
 
@@ -40,31 +26,12 @@ pub fn diagnose(cluster: &Cluster, node_name: &str, lines: usize) -> anyhow::Res
         );
     };
     let unit = plan::unit_name(node);
-    let props = systemd::show(std::slice::from_ref(&unit), &PROPERTIES)?;
+    // What `status` reads, and when the main process last exited.
+    let mut properties = crate::status::PROPERTIES.to_vec();
+    properties.push("ExecMainExitTimestamp");
+    let props = systemd::show(std::slice::from_ref(&unit), &properties)?;
     let props = &props[0];
-    let mut out = String::new();
-    let now = now();
-    let state = classify(props);
-    let _ = writeln!(out, "{unit} ({}, {})", node.name, node.role);
-    let _ = write!(
-        out,
-        "  state:     {} ({}/{})",
-        state.name(),
-        props.get("ActiveState"),
-        props.get("SubState")
-    );
-    if let Some(pid) = props.number("MainPID").filter(|&p| p != 0) {
-        let _ = write!(out, ", PID {pid}");
-    }
-    if let Some(since) = props.unix_time("StateChangeTimestamp") {
-        let _ = write!(out, ", since {}", when(since, now));
-    }
-    let _ = writeln!(
-        out,
-        "\n  restarts:  {} (since the unit was last started by hand or at boot)",
-        props.number("NRestarts").unwrap_or(0)
-    );
-    let _ = writeln!(out, "  last exit: {}", last_exit(&unit, props, now));
+    let mut out = header(&unit, node, props);
     section(
         &mut out,
         &format!("journal (journalctl -u {unit} -n {lines})"),
@@ -91,6 +58,34 @@ pub fn diagnose(cluster: &Cluster, node_name: &str, lines: usize) -> anyhow::Res
         node_log(&mut out, cluster, node, log, lines);
     }
     Ok(out)
+}
+
+/// State, PID, restarts and the last exit.
+fn header(unit: &str, node: &Node, props: &systemd::Props) -> String {
+    let mut out = String::new();
+    let now = now();
+    let state = classify(props);
+    let _ = writeln!(out, "{unit} ({}, {})", node.name, node.role);
+    let _ = write!(
+        out,
+        "  state:     {} ({}/{})",
+        state.name(),
+        props.get("ActiveState"),
+        props.get("SubState")
+    );
+    if let Some(pid) = props.number("MainPID").filter(|&p| p != 0) {
+        let _ = write!(out, ", PID {pid}");
+    }
+    if let Some(since) = props.unix_time("StateChangeTimestamp") {
+        let _ = write!(out, ", since {}", when(since, now));
+    }
+    let _ = writeln!(
+        out,
+        "\n  restarts:  {} (since the unit was last started by hand or at boot)",
+        props.number("NRestarts").unwrap_or(0)
+    );
+    let _ = writeln!(out, "  last exit: {}", last_exit(unit, props, now));
+    out
 }
 
 fn section(out: &mut String, title: &str, body: &str) {

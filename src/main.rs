@@ -10,7 +10,7 @@ fn main() -> ExitCode {
         // Already reported, to the journal or stderr.
         Err(Failure::Config | Failure::CheckFailed) => ExitCode::from(1),
         // As `systemctl status`: 3 for "not running" and the like.
-        Err(Failure::Reported) => ExitCode::from(3),
+        Err(Failure::NotRunning) => ExitCode::from(3),
         Err(Failure::Other(error)) => {
             eprintln!("zeek-systemd-generator: error: {error:#}");
             ExitCode::from(1)

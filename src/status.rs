@@ -10,7 +10,7 @@ use crate::model::Cluster;
 use crate::systemd::{self, Exit, Props};
 
 /// The properties `status` reads.
-const PROPERTIES: [&str; 13] = [
+pub const PROPERTIES: [&str; 13] = [
     "Id",
     "LoadState",
     "ActiveState",

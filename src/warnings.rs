@@ -170,34 +170,47 @@ fn worker_pinning(local: &[&Node], keys: &Keys, out: &mut Vec<String>) {
         }
     }
     shared_between_interfaces(&interfaces, &interface_of_cpu, keys, out);
+    workers_on_service_cpus(local, &workers_on_cpu, keys, out);
+}
+
+/// Workers pinned to a CPU of the manager, a logger or a proxy.
+fn workers_on_service_cpus(
+    local: &[&Node],
+    workers_on_cpu: &HashSet<u32>,
+    keys: &Keys,
+    out: &mut Vec<String>,
+) {
+    let cpus_of = |n: &&&Node| {
+        n.settings
+            .cpus
+            .iter()
+            .flat_map(|c| &c.0)
+            .copied()
+            .collect::<Vec<_>>()
+    };
     for role in [Role::Manager, Role::Logger, Role::Proxy] {
-        let mut shared = BTreeSet::new();
-        for node in local.iter().filter(|n| n.role == role) {
-            let cpus = node.settings.cpus.iter().flat_map(|c| &c.0);
-            shared.extend(cpus.filter(|cpu| workers_on_cpu.contains(cpu)));
+        let shared: BTreeSet<u32> = local
+            .iter()
+            .filter(|n| n.role == role)
+            .flat_map(|n| cpus_of(&n))
+            .filter(|cpu| workers_on_cpu.contains(cpu))
+            .collect();
+        if shared.is_empty() {
+            continue;
         }
-        if !shared.is_empty() {
-            // In config order, not CPU order.
-            let workers: Vec<&str> = local
-                .iter()
-                .filter(|n| n.role == Role::Worker)
-                .filter(|n| {
-                    n.settings
-                        .cpus
-                        .iter()
-                        .flat_map(|c| &c.0)
-                        .any(|c| shared.contains(c))
-                })
-                .map(|n| n.name.as_str())
-                .collect();
-            out.push(format!(
-                "{} and the workers' cpus overlap on CPU(s) {}: {} compete with the {role} for \
-                 them. Give the {role} CPUs no worker is pinned to",
-                keys.role_cpus(role),
-                cpu_text(&shared),
-                name_list(&workers)
-            ));
-        }
+        // In config order, not CPU order.
+        let workers: Vec<&str> = local
+            .iter()
+            .filter(|n| n.role == Role::Worker && cpus_of(n).iter().any(|c| shared.contains(c)))
+            .map(|n| n.name.as_str())
+            .collect();
+        out.push(format!(
+            "{} and the workers' cpus overlap on CPU(s) {}: {} compete with the {role} for \
+             them. Give the {role} CPUs no worker is pinned to",
+            keys.role_cpus(role),
+            cpu_text(&shared),
+            name_list(&workers)
+        ));
     }
 }
 
@@ -282,6 +295,15 @@ fn captures(local: &[&Node], keys: &Keys, out: &mut Vec<String>) {
             ));
         }
     }
+    shared_fanout(&fanout, keys, out);
+}
+
+/// One fanout id on several AF_PACKET devices.
+fn shared_fanout(
+    fanout: &BTreeMap<&str, (Vec<&str>, HashSet<&str>)>,
+    keys: &Keys,
+    out: &mut Vec<String>,
+) {
     for (id, (devices, _)) in fanout {
         if devices.len() > 1 {
             // The kernel keeps a fanout group to one device: the workers
@@ -291,7 +313,7 @@ fn captures(local: &[&Node], keys: &Keys, out: &mut Vec<String>) {
                  but a fanout group spans one device only: the workers of all but one fail to \
                  open their capture. Set a distinct fanout id per interface (or none: the \
                  generator assigns them)",
-                quoted_list(&devices),
+                quoted_list(devices),
                 keys.worker_args()
             ));
         }
