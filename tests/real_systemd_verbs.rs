@@ -96,6 +96,18 @@ for n in manager worker-lo-1 worker-crash-1; do systemctl show "zeek@$n.service"
     let result = run(&Boot::new(CLUSTER, &HEALTHY, &scenario));
     result.assert_passed();
 
+    // The generator's warnings reach the kernel log at boot (the three
+    // interfaces capture the same source).
+    let kmsg = result.read("kmsg.log");
+    assert!(
+        kmsg.lines()
+            .any(|l| l.starts_with("<4>zeek-systemd-generator[")
+                && l.contains(
+                    "interfaces \"lo\", \"loop\", \"crash\" all capture \"af_packet::lo\""
+                )),
+        "{kmsg}"
+    );
+
     // Before the start: every node "not started", exit 3.
     let before = json(&result, "before.json");
     assert_eq!(result.read("before.rc").trim(), "3");
