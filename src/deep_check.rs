@@ -155,17 +155,25 @@ fn parse_scripts(cluster: &Cluster, user: &User, group: &Group, findings: &mut V
             return;
         }
     };
-    for (node, count) in distinct_command_lines(cluster) {
-        let what = format!(
-            "scripts of {} ({}{}, zeek -a as {})",
-            node.name,
-            node.role,
-            if count > 1 {
-                format!(", same command line as {} more", count - 1)
-            } else {
-                String::new()
-            },
+    // Only root can become the node user; anyone else parses as themself.
+    let runner = if Uid::effective().is_root() {
+        user.name.clone()
+    } else {
+        let me = User::from_uid(Uid::effective()).ok().flatten();
+        format!(
+            "{} (not root: cannot run as {})",
+            me.map_or_else(|| Uid::effective().to_string(), |u| u.name),
             user.name
+        )
+    };
+    for (node, count) in distinct_command_lines(cluster) {
+        let same = match count {
+            1 => String::new(),
+            n => format!(", same command line as {} more", n - 1),
+        };
+        let what = format!(
+            "scripts of {} ({}{same}, zeek -a as {runner})",
+            node.name, node.role
         );
         let failure = match scratch.parse(cluster, node, user, group) {
             Ok(None) => None,
