@@ -61,11 +61,6 @@ impl Exit {
             _ => None,
         }
     }
-
-    /// Whether this is a clean exit (status 0).
-    pub fn is_success(self) -> bool {
-        self == Exit::Code(0)
-    }
 }
 
 impl std::fmt::Display for Exit {
