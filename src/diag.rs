@@ -54,10 +54,44 @@ pub fn diagnose(cluster: &Cluster, node_name: &str, lines: usize) -> anyhow::Res
         &format!("last core dump (coredumpctl -1 info {matcher})"),
         &systemd::tool_output("coredumpctl", &["--no-pager", "-1", "info", &matcher]),
     );
+    core_files(&mut out, cluster, node);
     for log in NODE_LOGS {
         node_log(&mut out, cluster, node, log, lines);
     }
     Ok(out)
+}
+
+/// Core files in the node's dir: where the kernel writes them when
+/// systemd-coredump is not installed and `core_pattern` is a plain name.
+fn core_files(out: &mut String, cluster: &Cluster, node: &Node) {
+    let dir = cluster.install.spool_dir.join(&node.name);
+    let mut found: Vec<(u64, String)> = std::fs::read_dir(&dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("core"))
+        .filter_map(|e| {
+            let meta = e.metadata().ok().filter(|m| m.is_file())?;
+            let mtime = meta
+                .modified()
+                .ok()?
+                .duration_since(std::time::UNIX_EPOCH)
+                .ok()?
+                .as_secs();
+            let name = e.file_name().to_string_lossy().into_owned();
+            Some((
+                mtime,
+                format!("{name}  {} bytes  {}", meta.len(), utc(mtime)),
+            ))
+        })
+        .collect();
+    found.sort();
+    let body = if found.is_empty() {
+        "(none)\n".to_string()
+    } else {
+        found.iter().map(|(_, line)| format!("{line}\n")).collect()
+    };
+    section(out, &format!("core files in {}", dir.display()), &body);
 }
 
 /// State, PID, restarts and the last exit.

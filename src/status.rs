@@ -10,8 +10,9 @@ use crate::model::Cluster;
 use crate::systemd::{self, Exit, Props};
 
 /// The properties `status` reads.
-pub const PROPERTIES: [&str; 13] = [
+pub const PROPERTIES: [&str; 14] = [
     "Id",
+    "Restart",
     "LoadState",
     "ActiveState",
     "SubState",
@@ -171,6 +172,11 @@ pub fn classify(p: &Props) -> State {
         ("active", _) | ("reloading", _) => State::Running,
         ("activating", "auto-restart") => State::Restarting,
         ("activating", _) => State::Starting,
+        // The crash hook (ExecStopPost=) runs after a node died; systemd
+        // restarts it next.
+        ("deactivating", _) if p.get("Result") != "success" && p.get("Restart") != "no" => {
+            State::Restarting
+        }
         ("deactivating", _) => State::Stopping,
         ("failed", _) => State::Failed,
         _ if p.unix_time("StateChangeTimestamp").is_none() => State::NotStarted,
@@ -321,6 +327,18 @@ mod tests {
         assert_eq!(
             state_of("ActiveState=failed\nSubState=failed\n"),
             State::Failed
+        );
+        assert_eq!(
+            state_of(
+                "ActiveState=deactivating\nSubState=stop-post\nResult=signal\nRestart=always\n"
+            ),
+            State::Restarting
+        );
+        assert_eq!(
+            state_of(
+                "ActiveState=deactivating\nSubState=stop-sigterm\nResult=success\nRestart=always\n"
+            ),
+            State::Stopping
         );
         assert_eq!(
             state_of(&format!("ActiveState=inactive\nSubState=dead\n{since}")),

@@ -360,9 +360,12 @@ cp "$SPOOL/generated-scripts/cluster-layout.zeek" /res/layout.zeek
                 "{node}: no {key} in the -a run"
             );
         }
+        // The same but for the first comment, which names the config file
+        // (zeek-setup lays out from the generator's copy of it).
+        let body = |text: &str| text.lines().skip(1).collect::<Vec<_>>().join("\n");
         assert_eq!(
-            result.read(&format!("parse/{node}.layout")),
-            layout,
+            body(&result.read(&format!("parse/{node}.layout"))),
+            body(&layout),
             "{node}: the layout -a loads is the one zeek-setup writes"
         );
     }
@@ -379,8 +382,9 @@ workers = 2
 "#;
 
 /// `diag` after `kill -SEGV`. The stand-in is a shell script, so the
-/// signal kills `sh` (no core: services get a soft core limit of 0), and
-/// the test writes the node's reporter.log itself. systemd-coredump is not
+/// signal kills `sh` (nodes have LimitCORE=infinity, so it dumps core
+/// wherever the host kernel's core_pattern says), and the test writes the
+/// node's reporter.log itself. systemd-coredump is not
 /// installed here: a fake `coredumpctl` first on PATH records how diag
 /// calls it and prints a canned record; a second run without it shows
 /// what diag says when coredumpctl is missing.
@@ -409,6 +413,7 @@ wait_for 10 runs_anew worker-lo-1 "$old" || fail "worker-lo-1 was not restarted 
 PATH=/tmp/fakebin:$PATH $G diag worker-lo-1 >/res/diag.txt 2>&1; echo $? >/res/diag.rc
 $G diag -n 5 worker-lo-1 >/res/diag5.txt 2>&1; echo $? >/res/diag5.rc
 $G diag worker-lo-9 >/res/diag-bad.txt 2>&1; echo $? >/res/diag-bad.rc
+cat /proc/sys/kernel/core_pattern >/res/core_pattern
 "#
     );
     let result = run(&Boot::new(DIAG_CLUSTER, &HEALTHY, &scenario));
@@ -445,6 +450,21 @@ $G diag worker-lo-9 >/res/diag-bad.txt 2>&1; echo $? >/res/diag-bad.rc
     assert!(diag.contains(
         "== /opt/zeek/spool/worker-lo-1/stderr.log (last 30 lines) ==\n(not present; Zeek's stderr goes to the journal above)"
     ));
+
+    // A plain core_pattern (like "core") puts the dump in the node's dir.
+    let pattern = result.read("core_pattern");
+    let cores = diag
+        .split("== core files in /opt/zeek/spool/worker-lo-1 ==\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no core files section:\n{diag}"));
+    if !pattern.starts_with('|') && !pattern.contains('/') {
+        assert!(exit.contains("(core dumped)"), "{exit}");
+        assert!(cores.starts_with("core"), "{pattern}: {diag}");
+        assert!(
+            cores.lines().next().unwrap().contains(" bytes  20"),
+            "{cores}"
+        );
+    }
 
     let short = result.read("diag5.txt");
     assert_eq!(result.read("diag5.rc").trim(), "0", "{short}");
