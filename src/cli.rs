@@ -83,7 +83,8 @@ pub enum Command {
         output: PathBuf,
     },
     /// Show systemd's view of this host's nodes (state, PID, restarts,
-    /// last exit, CPU time, memory, CPUs); exit 3 if a node is not running.
+    /// last exit, CPU time, memory, CPUs) and the config's state; exit 3
+    /// if a node is not running or the config is invalid.
     Status {
         /// Print JSON instead of the table.
         #[arg(long)]
@@ -153,8 +154,8 @@ pub fn run(mut cli: Cli) -> Result<(), Failure> {
             emit(&output, POLICY_SCRIPT).map_err(Failure::Other)
         }
         Some(Command::Status { json }) => {
-            let cluster = load_for_person(cli.config.as_deref(), &options)?;
-            status(&cluster, json)
+            let (cluster, config_state) = status_config(cli.config.as_deref(), &options)?;
+            status(&cluster, config_state, json)
         }
         Some(Command::Diag { node, lines }) => {
             let cluster = load_for_person(cli.config.as_deref(), &options)?;
@@ -214,16 +215,53 @@ fn absolute(path: PathBuf) -> PathBuf {
 
 /// Loads the config for a subcommand run by a person: no config is an error.
 fn load_for_person(explicit: Option<&Path>, options: &ReadOptions) -> Result<Cluster, Failure> {
+    load(
+        &find_for_person(explicit, options)?,
+        options,
+        &Log::stderr(),
+    )
+}
+
+fn find_for_person(
+    explicit: Option<&Path>,
+    options: &ReadOptions,
+) -> Result<ConfigSource, Failure> {
     let dir = config::config_dir();
-    let Some(source) = config::find_for_host(explicit, &dir, options.host.as_deref()) else {
-        return Err(Failure::Other(anyhow::anyhow!(
+    config::find_for_host(explicit, &dir, options.host.as_deref()).ok_or_else(|| {
+        Failure::Other(anyhow::anyhow!(
             "no cluster config found: looked for {0}/cluster.toml, {0}/zeek.conf and {0}/cluster/<host>.zeek.conf \
              (set --config PATH, or ${1} for another directory)",
             dir.display(),
             config::CONFIG_DIR_ENV
-        )));
+        ))
+    })
+}
+
+/// The config `status` reports on, and its state: the config on disk, or,
+/// when that is invalid and the running cluster was started from a last
+/// good config, that one.
+fn status_config(
+    explicit: Option<&Path>,
+    options: &ReadOptions,
+) -> Result<(Cluster, String), Failure> {
+    let source = find_for_person(explicit, options)?;
+    let error = match config::load(&source, options) {
+        Ok(cluster) => return Ok((cluster, "valid".into())),
+        Err(error) => error,
     };
-    load(&source, options, &Log::stderr())
+    match load_last_good(options).filter(|_| explicit.is_none()) {
+        Some((cluster, _)) => Ok((
+            cluster,
+            format!(
+                "INVALID: {error}; the cluster keeps running on the last good config ({})",
+                plan::LAST_GOOD_DIR
+            ),
+        )),
+        None => {
+            Log::stderr().error(&format!("invalid config: {error}"));
+            Err(Failure::Config)
+        }
+    }
 }
 
 fn load(source: &ConfigSource, options: &ReadOptions, log: &Log) -> Result<Cluster, Failure> {
@@ -549,15 +587,15 @@ pub fn node_table(cluster: &Cluster) -> String {
     out
 }
 
-fn status(cluster: &Cluster, json: bool) -> Result<(), Failure> {
-    let status = crate::status::collect(cluster)?;
+fn status(cluster: &Cluster, config_state: String, json: bool) -> Result<(), Failure> {
+    let status = crate::status::collect(cluster, config_state)?;
     let text = if json {
         serde_json::to_string_pretty(&status).context("cannot encode the status")? + "\n"
     } else {
         status.table(crate::status::now())
     };
     emit(Path::new("-"), &text)?;
-    if status.all_nodes_running() {
+    if status.all_nodes_running() && status.config.state == "valid" {
         Ok(())
     } else {
         Err(Failure::NotRunning)

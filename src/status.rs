@@ -40,8 +40,8 @@ pub struct Status {
 #[derive(Debug, Serialize)]
 pub struct ConfigState {
     pub source: PathBuf,
-    /// `valid` (more states can be added: the table and the JSON print
-    /// whatever this says).
+    /// `valid`, or `INVALID: <error>; the cluster keeps running on the
+    /// last good config (<dir>)` (then `source` is that last good copy).
     pub state: String,
 }
 
@@ -105,8 +105,9 @@ pub struct UnitStatus {
     pub cpus: Option<String>,
 }
 
-/// Reads the state of this host's units from systemd.
-pub fn collect(cluster: &Cluster) -> anyhow::Result<Status> {
+/// Reads the state of this host's units from systemd; `config_state` says
+/// whether `cluster` is the valid config on disk (`valid`) or what else.
+pub fn collect(cluster: &Cluster, config_state: String) -> anyhow::Result<Status> {
     let mut rows: Vec<(String, Option<String>, String)> = cluster
         .local_nodes()
         .map(|n| {
@@ -131,7 +132,7 @@ pub fn collect(cluster: &Cluster) -> anyhow::Result<Status> {
     Ok(Status {
         config: ConfigState {
             source: cluster.source.clone(),
-            state: "valid".into(),
+            state: config_state,
         },
         units,
     })

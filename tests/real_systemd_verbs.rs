@@ -485,3 +485,64 @@ cat /proc/sys/kernel/core_pattern >/res/core_pattern
         .read("diag-bad.txt")
         .contains("no node \"worker-lo-9\" on this host; its nodes are: manager, logger-1, proxy-1, worker-lo-1, worker-lo-2"));
 }
+
+/// An invalid config at daemon-reload while the cluster runs: the units
+/// stay those of the last good config, and `status` says so (and exits 3)
+/// while it reports the nodes that keep running.
+#[test]
+fn status_shows_an_invalid_config_and_the_last_good_one() {
+    if !real_systemd_available() {
+        return;
+    }
+    let broken = DIAG_CLUSTER.replace("workers = 2", "wrokers = 2");
+    let scenario = format!(
+        r#"
+G={GENERATOR}
+start_cluster
+use_config broken.toml
+systemctl daemon-reload || fail "daemon-reload failed"
+$G status --json >/res/status.json 2>/res/status.err; echo $? >/res/status.rc
+$G status >/res/status.txt 2>&1
+$G --config /etc/zeek/cluster.toml status >/res/explicit.txt 2>&1; echo $? >/res/explicit.rc
+"#
+    );
+    let result = run(&Boot::new(DIAG_CLUSTER, &HEALTHY, &scenario).file("broken.toml", &broken));
+    result.assert_passed();
+    let status = json(&result, "status.json");
+    assert_eq!(result.read("status.rc").trim(), "3", "{status:#}");
+    let state = status["config"]["state"].as_str().unwrap();
+    assert!(
+        state.starts_with("INVALID: /etc/zeek/cluster.toml:")
+            && state.contains("wrokers")
+            && state.ends_with(
+                "; the cluster keeps running on the last good config (/run/zeek-systemd/last-good)"
+            ),
+        "{state}"
+    );
+    assert!(
+        status["config"]["source"]
+            .as_str()
+            .unwrap()
+            .starts_with("/run/zeek-systemd/last-good/"),
+        "{status:#}"
+    );
+    for node in HEALTHY {
+        assert_eq!(row(&status, node)["state"], "running", "{node}");
+    }
+    let table = result.read("status.txt");
+    eprintln!("{table}");
+    assert!(
+        table.contains("config /run/zeek-systemd/last-good/"),
+        "{table}"
+    );
+    assert!(
+        table.contains(": INVALID: /etc/zeek/cluster.toml:"),
+        "{table}"
+    );
+    assert!(table.contains("; 5 of 5 node(s) running"), "{table}");
+    // An explicit --config is taken as it is: invalid is an error.
+    assert_eq!(result.read("explicit.rc").trim(), "1");
+    assert!(result
+        .read("explicit.txt")
+        .contains("invalid config: /etc/zeek/cluster.toml:"));
+}
