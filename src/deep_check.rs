@@ -402,15 +402,26 @@ fn verify(cluster: &Cluster, generator_exe: &Path) -> anyhow::Result<(usize, Opt
     }
     let _remove = Remove(dir.clone());
     let plan = plan::plan(cluster, &dir, generator_exe);
-    write::write_outputs(&dir, render::outputs(&plan))
+    let outputs = render::render(&plan);
+    write::write_outputs(&dir, &outputs)
         .with_context(|| format!("cannot write the units into {}", dir.display()))?;
+    // Every node's instance, and every other unit file written (a template
+    // other than the nodes' one instantiated for the first node).
     let mut units: Vec<String> = cluster.local_nodes().map(plan::unit_name).collect();
-    units.push("zeek-setup.service".into());
-    if cluster.archiver.is_some() {
-        units.push("zeek-archiver.service".into());
-    }
-    if cluster.is_member() {
-        units.push("zeek.target".into());
+    let first = cluster.local_nodes().next().map(|n| n.name.clone());
+    for output in &outputs {
+        let name = output.path.to_string_lossy();
+        let is_unit = [".service", ".target", ".path"]
+            .iter()
+            .any(|s| name.ends_with(s));
+        if output.path.components().count() != 1 || !is_unit || name == "zeek@.service" {
+            continue;
+        }
+        match (name.split_once("@."), &first) {
+            (None, _) => units.push(name.into_owned()),
+            (Some((prefix, suffix)), Some(node)) => units.push(format!("{prefix}@{node}.{suffix}")),
+            (Some(_), None) => {}
+        }
     }
     let output = Command::new("systemd-analyze")
         .args(["verify", "--man=no"])
