@@ -1,11 +1,13 @@
 //! `check --deep` on this machine: missing user and binary, escape-hatch
 //! directives systemd rejects (judged by systemd-analyze itself), and
-//! script errors as a real Zeek reports them (`ZEEK_SYSTEMD_REAL_ZEEK`: a
-//! Zeek prefix or tarball; CI uses the Zeek 9.1 build beside the checkout). The node-user,
+//! script errors as a real Zeek reports them (the Zeek of `ZEEK_DIST`, as
+//! for tests/real_zeek.rs). The node-user,
 //! exact-environment side runs under a real systemd in
 //! tests/real_systemd_verbs.rs.
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::Path;
 use std::process::Command;
 
 const GENERATOR: &str = env!("CARGO_BIN_EXE_zeek-systemd-generator");
@@ -95,61 +97,9 @@ workers = 1
     );
 }
 
-/// Where the real Zeek build comes from: a Zeek prefix (with `bin/zeek`) or
-/// a release tarball of one, unpacked once into target/real-zeek.
-const REAL_ZEEK_ENV: &str = "ZEEK_SYSTEMD_REAL_ZEEK";
-const SKIP_REAL_ZEEK_ENV: &str = "ZEEK_SYSTEMD_SKIP_REAL_ZEEK";
-
-/// The real Zeek prefix; `None` when skipped deliberately (never in CI).
-fn real_zeek() -> Option<PathBuf> {
-    let Some(given) = std::env::var_os(REAL_ZEEK_ENV).filter(|v| !v.is_empty()) else {
-        let ci = std::env::var("CI").as_deref() == Ok("true");
-        if !ci && std::env::var(SKIP_REAL_ZEEK_ENV).as_deref() == Ok("1") {
-            eprintln!("skipping the real-Zeek deep check: {SKIP_REAL_ZEEK_ENV}=1");
-            return None;
-        }
-        panic!(
-            "set {REAL_ZEEK_ENV} to a Zeek prefix or a tarball of one (or {SKIP_REAL_ZEEK_ENV}=1 \
-             to skip this test deliberately; never in CI)"
-        );
-    };
-    let given = PathBuf::from(given);
-    if given.join("bin/zeek").exists() {
-        return Some(given);
-    }
-    assert!(
-        given.is_file(),
-        "{REAL_ZEEK_ENV}={}: no such prefix or tarball",
-        given.display()
-    );
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/real-zeek");
-    let stamp = dir.join(format!(
-        "stamp-{}",
-        std::fs::metadata(&given).unwrap().len()
-    ));
-    if !stamp.exists() {
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
-        let status = Command::new("tar")
-            .arg("-xf")
-            .arg(&given)
-            .arg("-C")
-            .arg(&dir)
-            .status()
-            .expect("run tar");
-        assert!(status.success(), "cannot unpack {}", given.display());
-        std::fs::write(&stamp, "").unwrap();
-    }
-    let prefix = std::fs::read_dir(&dir)
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.join("bin/zeek").exists());
-    Some(prefix.unwrap_or_else(|| panic!("no bin/zeek in {}", given.display())))
-}
-
 #[test]
 fn real_zeek_parse_errors_are_reported_per_role() {
-    let Some(zeek) = real_zeek() else {
+    let Some(zeek) = common::real_zeek::zeek_prefix() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
