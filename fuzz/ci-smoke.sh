@@ -36,6 +36,8 @@ for target in "${targets[@]}"; do
         grep -E '^(#[0-9]+.*DONE|stat::number_of_executed_units|stat::average_exec_per_sec|stat::peak_rss_mb)' "$log" || true
         echo "fuzz: $target ok"
     else
+        # The panic message comes before the backtrace that fills the tail.
+        grep -m 5 -A 1 'panicked at' "$log" || true
         tail -n 60 "$log"
         echo "fuzz: $target FAILED (exit $status); the input is in fuzz/artifacts/$target/" >&2
         failed=1

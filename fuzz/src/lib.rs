@@ -131,7 +131,7 @@ fn check_unit_text(path: &str, text: &str) {
         }
         if line.starts_with('[') {
             assert!(
-                matches!(line, "[Unit]" | "[Service]" | "[Install]"),
+                matches!(line, "[Unit]" | "[Service]" | "[Path]" | "[Install]"),
                 "{path}: unexpected section {line:?}"
             );
             continue;
