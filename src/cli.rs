@@ -229,7 +229,7 @@ fn find_for_person(
     let dir = config::config_dir();
     config::find_for_host(explicit, &dir, options.host.as_deref()).ok_or_else(|| {
         Failure::Other(anyhow::anyhow!(
-            "no cluster config found: looked for {0}/cluster.toml, {0}/zeek.conf and {0}/cluster/<host>.zeek.conf \
+            "no cluster config found: looked for {0}/cluster.toml, {0}/cluster/<host>.zeek.conf and {0}/zeek.conf \
              (set --config PATH, or ${1} for another directory)",
             dir.display(),
             config::CONFIG_DIR_ENV
