@@ -138,6 +138,7 @@ impl From<anyhow::Error> for Failure {
 pub fn run(mut cli: Cli) -> Result<(), Failure> {
     let options = ReadOptions {
         host: cli.host.clone(),
+        hostname: config::this_hostname(),
     };
     // Paths end up in unit files (SourcePath=, the layout command,
     // ConditionPathExists=), which systemd reads from `/`.
@@ -227,7 +228,7 @@ fn find_for_person(
     options: &ReadOptions,
 ) -> Result<ConfigSource, Failure> {
     let dir = config::config_dir();
-    config::find_for_host(explicit, &dir, options.host.as_deref()).ok_or_else(|| {
+    config::find_for_host(explicit, &dir, options.host_or_hostname()).ok_or_else(|| {
         Failure::Other(anyhow::anyhow!(
             "no cluster config found: looked for {0}/cluster.toml, {0}/cluster/<host>.zeek.conf and {0}/zeek.conf \
              (set --config PATH, or ${1} for another directory)",
@@ -317,7 +318,7 @@ fn generate(
         return Ok(());
     }
     let Some(source) =
-        config::find_for_host(explicit, &config::config_dir(), options.host.as_deref())
+        config::find_for_host(explicit, &config::config_dir(), options.host_or_hostname())
     else {
         // Installed but not configured yet: that must not break boot.
         return Ok(());
@@ -365,7 +366,7 @@ fn load_last_good(options: &ReadOptions) -> Option<(Cluster, config::ConfigFiles
     let source = config::find_for_host(
         None,
         Path::new(plan::LAST_GOOD_DIR),
-        options.host.as_deref(),
+        options.host_or_hostname(),
     )?;
     let files = config::read_files(&source).ok()?;
     let cluster = config::load_files(&source, &files, options).ok()?;

@@ -15,6 +15,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let options = ReadOptions {
         host: Some("fuzz-host".into()),
+        ..ReadOptions::default()
     };
     match toml::read(Path::new("/etc/zeek/cluster.toml"), text, &options) {
         Ok(cluster) => zeek_systemd_fuzz::check_cluster(&cluster),

@@ -21,6 +21,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let options = ReadOptions {
         host: Some("fuzz-host".into()),
+        ..ReadOptions::default()
     };
     let path = Path::new("/etc/zeek/zeek.conf");
     match zeekconf::read(path, text, &options) {

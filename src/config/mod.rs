@@ -3,6 +3,9 @@
 //! This is the only module that knows which format a config came from;
 //! everything after it works on the validated model.
 
+pub mod defaults;
+pub mod expand;
+pub mod spec;
 pub mod template;
 pub mod toml;
 pub mod values;
@@ -57,13 +60,9 @@ impl ConfigSource {
 /// Finds the config: `--config PATH` if given, else the first of
 /// `<dir>/cluster.toml`, `<dir>/cluster/<host>.zeek.conf`, `<dir>/zeek.conf`
 /// that exists (SPEC 2.1, with the two zeek.conf forms in the order Zeek's
-/// generator looks for them), `<host>` being this machine's short hostname.
+/// generator looks for them), `<host>` being `host` (`--host`, else this
+/// machine's short hostname, read by the caller; `None`: unknown).
 /// `None` means there is no config at all.
-pub fn find(explicit: Option<&Path>, config_dir: &Path) -> Option<ConfigSource> {
-    find_for_host(explicit, config_dir, None)
-}
-
-/// [`find`] for `host` (`--host`) instead of this machine's hostname.
 ///
 /// `--config PATH`: a `.toml` file is the native format, a directory is a
 /// multi-host directory, a file named `<host>.zeek.conf` is that host's
@@ -74,7 +73,7 @@ pub fn find_for_host(
     config_dir: &Path,
     host: Option<&str>,
 ) -> Option<ConfigSource> {
-    let host_name = || host.map(str::to_string).or_else(this_hostname);
+    let host_name = || host.map(str::to_string);
     if let Some(path) = explicit {
         if path.extension().is_some_and(|e| e == "toml") {
             return Some(ConfigSource::Toml(path.to_path_buf()));
@@ -140,8 +139,18 @@ pub fn config_dir() -> PathBuf {
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
     /// The host to emit nodes for (`--host`); `None` means this machine's
-    /// hostname, looked up only if the config is multi-host.
+    /// hostname.
     pub host: Option<String>,
+    /// This machine's short hostname (read by the caller: readers do not
+    /// look at the environment).
+    pub hostname: Option<String>,
+}
+
+impl ReadOptions {
+    /// The host the generator runs for: `--host`, else this machine's.
+    pub fn host_or_hostname(&self) -> Option<&str> {
+        self.host.as_deref().or(self.hostname.as_deref())
+    }
 }
 
 /// Reads and validates the config.

@@ -1,6 +1,6 @@
 //! The native TOML format, `/etc/zeek/cluster.toml` (SPEC 2.2, 2.3).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -9,18 +9,16 @@ use std::sync::Arc;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::template::{self, TemplateVars};
-use super::values::{self, MAX_SERVICE_NODES, MAX_WORKERS};
-use super::{ConfigError, ReadOptions, DEFAULT_PREFIX};
-use crate::model::{
-    Archiver, Capture, Cluster, ClusterHost, ConfigFormat, CpuList, Hardening, Install,
-    LayoutSource, NetworkPolicy, Node, NumaPolicy, PolicyScript, ProcessSettings, Role,
-    UnitDirective, UnitSection,
+use super::spec::{
+    ArchiverSpec, At, Conventions, EnvVar, HostSpec, InterfaceSpec, Pending, Profile, RoleTemplate,
+    Spec, Templated,
 };
-
-/// Most nodes one cluster may have in all. Keeps a hostile config from
-/// turning into a huge allocation and keeps ports within 16 bits.
-pub const MAX_NODES: usize = 65_000;
+use super::values::{self, MAX_SERVICE_NODES, MAX_WORKERS};
+use super::{defaults, expand, ConfigError, ReadOptions, DEFAULT_PREFIX};
+use crate::model::{
+    Cluster, ConfigFormat, CpuList, Hardening, Install, LayoutSource, NetworkPolicy, NumaPolicy,
+    PolicyScript, ProcessSettings, UnitDirective, UnitSection,
+};
 
 type Str = Spanned<String>;
 type Env = Spanned<BTreeMap<String, Str>>;
@@ -181,7 +179,12 @@ enum DirectiveScalar {
 /// Reads the TOML config `text` (from `path`) into the cluster model.
 pub fn read(path: &Path, text: &str, options: &ReadOptions) -> Result<Cluster, ConfigError> {
     let doc: Document = ::toml::from_str(text).map_err(|e| parse_error(path, text, &e))?;
-    Reader { path, text }.cluster(doc, options)
+    Reader {
+        path,
+        text,
+        shared_text: Arc::from(text),
+    }
+    .cluster(doc, options)
 }
 
 /// Turns a TOML or serde error into a located [`ConfigError`], with a
@@ -279,15 +282,8 @@ fn locate(text: &str, span: Range<usize>) -> (usize, Option<String>) {
 struct Reader<'a> {
     path: &'a Path,
     text: &'a str,
-}
-
-/// The per-role settings after validation, before they are applied to
-/// the nodes of the role.
-#[derive(Default, Clone)]
-struct RoleDefaults {
-    args: Vec<String>,
-    env: Vec<(String, Str)>,
-    settings: ProcessSettings,
+    /// The text again, for values located only when an error needs it.
+    shared_text: Arc<str>,
 }
 
 impl<'a> Reader<'a> {
@@ -361,7 +357,7 @@ impl<'a> Reader<'a> {
         args.get_ref().iter().map(|a| self.string(a)).collect()
     }
 
-    fn env(&self, env: &Option<Env>) -> Result<Vec<(String, Str)>, ConfigError> {
+    fn env(&self, env: &Option<Env>) -> Result<Vec<EnvVar>, ConfigError> {
         let Some(env) = env else {
             return Ok(Vec::new());
         };
@@ -376,7 +372,10 @@ impl<'a> Reader<'a> {
                     }
                     e
                 })?;
-            out.push((name.clone(), value.clone()));
+            out.push(EnvVar {
+                name: name.clone(),
+                value: self.templated(value),
+            });
         }
         Ok(out)
     }
@@ -484,8 +483,8 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    fn role(&self, section: &RoleSection) -> Result<RoleDefaults, ConfigError> {
-        Ok(RoleDefaults {
+    fn role(&self, section: &RoleSection) -> Result<RoleTemplate, ConfigError> {
+        Ok(RoleTemplate {
             args: self.args(&section.args)?,
             env: self.env(&section.env)?,
             settings: ProcessSettings {
@@ -498,65 +497,123 @@ impl<'a> Reader<'a> {
         })
     }
 
-    /// Merges env lists key by key (later lists win) and expands templates.
-    fn merged_env(
-        &self,
-        layers: &[&[(String, Str)]],
-        vars: &TemplateVars,
-    ) -> Result<Vec<(String, String)>, ConfigError> {
-        // Sized up front: thousands of workers each keep this Vec, and
-        // growing it by push leaves room for 4 entries where 1 is typical.
-        let mut out = values::EnvMerge::with_capacity(layers.iter().map(|layer| layer.len()).sum());
-        for layer in layers {
-            for (name, value) in layer.iter() {
-                let text = if template::has_template(value.get_ref()) {
-                    self.check(value.span(), template::expand(value.get_ref(), vars))?
-                } else {
-                    value.get_ref().clone()
-                };
-                out.set(name, text);
-            }
+    /// Where the value at `span` is, for errors raised when nodes are
+    /// built.
+    fn at(&self, span: Range<usize>) -> At {
+        At {
+            pending: Some(Pending {
+                text: Arc::clone(&self.shared_text),
+                span,
+                locate,
+            }),
+            ..At::file(self.path, None)
         }
-        Ok(out.finish())
+    }
+
+    /// [`Self::at`] when the config sets the key (`span`), else the key of
+    /// the file as a whole, for a default that does not fit.
+    fn at_or_key(&self, span: Option<Range<usize>>, key: &str) -> At {
+        match span {
+            Some(span) => self.at(span),
+            None => At::file(self.path, Some(key)),
+        }
+    }
+
+    fn templated(&self, value: &Str) -> Templated {
+        Templated {
+            text: value.get_ref().clone(),
+            at: self.at(value.span()),
+        }
     }
 
     fn cluster(&self, doc: Document, options: &ReadOptions) -> Result<Cluster, ConfigError> {
+        let spec = self.spec(&doc, options)?;
+        expand::cluster(spec)
+    }
+
+    fn spec(&self, doc: &Document, options: &ReadOptions) -> Result<Spec, ConfigError> {
         let z = &doc.zeek;
-        let prefix = match &z.prefix {
-            Some(p) => self.path_value(p)?,
-            None => PathBuf::from(DEFAULT_PREFIX),
+        let (install, prefix) = self.install(z)?;
+        let (global_args, global_env, backend) = self.global(z)?;
+        let restart_sec = match &z.restart_sec {
+            Some(v) => self.count(v, 0, 3600)?,
+            None => defaults::RESTART_SEC,
         };
-        let zeek = match &z.zeek {
-            Some(p) => self.path_value(p)?,
-            None => prefix.join("bin/zeek"),
+        let stop_timeout_sec = match &z.stop_timeout_sec {
+            Some(v) => self.count(v, 1, 86400)?,
+            None => defaults::STOP_TIMEOUT_SEC,
         };
-        let spool_dir = match &z.spool_dir {
-            Some(p) => self.path_value(p)?,
-            None => prefix.join("spool"),
+        let hardening = self.hardening(z)?;
+        let ports = self.cluster_ports(&doc.cluster)?;
+        let ip_allow = self.ip_allow(&doc.cluster)?;
+        let profile = Profile {
+            backend,
+            policy: "zeek-systemd".to_string(),
+            args: global_args,
+            env: global_env,
+            ..self.roles(doc)?
         };
-        let log_dir = match &z.log_dir {
-            Some(p) => self.path_value(p)?,
-            None => prefix.join("logs"),
+        let (this_host, hosts) = self.host_specs(doc, options, ports)?;
+        let multi_host = doc.hosts.is_some();
+        if multi_host {
+            self.check_shared_addresses(&hosts)?;
+        }
+        let warnings = self.membership_warning(multi_host, &hosts, this_host.as_deref());
+        let archiver = self.archiver(&doc.archiver, &prefix, &install, multi_host, &hosts)?;
+        Ok(Spec {
+            // Units name the config (SourcePath=, the layout command of
+            // zeek-setup.service) and run with / as working directory, so a
+            // relative `--config` must not reach them.
+            source: std::path::absolute(self.path).unwrap_or_else(|_| self.path.to_path_buf()),
+            file: self.path.to_path_buf(),
+            format: ConfigFormat::Toml,
+            conventions: Conventions {
+                interface_env: false,
+                fanout_ids: true,
+                name_clash,
+            },
+            this_host,
+            multi_host,
+            install,
+            profiles: vec![profile],
+            hosts,
+            archiver,
+            archiver_profile: 0,
+            policy_script: PolicyScript::Generated,
+            layout: LayoutSource::Generated,
+            autostart: z.autostart.unwrap_or(true),
+            restart_sec,
+            stop_timeout_sec,
+            hardening,
+            network: NetworkPolicy { ip_allow },
+            warnings,
+        })
+    }
+
+    /// The installation paths and the account, and the prefix they are under.
+    fn install(&self, z: &ZeekSection) -> Result<(Install, PathBuf), ConfigError> {
+        let path_or = |value: &Option<Str>, default: PathBuf| match value {
+            Some(p) => self.path_value(p),
+            None => Ok(default),
         };
+        let prefix = path_or(&z.prefix, PathBuf::from(DEFAULT_PREFIX))?;
+        let zeek = path_or(&z.zeek, prefix.join("bin/zeek"))?;
+        let spool_dir = path_or(&z.spool_dir, prefix.join("spool"))?;
+        let log_dir = path_or(&z.log_dir, prefix.join("logs"))?;
         let account = |v: &Option<Str>| -> Result<String, ConfigError> {
             match v {
                 Some(v) => {
                     self.check(v.span(), values::check_account_name(v.get_ref()))?;
                     Ok(v.get_ref().clone())
                 }
-                None => Ok("zeek".to_string()),
+                None => Ok(defaults::ACCOUNT.to_string()),
             }
         };
         let user = account(&z.user)?;
         let group = account(&z.group)?;
-        let share = prefix.join("share/zeek");
-        let share = share.display();
         let install = Install {
-            zeek_path: format!(
-                "{}/generated-scripts:{share}:{share}/policy:{share}/site:{share}/builtin-plugins",
-                spool_dir.display()
-            ),
-            path: format!("{}/bin:/usr/local/bin:/usr/bin:/bin", prefix.display()),
+            zeek_path: defaults::zeek_path(&prefix, &spool_dir),
+            path: format!("{}/bin:{}", prefix.display(), defaults::SYSTEM_PATH),
             zeek,
             spool_dir,
             log_dir,
@@ -575,18 +632,28 @@ impl<'a> Reader<'a> {
                 ));
             }
         }
+        Ok((install, prefix))
+    }
 
+    /// `[zeek] args`, `env` and `cluster_backend`.
+    #[allow(clippy::type_complexity)]
+    fn global(
+        &self,
+        z: &ZeekSection,
+    ) -> Result<(Vec<String>, Vec<EnvVar>, Vec<String>), ConfigError> {
         let global_args = match &z.args {
             Some(_) => self.args(&z.args)?,
-            None => vec!["local".to_string()],
+            None => defaults::GLOBAL_ARGS
+                .iter()
+                .map(|a| a.to_string())
+                .collect(),
         };
         let global_env = self.env(&z.env)?;
-        let backend_args = match &z.cluster_backend {
-            None => vec!["frameworks/cluster/backend/zeromq".to_string()],
+        let zeromq = || vec![defaults::ZEROMQ_BACKEND.to_string()];
+        let backend = match &z.cluster_backend {
+            None => zeromq(),
             Some(b) => match b.get_ref() {
-                Backend::Name(name) if name == "zeromq" => {
-                    vec!["frameworks/cluster/backend/zeromq".to_string()]
-                }
+                Backend::Name(name) if name == "zeromq" => zeromq(),
                 Backend::Name(name) if name == "broker" => Vec::new(),
                 Backend::Name(name) => {
                     return Err(self.error(
@@ -604,57 +671,66 @@ impl<'a> Reader<'a> {
                 }
             },
         };
-        let restart_sec = match &z.restart_sec {
-            Some(v) => self.count(v, 0, 3600)?,
-            None => 1,
-        };
-        let stop_timeout_sec = match &z.stop_timeout_sec {
-            Some(v) => self.count(v, 1, 86400)?,
-            None => 90,
-        };
-        let hardening = match &z.hardening {
-            None => Hardening::Strict,
-            Some(v) => match v.get_ref().as_str() {
-                "strict" => Hardening::Strict,
-                "basic" => Hardening::Basic,
-                "off" => Hardening::Off,
-                other => {
-                    return Err(self.error(
-                        v.span(),
-                        format!("\"{other}\" is not a hardening level; use strict, basic or off"),
-                    ))
-                }
-            },
-        };
+        Ok((global_args, global_env, backend))
+    }
 
-        let c = &doc.cluster;
-        let first_port = match &c.port {
+    fn hardening(&self, z: &ZeekSection) -> Result<Hardening, ConfigError> {
+        let Some(v) = &z.hardening else {
+            return Ok(Hardening::Strict);
+        };
+        match v.get_ref().as_str() {
+            "strict" => Ok(Hardening::Strict),
+            "basic" => Ok(Hardening::Basic),
+            "off" => Ok(Hardening::Off),
+            other => Err(self.error(
+                v.span(),
+                format!("\"{other}\" is not a hardening level; use strict, basic or off"),
+            )),
+        }
+    }
+
+    /// `[cluster] port` and `metrics_port`, with where they were set.
+    fn cluster_ports(&self, c: &ClusterSection) -> Result<HostDefaults, ConfigError> {
+        let port = match &c.port {
             Some(v) => self.port(v, false)?,
-            None => 27760,
+            None => defaults::LISTENER_PORT,
         };
-        let first_metrics_port = match &c.metrics_port {
+        let metrics_port = match &c.metrics_port {
             Some(v) => self.port(v, true)?,
-            None => 9991,
+            None => defaults::METRICS_PORT,
         };
-        let ip_allow = match &c.ip_allow {
-            None => None,
-            Some(list) => {
-                let mut out = Vec::new();
-                for item in list.get_ref() {
-                    self.check(item.span(), check_ip_prefix(item.get_ref()))?;
-                    if item.get_ref() == "any" && list.get_ref().len() > 1 {
-                        return Err(self.error(
-                            item.span(),
-                            "\"any\" turns the IP allow list off and must be the only entry; \
-                             remove it or the other entries",
-                        ));
-                    }
-                    out.push(item.get_ref().clone());
-                }
-                Some(out)
-            }
-        };
+        let port_at = self.at_or_key(c.port.as_ref().map(Spanned::span), "[cluster] port");
+        let metrics_at = self.at_or_key(
+            c.metrics_port.as_ref().map(Spanned::span),
+            "[cluster] metrics_port",
+        );
+        Ok(HostDefaults {
+            port: (port, port_at),
+            metrics_port: (metrics_port, metrics_at),
+        })
+    }
 
+    fn ip_allow(&self, c: &ClusterSection) -> Result<Option<Vec<String>>, ConfigError> {
+        let Some(list) = &c.ip_allow else {
+            return Ok(None);
+        };
+        let mut out = Vec::new();
+        for item in list.get_ref() {
+            self.check(item.span(), check_ip_prefix(item.get_ref()))?;
+            if item.get_ref() == "any" && list.get_ref().len() > 1 {
+                return Err(self.error(
+                    item.span(),
+                    "\"any\" turns the IP allow list off and must be the only entry; \
+                     remove it or the other entries",
+                ));
+            }
+            out.push(item.get_ref().clone());
+        }
+        Ok(Some(out))
+    }
+
+    /// The role tables, after the keys a role does not have are refused.
+    fn roles(&self, doc: &Document) -> Result<Profile, ConfigError> {
         if let Some(count) = &doc.manager.count {
             return Err(self.error(
                 count.span(),
@@ -669,11 +745,11 @@ impl<'a> Reader<'a> {
                 ));
             }
         }
-        let manager_role = self.role(&doc.manager)?;
-        let logger_role = self.role(&doc.logger)?;
-        let proxy_role = self.role(&doc.proxy)?;
+        let manager = self.role(&doc.manager)?;
+        let logger = self.role(&doc.logger)?;
+        let proxy = self.role(&doc.proxy)?;
         let w = &doc.worker;
-        let worker_role = RoleDefaults {
+        let worker = RoleTemplate {
             args: self.args(&w.args)?,
             env: self.env(&w.env)?,
             settings: ProcessSettings {
@@ -684,216 +760,143 @@ impl<'a> Reader<'a> {
                 directives: self.directives(&w.systemd)?,
             },
         };
-
-        let port_at = |span: Option<Range<usize>>, key: &str| PortAt {
-            span,
-            key: key.to_string(),
-        };
-        let cluster_port_at = port_at(c.port.as_ref().map(Spanned::span), "[cluster] port");
-        let cluster_metrics_at = port_at(
-            c.metrics_port.as_ref().map(Spanned::span),
-            "[cluster] metrics_port",
-        );
-        let (this_host, hosts) = match &doc.hosts {
-            None => {
-                let address = match &c.address {
-                    Some(v) => self.check(v.span(), values::parse_address(v.get_ref()))?,
-                    None => IpAddr::V4(Ipv4Addr::LOCALHOST),
-                };
-                let host = HostSpec {
-                    name: None,
-                    line: 0,
-                    local: true,
-                    address: Some(address),
-                    manager: doc.manager.enabled.as_ref().map_or(true, |v| *v.get_ref()),
-                    loggers: match &doc.logger.count {
-                        Some(v) => self.count(v, 0, MAX_SERVICE_NODES)?,
-                        None => 1,
-                    },
-                    proxies: match &doc.proxy.count {
-                        Some(v) => self.count(v, 0, MAX_SERVICE_NODES)?,
-                        None => 1,
-                    },
-                    port: first_port,
-                    port_at: cluster_port_at,
-                    metrics_port: first_metrics_port,
-                    metrics_at: cluster_metrics_at,
-                    interfaces: self.interfaces(&doc.interface, "[[interface]]")?,
-                };
-                (None, vec![host])
-            }
-            Some(table) => {
-                let this_host = match &options.host {
-                    Some(host) => Some(host.to_ascii_lowercase()),
-                    None => super::this_hostname(),
-                };
-                let defaults = HostDefaults {
-                    port: first_port,
-                    port_at: cluster_port_at,
-                    metrics_port: first_metrics_port,
-                    metrics_at: cluster_metrics_at,
-                };
-                let hosts = self.hosts(&doc, table, this_host.as_deref(), &defaults)?;
-                (this_host, hosts)
-            }
-        };
-        let multi_host = doc.hosts.is_some();
-
-        let total_nodes: usize = hosts.iter().map(HostSpec::nodes).sum();
-        if total_nodes > MAX_NODES {
-            return Err(ConfigError::file(
-                self.path,
-                format!("the cluster has {total_nodes} nodes; at most {MAX_NODES} are supported"),
-            ));
-        }
-        for host in &hosts {
-            self.check_host_ports(host)?;
-        }
-        if multi_host {
-            self.check_shared_addresses(&hosts)?;
-        }
-
-        let shared = SharedArgs {
-            backend: backend_args,
-            policy: "zeek-systemd".to_string(),
-            global: global_args,
-            env: global_env,
-            manager: manager_role,
-            logger: logger_role,
-            proxy: proxy_role,
-            worker: worker_role,
-        };
-        let mut nodes = Vec::with_capacity(total_nodes);
-        let mut budget = values::NodeBudget::default();
-        // Node name -> its host, to find a name two hosts share.
-        let mut names: HashMap<String, usize> = HashMap::new();
-        for (index, host) in hosts.iter().enumerate() {
-            let first_new = nodes.len();
-            self.host_nodes(host, &shared, &mut nodes, &mut budget)?;
-            if !multi_host {
-                continue;
-            }
-            for node in &nodes[first_new..] {
-                if let Some(&other) = names.get(&node.name) {
-                    let other = &hosts[other];
-                    return Err(ConfigError {
-                        line: Some(host.line),
-                        key: Some(format!("[hosts.{}]", host.display_name())),
-                        ..ConfigError::file(
-                            self.path,
-                            format!(
-                                "node name \"{}\" is also a node of host {} (line {}); \
-                                 rename one of the interfaces or hosts",
-                                node.name,
-                                other.display_name(),
-                                other.line
-                            ),
-                        )
-                    });
-                }
-                names.insert(node.name.clone(), index);
-            }
-        }
-        let local_host = hosts.iter().find(|h| h.local);
-        let mut warnings = Vec::new();
-        if multi_host && local_host.is_none() {
-            let names: Vec<&str> = hosts.iter().map(HostSpec::display_name).collect();
-            let who = match &this_host {
-                Some(host) => format!("this host ({host}) is not one of the cluster's hosts"),
-                None => "this machine's hostname is unknown, so it is none of the cluster's hosts"
-                    .to_string(),
-            };
-            warnings.push(format!(
-                "{}: {who} ({}); no Zeek units are generated here. Add a [hosts.NAME] table \
-                 for it if it should run Zeek nodes (or use --host NAME)",
-                self.path.display(),
-                names.join(", ")
-            ));
-        }
-
-        let global_env = &shared.env;
-        let no_vars = TemplateVars::default();
-        let a = &doc.archiver;
-        let has_log_writer = local_host.is_some_and(|h| h.manager || h.loggers > 0);
-        let archiver_on = a.enabled.unwrap_or(has_log_writer) && local_host.is_some();
-        // Validated on every host of a multi-host config, so `check` on
-        // any host finds a mistake in it.
-        let archiver = if archiver_on || (multi_host && a.enabled != Some(false)) {
-            let command = match &a.command {
-                Some(cmd) => {
-                    let cmd_args = self.args(&a.command)?;
-                    match cmd_args.first() {
-                        Some(exe) if exe.starts_with('/') => {}
-                        _ => {
-                            return Err(self.error(
-                                cmd.span(),
-                                "the archiver command must start with an absolute path to the executable",
-                            ))
-                        }
-                    }
-                    cmd_args
-                }
-                None => vec![
-                    prefix.join("bin/zeek-archiver").display().to_string(),
-                    install.spool_dir.join("log-queue").display().to_string(),
-                    install.log_dir.display().to_string(),
-                ],
-            };
-            let archiver_env = self.env(&a.env)?;
-            Some(Archiver {
-                command,
-                env: self.merged_env(&[global_env, &archiver_env], &no_vars)?,
-                settings: ProcessSettings {
-                    cpus: self.cpus(&a.cpus)?,
-                    numa_policy: None,
-                    nice: self.nice(&a.nice)?,
-                    memory_max: self.memory(&a.memory_max)?,
-                    directives: self.directives(&a.systemd)?,
-                },
-            })
-            .filter(|_| archiver_on)
-        } else {
-            None
-        };
-
-        Ok(Cluster {
-            // Units name the config (SourcePath=, the layout command of
-            // zeek-setup.service) and run with / as working directory, so a
-            // relative `--config` must not reach them.
-            source: std::path::absolute(self.path).unwrap_or_else(|_| self.path.to_path_buf()),
-            format: ConfigFormat::Toml,
-            this_host,
-            install,
-            nodes,
-            archiver,
-            policy_script: PolicyScript::Generated,
-            layout: LayoutSource::Generated,
-            autostart: z.autostart.unwrap_or(true),
-            restart_sec,
-            stop_timeout_sec,
-            hardening,
-            network: NetworkPolicy { ip_allow },
-            hosts: if multi_host {
-                hosts
-                    .iter()
-                    .map(|h| ClusterHost {
-                        name: h.display_name().to_string(),
-                        address: h.address,
-                    })
-                    .collect()
-            } else {
-                Vec::new()
-            },
-            warnings,
+        Ok(Profile {
+            manager,
+            logger,
+            proxy,
+            worker,
+            ..Profile::default()
         })
+    }
+
+    /// The hosts: `[hosts.NAME]` tables, or the one unnamed host of a
+    /// single-host config.
+    fn host_specs(
+        &self,
+        doc: &Document,
+        options: &ReadOptions,
+        defaults: HostDefaults,
+    ) -> Result<(Option<String>, Vec<HostSpec>), ConfigError> {
+        let Some(table) = &doc.hosts else {
+            return Ok((None, vec![self.single_host(doc, defaults)?]));
+        };
+        let this_host = match &options.host {
+            Some(host) => Some(host.to_ascii_lowercase()),
+            None => options.hostname.clone(),
+        };
+        let hosts = self.hosts(doc, table, this_host.as_deref(), &defaults)?;
+        Ok((this_host, hosts))
+    }
+
+    fn single_host(&self, doc: &Document, defaults: HostDefaults) -> Result<HostSpec, ConfigError> {
+        let c = &doc.cluster;
+        let address = match &c.address {
+            Some(v) => self.check(v.span(), values::parse_address(v.get_ref()))?,
+            None => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        };
+        let count = |v: &Option<Spanned<i64>>| match v {
+            Some(v) => self.count(v, 0, MAX_SERVICE_NODES),
+            None => Ok(1),
+        };
+        Ok(HostSpec {
+            name: None,
+            node_prefix: String::new(),
+            at: At::file(self.path, None),
+            local: true,
+            address: Some(address),
+            manager: doc.manager.enabled.as_ref().map_or(true, |v| *v.get_ref()),
+            loggers: count(&doc.logger.count)?,
+            proxies: count(&doc.proxy.count)?,
+            port: defaults.port.0,
+            port_at: defaults.port.1,
+            metrics_port: defaults.metrics_port.0,
+            metrics_at: defaults.metrics_port.1,
+            interfaces: self.interfaces(&doc.interface, "[[interface]]")?,
+            profile: 0,
+        })
+    }
+
+    /// The warning for a host a multi-host config does not name.
+    fn membership_warning(
+        &self,
+        multi_host: bool,
+        hosts: &[HostSpec],
+        this_host: Option<&str>,
+    ) -> Vec<String> {
+        if !multi_host || hosts.iter().any(|h| h.local) {
+            return Vec::new();
+        }
+        let names: Vec<&str> = hosts.iter().map(HostSpec::display_name).collect();
+        let who = match this_host {
+            Some(host) => format!("this host ({host}) is not one of the cluster's hosts"),
+            None => "this machine's hostname is unknown, so it is none of the cluster's hosts"
+                .to_string(),
+        };
+        vec![format!(
+            "{}: {who} ({}); no Zeek units are generated here. Add a [hosts.NAME] table \
+             for it if it should run Zeek nodes (or use --host NAME)",
+            self.path.display(),
+            names.join(", ")
+        )]
+    }
+
+    /// The archiver: on by default where a manager or logger runs.
+    /// Validated on every host of a multi-host config, so `check` on any
+    /// host finds a mistake in it.
+    fn archiver(
+        &self,
+        a: &ArchiverSection,
+        prefix: &Path,
+        install: &Install,
+        multi_host: bool,
+        hosts: &[HostSpec],
+    ) -> Result<Option<ArchiverSpec>, ConfigError> {
+        let local_host = hosts.iter().find(|h| h.local);
+        let has_log_writer = local_host.is_some_and(|h| h.manager || h.loggers > 0);
+        let on = a.enabled.unwrap_or(has_log_writer) && local_host.is_some();
+        if !(on || (multi_host && a.enabled != Some(false))) {
+            return Ok(None);
+        }
+        let command = match &a.command {
+            Some(cmd) => {
+                let cmd_args = self.args(&a.command)?;
+                if !cmd_args.first().is_some_and(|exe| exe.starts_with('/')) {
+                    return Err(self.error(
+                        cmd.span(),
+                        "the archiver command must start with an absolute path to the executable",
+                    ));
+                }
+                cmd_args
+            }
+            None => {
+                let mut command = vec![defaults::archiver_executable(prefix)];
+                command.extend(defaults::archiver_dirs(
+                    &install.spool_dir,
+                    &install.log_dir,
+                ));
+                command
+            }
+        };
+        Ok(Some(ArchiverSpec {
+            command,
+            env: self.env(&a.env)?,
+            settings: ProcessSettings {
+                cpus: self.cpus(&a.cpus)?,
+                numa_policy: None,
+                nice: self.nice(&a.nice)?,
+                memory_max: self.memory(&a.memory_max)?,
+                directives: self.directives(&a.systemd)?,
+            },
+            on,
+        }))
     }
 
     fn interfaces(
         &self,
         sections: &[Spanned<InterfaceSection>],
         label: &str,
-    ) -> Result<Vec<Interface>, ConfigError> {
-        let mut out: Vec<Interface> = Vec::with_capacity(sections.len());
+    ) -> Result<Vec<InterfaceSpec>, ConfigError> {
+        let mut out: Vec<InterfaceSpec> = Vec::with_capacity(sections.len());
         for section in sections {
             let span = section.span();
             let s = section.get_ref();
@@ -904,12 +907,12 @@ impl<'a> Reader<'a> {
             };
             let name = s.name.as_ref().ok_or_else(|| missing("name"))?;
             self.check(name.span(), values::check_name_part(name.get_ref()))?;
-            if let Some(prev) = out.iter().find(|i| i.name == *name.get_ref()) {
+            if let Some(prev) = out.iter().find(|i| i.name.as_ref() == Some(name.get_ref())) {
                 return Err(self.error(
                     name.span(),
                     format!(
                         "interface name \"{}\" is used twice (first at line {}); node names must be unique",
-                        prev.name, prev.line
+                        name.get_ref(), prev.line
                     ),
                 ));
             }
@@ -921,121 +924,47 @@ impl<'a> Reader<'a> {
             let workers = s.workers.as_ref().ok_or_else(|| missing("workers"))?;
             let workers = self.count(workers, 1, MAX_WORKERS)?;
             let cpus = self.cpus(&s.cpus)?;
-            out.push(Interface {
-                name: name.get_ref().clone(),
+            let numa_policy = self.numa(&s.numa_policy)?;
+            let nice = self.nice(&s.nice)?;
+            let memory_max = self.memory(&s.memory_max)?;
+            let args = self.args(&s.args)?;
+            let env = self.env(&s.env)?;
+            out.push(InterfaceSpec {
+                name: Some(name.get_ref().clone()),
                 line: locate(self.text, name.span()).0,
-                capture: capture.clone(),
+                capture: self.templated(capture),
                 workers,
                 cpus,
-                numa_policy: self.numa(&s.numa_policy)?,
-                nice: self.nice(&s.nice)?,
-                memory_max: self.memory(&s.memory_max)?,
-                args: self.args(&s.args)?,
-                env: self.env(&s.env)?,
-                directives: self.directives(&s.systemd)?,
+                args,
+                env,
+                settings: ProcessSettings {
+                    cpus: None,
+                    numa_policy,
+                    nice,
+                    memory_max,
+                    directives: self.directives(&s.systemd)?,
+                },
             });
         }
         Ok(out)
     }
 }
 
-struct Interface {
-    name: String,
-    line: usize,
-    capture: Str,
-    workers: u32,
-    cpus: Option<CpuList>,
-    numa_policy: Option<NumaPolicy>,
-    nice: Option<i8>,
-    memory_max: Option<String>,
-    args: Vec<String>,
-    env: Vec<(String, Str)>,
-    directives: Vec<UnitDirective>,
-}
-
-/// Where a host's first port comes from, for error messages: the host's
-/// own key or `[cluster]`'s.
-#[derive(Clone)]
-struct PortAt {
-    span: Option<Range<usize>>,
-    key: String,
-}
-
 /// The `[cluster]` ports every host starts its counters at unless it sets
-/// its own.
+/// its own, with where they were set.
 struct HostDefaults {
-    port: u16,
-    port_at: PortAt,
-    metrics_port: u16,
-    metrics_at: PortAt,
+    port: (u16, At),
+    metrics_port: (u16, At),
 }
 
-/// One host's part of the cluster, validated; a single-host config is one
-/// host without a name.
-struct HostSpec {
-    /// `None` on a single-host config (node names get no prefix).
-    name: Option<Arc<str>>,
-    /// The line of the host's table, for errors about the host as a whole.
-    line: usize,
-    /// Whether the generator runs for this host.
-    local: bool,
-    /// `None`: Zeek looks the host name up when it loads the layout.
-    address: Option<IpAddr>,
-    manager: bool,
-    loggers: u32,
-    proxies: u32,
-    port: u16,
-    port_at: PortAt,
-    metrics_port: u16,
-    metrics_at: PortAt,
-    interfaces: Vec<Interface>,
-}
-
-impl HostSpec {
-    fn display_name(&self) -> &str {
-        self.name.as_deref().unwrap_or("")
-    }
-
-    /// Manager, loggers and proxies: the nodes with a listener port.
-    fn listeners(&self) -> usize {
-        usize::from(self.manager) + self.loggers as usize + self.proxies as usize
-    }
-
-    fn nodes(&self) -> usize {
-        self.listeners()
-            + self
-                .interfaces
-                .iter()
-                .map(|i| i.workers as usize)
-                .sum::<usize>()
-    }
-
-    /// The listener and metrics port ranges (end exclusive) the host's
-    /// nodes bind on its address.
-    fn port_ranges(&self) -> Vec<(&'static str, usize, usize)> {
-        let mut out = Vec::with_capacity(2);
-        if self.listeners() > 0 {
-            let start = usize::from(self.port);
-            out.push(("listener", start, start + self.listeners()));
-        }
-        if self.metrics_port != 0 {
-            let start = usize::from(self.metrics_port);
-            out.push(("metrics", start, start + self.nodes()));
-        }
-        out
-    }
-}
-
-/// What every node's command line and environment start from.
-struct SharedArgs {
-    backend: Vec<String>,
-    policy: String,
-    global: Vec<String>,
-    env: Vec<(String, Str)>,
-    manager: RoleDefaults,
-    logger: RoleDefaults,
-    proxy: RoleDefaults,
-    worker: RoleDefaults,
+/// The message for a node name two hosts share.
+fn name_clash(node: &str, host: &HostSpec, other: &HostSpec) -> ConfigError {
+    host.at.error(format!(
+        "node name \"{node}\" is also a node of host {} (line {}); rename one of the \
+         interfaces or hosts",
+        other.display_name(),
+        other.at.line.unwrap_or(0)
+    ))
 }
 
 /// A host name that can prefix node names and be compared with
@@ -1148,30 +1077,22 @@ impl Reader<'_> {
             let loggers = count(&h.loggers)?;
             let proxies = count(&h.proxies)?;
             let (port, port_at) = match &h.port {
-                Some(v) => (
-                    self.port(v, false)?,
-                    PortAt {
-                        span: Some(v.span()),
-                        key: format!("{label} port"),
-                    },
-                ),
-                None => (defaults.port, defaults.port_at.clone()),
+                Some(v) => (self.port(v, false)?, self.at(v.span())),
+                None => defaults.port.clone(),
             };
             let (metrics_port, metrics_at) = match &h.metrics_port {
-                Some(v) => (
-                    self.port(v, true)?,
-                    PortAt {
-                        span: Some(v.span()),
-                        key: format!("{label} metrics_port"),
-                    },
-                ),
-                None => (defaults.metrics_port, defaults.metrics_at.clone()),
+                Some(v) => (self.port(v, true)?, self.at(v.span())),
+                None => defaults.metrics_port.clone(),
             };
             let interfaces =
                 self.interfaces(&h.interface, &format!("[[hosts.{name}.interface]]"))?;
             let host = HostSpec {
                 name: Some(Arc::from(name.as_str())),
-                line,
+                node_prefix: name.clone(),
+                at: At {
+                    line: Some(line),
+                    ..At::file(self.path, Some(&label))
+                },
                 local: this_host == Some(name.as_str()),
                 address,
                 manager,
@@ -1182,6 +1103,7 @@ impl Reader<'_> {
                 metrics_port,
                 metrics_at,
                 interfaces,
+                profile: 0,
             };
             if host.nodes() == 0 {
                 return Err(at_host(
@@ -1206,22 +1128,6 @@ impl Reader<'_> {
         Ok(out)
     }
 
-    /// The port checks of one host: its listeners and metrics ports fit
-    /// below 65536 and do not overlap (they bind one address).
-    fn check_host_ports(&self, host: &HostSpec) -> Result<(), ConfigError> {
-        let problem =
-            values::check_port_ranges(host.port, host.listeners(), host.metrics_port, host.nodes());
-        match problem {
-            Ok(()) => Ok(()),
-            Err(values::PortProblem::Listeners(m)) => {
-                Err(self.error_at(host.port_at.span.clone(), &host.port_at.key, m))
-            }
-            Err(values::PortProblem::Metrics(m)) => {
-                Err(self.error_at(host.metrics_at.span.clone(), &host.metrics_at.key, m))
-            }
-        }
-    }
-
     /// Hosts given the same address are one machine to the other nodes:
     /// their listener and metrics ports must not overlap.
     fn check_shared_addresses(&self, hosts: &[HostSpec]) -> Result<(), ConfigError> {
@@ -1234,7 +1140,7 @@ impl Reader<'_> {
                     for (other_kind, other_start, other_end) in earlier.port_ranges() {
                         if start < other_end && other_start < end {
                             return Err(ConfigError {
-                                line: Some(host.line),
+                                line: host.at.line,
                                 key: Some(format!("[hosts.{}]", host.display_name())),
                                 ..ConfigError::file(
                                     self.path,
@@ -1246,7 +1152,7 @@ impl Reader<'_> {
                                          `metrics_port`",
                                         host.display_name(),
                                         earlier.display_name(),
-                                        earlier.line,
+                                        earlier.at.line.unwrap_or(0),
                                         end - 1,
                                         other_end - 1
                                     ),
@@ -1259,214 +1165,6 @@ impl Reader<'_> {
         }
         Ok(())
     }
-
-    /// Appends the nodes of one host, numbering listener and metrics ports
-    /// from the host's first ports (Zeek's layout generator starts both
-    /// counters afresh for every host). Node names of a named host get
-    /// `<host>-` in front, except the manager's.
-    fn host_nodes(
-        &self,
-        host: &HostSpec,
-        shared: &SharedArgs,
-        nodes: &mut Vec<Node>,
-        budget: &mut values::NodeBudget,
-    ) -> Result<(), ConfigError> {
-        let too_big = |m: String| ConfigError::file(self.path, m);
-        let prefixed = |base: String| match &host.name {
-            Some(name) => format!("{name}-{base}"),
-            None => base,
-        };
-        let first_new = nodes.len();
-        let first_metrics_port = host.metrics_port;
-        let mut next_port = host.port;
-        let mut next_metrics = first_metrics_port;
-        let no_vars = TemplateVars::default();
-        // The nodes of a role share one command line.
-        let role_args = |defaults: &RoleDefaults| -> Arc<[String]> {
-            let mut args = shared.backend.clone();
-            args.push(shared.policy.clone());
-            args.extend(defaults.args.iter().cloned());
-            args.extend(shared.global.iter().cloned());
-            args.into()
-        };
-        let mut service_node = |name: String,
-                                role: Role,
-                                defaults: &RoleDefaults,
-                                args: &Arc<[String]>|
-         -> Result<Node, ConfigError> {
-            let args = Arc::clone(args);
-            let env = self.merged_env(&[&shared.env, &defaults.env], &no_vars)?;
-            let port = next_port;
-            next_port = next_port.wrapping_add(1);
-            let metrics_port = (first_metrics_port != 0).then_some(next_metrics);
-            next_metrics = next_metrics.wrapping_add(1);
-            Ok(Node {
-                name,
-                role,
-                host: host.name.clone(),
-                local: host.local,
-                address: host.address,
-                port: Some(port),
-                metrics_port,
-                args,
-                env,
-                settings: defaults.settings.clone(),
-                capture: None,
-            })
-        };
-        if host.manager {
-            let args = role_args(&shared.manager);
-            let node = service_node("manager".into(), Role::Manager, &shared.manager, &args)?;
-            budget.add(&node, 0).map_err(too_big)?;
-            nodes.push(node);
-        }
-        for (role, count, defaults) in [
-            (Role::Logger, host.loggers, &shared.logger),
-            (Role::Proxy, host.proxies, &shared.proxy),
-        ] {
-            let args = role_args(defaults);
-            for k in 1..=count {
-                let name = prefixed(format!("{role}-{k}"));
-                let node = service_node(name, role, defaults, &args)?;
-                budget.add(&node, 0).map_err(too_big)?;
-                nodes.push(node);
-            }
-        }
-
-        // Every worker's drop-in orders it after all service nodes of its
-        // host.
-        let worker_after: usize = nodes[first_new..].iter().map(|n| n.name.len() + 15).sum();
-        let worker_role = &shared.worker;
-        let interfaces = &host.interfaces;
-        let fanout_ids = assign_fanout_ids(interfaces, &shared.global, &worker_role.args);
-        let mut host_index = 0usize;
-        for (iface, fanout) in interfaces.iter().zip(fanout_ids) {
-            let iface_env = &iface.env;
-            let interface: Arc<str> = Arc::from(iface.name.as_str());
-            let worker_args = |capture: &str| -> Arc<[String]> {
-                let mut args = Vec::with_capacity(
-                    4 + shared.backend.len()
-                        + worker_role.args.len()
-                        + iface.args.len()
-                        + shared.global.len(),
-                );
-                args.push("-i".to_string());
-                args.push(capture.to_string());
-                args.extend(shared.backend.iter().cloned());
-                args.push(shared.policy.clone());
-                args.extend(worker_role.args.iter().cloned());
-                args.extend(iface.args.iter().cloned());
-                if let Some(id) = fanout {
-                    args.push(format!("AF_Packet::fanout_id={id}"));
-                }
-                args.extend(shared.global.iter().cloned());
-                args.into()
-            };
-            // Without a template in the capture source, every worker of the
-            // interface has the same source and command line: one of each.
-            let fixed = (!template::has_template(iface.capture.get_ref())).then(|| {
-                let source: Arc<str> = Arc::from(iface.capture.get_ref().as_str());
-                let args = worker_args(&source);
-                (source, args)
-            });
-            for index0 in 0..iface.workers as usize {
-                host_index += 1;
-                let cpu = iface.cpus.as_ref().map(|c| c.nth_wrapping(index0));
-                let vars = TemplateVars {
-                    worker_index: Some(index0 + 1),
-                    host_worker_index: Some(host_index),
-                    worker_cpu: cpu,
-                    interface_name: Some(&iface.name),
-                };
-                let (capture, args) = match &fixed {
-                    Some((source, args)) => (Arc::clone(source), Arc::clone(args)),
-                    None => {
-                        let source: Arc<str> = self
-                            .check(
-                                iface.capture.span(),
-                                template::expand(iface.capture.get_ref(), &vars),
-                            )?
-                            .into();
-                        let args = worker_args(&source);
-                        (source, args)
-                    }
-                };
-                let env = self.merged_env(&[&shared.env, &worker_role.env, iface_env], &vars)?;
-                let mut directives = worker_role.settings.directives.clone();
-                directives.extend(iface.directives.iter().cloned());
-                let metrics_port = (first_metrics_port != 0).then_some(next_metrics);
-                next_metrics = next_metrics.wrapping_add(1);
-                let node = Node {
-                    name: prefixed(format!("worker-{}-{}", iface.name, index0 + 1)),
-                    role: Role::Worker,
-                    host: host.name.clone(),
-                    local: host.local,
-                    address: host.address,
-                    port: None,
-                    metrics_port,
-                    args,
-                    env,
-                    settings: ProcessSettings {
-                        cpus: cpu.map(|c| CpuList(vec![c])),
-                        numa_policy: iface.numa_policy.or(worker_role.settings.numa_policy),
-                        nice: iface.nice.or(worker_role.settings.nice),
-                        memory_max: iface
-                            .memory_max
-                            .clone()
-                            .or_else(|| worker_role.settings.memory_max.clone()),
-                        directives,
-                    },
-                    capture: Some(Capture {
-                        interface: Arc::clone(&interface),
-                        source: capture,
-                    }),
-                };
-                budget.add(&node, worker_after).map_err(too_big)?;
-                nodes.push(node);
-            }
-        }
-        Ok(())
-    }
-}
-
-const FANOUT_ARG: &str = "AF_Packet::fanout_id=";
-
-/// AF_PACKET workers of different interfaces sharing a fanout group break
-/// each other's load balancing: when more than one interface is captured
-/// with `af_packet::`, each one whose args do not set a fanout id gets a
-/// distinct one, counting up from Zeek's default (23) and skipping ids the
-/// config sets explicitly.
-fn assign_fanout_ids(
-    interfaces: &[Interface],
-    global: &[String],
-    worker: &[String],
-) -> Vec<Option<u32>> {
-    let is_af_packet = |i: &Interface| i.capture.get_ref().starts_with("af_packet::");
-    let explicit = |args: &[String]| args.iter().any(|a| a.starts_with(FANOUT_ARG));
-    let af_packet_count = interfaces.iter().filter(|i| is_af_packet(i)).count();
-    if af_packet_count < 2 || explicit(global) || explicit(worker) {
-        return vec![None; interfaces.len()];
-    }
-    let taken: Vec<u32> = interfaces
-        .iter()
-        .flat_map(|i| i.args.iter())
-        .filter_map(|a| a.strip_prefix(FANOUT_ARG)?.trim().parse().ok())
-        .collect();
-    let mut next = 23u32;
-    interfaces
-        .iter()
-        .map(|i| {
-            if !is_af_packet(i) || explicit(&i.args) {
-                return None;
-            }
-            while taken.contains(&next) {
-                next += 1;
-            }
-            let id = next;
-            next += 1;
-            Some(id)
-        })
-        .collect()
 }
 
 /// Checks an `IPAddressAllow=` entry: an address, an address/prefix or

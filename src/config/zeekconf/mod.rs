@@ -8,19 +8,19 @@
 pub mod ini;
 pub mod settings;
 
-use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use super::template::{self, TemplateVars};
-use super::toml::MAX_NODES;
-use super::{read_text, ConfigError, ReadOptions};
-use crate::model::{
-    Archiver, Capture, Cluster, ClusterHost, ConfigFormat, CpuList, Hardening, Install,
-    LayoutSource, NetworkPolicy, Node, PolicyScript, ProcessSettings, Role,
+use super::spec::{
+    ArchiverSpec, At, Conventions, EnvVar, HostSpec, InterfaceSpec, Profile, RoleTemplate, Spec,
+    Templated,
 };
-use settings::{ArchiverChoice, EnvLine, FileConf, Located, RoleConf};
+use super::{defaults, expand, read_text, ConfigError, ReadOptions};
+use crate::model::{
+    Cluster, ConfigFormat, Hardening, Install, LayoutSource, NetworkPolicy, PolicyScript,
+};
+use settings::{ArchiverChoice, EnvLine, FileConf, RoleConf};
 
 /// The script Zeek's generator puts on every command line.
 pub const POLICY_SCRIPT: &str = "policy/misc/systemd-generator";
@@ -133,184 +133,33 @@ struct HostConf {
     conf: FileConf,
 }
 
-fn located(path: &Path, line: usize, label: &str, message: String) -> ConfigError {
-    ConfigError {
-        file: path.to_path_buf(),
-        line: Some(line),
-        key: Some(label.to_string()),
-        message,
-    }
-}
-
-/// Expands a template, naming the value's line and key on failure.
-fn expand(
-    path: &Path,
-    value: &Located,
-    vars: &TemplateVars,
-    section_less: bool,
-) -> Result<String, ConfigError> {
-    if !template::has_template(&value.text) {
-        return Ok(value.text.clone());
-    }
-    template::expand(&value.text, vars).map_err(|message| {
-        let message = if section_less
-            && vars.worker_index.is_some()
-            && (value.text.contains("${interface_section_name}")
-                || value.text.contains("${interface_name}"))
-        {
-            format!(
-                "invalid substitution var in '{}': ${{interface_section_name}} exists only in \
-                 [interface NAME] sections",
-                value.text
-            )
-        } else {
-            message
-        };
-        located(path, value.line, &value.label, message)
-    })
-}
-
-/// Merges env lines (a later line for the same name wins, as systemd lets
-/// the later `Environment=` win) and expands their templates.
-fn env(
-    path: &Path,
-    layers: &[&[EnvLine]],
-    vars: &TemplateVars,
-    section_less: bool,
-) -> Result<Vec<(String, String)>, ConfigError> {
-    // Sized up front: every worker keeps this list, and one grown by push
-    // has room for 4 entries where 1 or 2 are typical.
-    let mut out = super::values::EnvMerge::with_capacity(layers.iter().map(|l| l.len()).sum());
-    for line in layers.iter().flat_map(|l| l.iter()) {
-        let value = Located {
-            text: line.value.clone(),
-            line: line.line,
-            label: line.label.clone(),
-        };
-        let value = expand(path, &value, vars, section_less)?;
-        out.set(&line.name, value);
-    }
-    Ok(out.finish())
-}
-
 fn build(files: &[HostConf], local: usize, source: &Path) -> Result<Cluster, ConfigError> {
+    check_one_manager(files)?;
     let multi_host = files[0].host.is_some();
     let mine = &files[local].conf;
-    let base = &mine.base_dir;
-    let spool_dir = base.join("var/spool/zeek");
-    let log_dir = base.join("var/logs/zeek");
-    let share = base.join("share/zeek");
-    let share = share.display();
-    let mut zeek_path = format!(
-        "{}/generated-scripts:{share}:{share}/policy:{share}/site:{share}/builtin-plugins",
-        spool_dir.display()
-    );
-    if let Some(ext) = &mine.ext_zeek_path {
-        zeek_path = format!("{ext}:{zeek_path}");
-    }
-    let mut search_path = format!("{}/bin:{}", base.display(), mine.path);
-    if let Some(ext) = &mine.ext_path {
-        search_path = format!("{ext}:{search_path}");
-    }
-    let install = Install {
-        zeek: base.join("bin/zeek"),
-        spool_dir,
-        log_dir,
-        zeek_path,
-        path: search_path,
-        user: mine.user.clone(),
-        group: mine.group.clone(),
-    };
-
-    let total: usize = files
-        .iter()
-        .map(|f| {
-            let c = &f.conf;
-            usize::from(c.manager)
-                + c.loggers as usize
-                + c.proxies as usize
-                + c.interfaces
-                    .iter()
-                    .map(|i| i.workers as usize)
-                    .sum::<usize>()
-        })
-        .sum();
-    if total > MAX_NODES {
-        return Err(ConfigError::file(
-            source,
-            format!("the cluster has {total} nodes; at most {MAX_NODES} are supported"),
-        ));
-    }
-
-    let mut nodes: Vec<Node> = Vec::with_capacity(total);
-    let mut hosts = Vec::new();
-    let mut manager_file: Option<&Path> = None;
-    // Node name -> index, to find names two hosts share.
-    let mut names: HashMap<String, usize> = HashMap::with_capacity(total);
-    let mut budget = super::values::NodeBudget::default();
-    for (index, file) in files.iter().enumerate() {
-        let c = &file.conf;
-        if c.manager {
-            if let Some(first) = manager_file {
-                return Err(ConfigError {
-                    key: Some("manager".into()),
-                    line: c.manager_line,
-                    ..ConfigError::file(
-                        &file.path,
-                        format!(
-                            "too many manager nodes: {} runs one too; keep 'manager = 1' in one \
-                             host's file only",
-                            first.display()
-                        ),
-                    )
-                });
-            }
-            manager_file = Some(&file.path);
-        }
-        let address = match (&file.host, c.address) {
-            (_, Some(a)) => Some(a),
-            (None, None) => Some(IpAddr::V4(Ipv4Addr::LOCALHOST)),
-            (Some(_), None) => None,
-        };
-        if let Some(host) = &file.host {
-            hosts.push(ClusterHost {
-                name: host.clone(),
-                address,
-            });
-        }
-        let first_new = nodes.len();
-        host_nodes(file, index == local, address, &mut nodes, &mut budget)?;
-        for (i, node) in nodes.iter().enumerate().skip(first_new) {
-            if let Some(&other) = names.get(node.name.as_str()) {
-                let other_host = nodes[other].host.as_deref().unwrap_or_default();
-                return Err(ConfigError {
-                    key: Some("cluster_node_prefix".into()),
-                    ..ConfigError::file(
-                        &file.path,
-                        format!(
-                            "node name '{}' is also a node of host {other_host}; give the hosts \
-                             different cluster_node_prefix values",
-                            node.name
-                        ),
-                    )
-                });
-            }
-            names.insert(node.name.clone(), i);
-        }
-    }
-
-    let archiver = archiver(&files[local], &install)?;
+    let install = install(mine);
     let mut warnings = Vec::new();
     for file in files {
         warnings.extend(file.conf.warnings.iter().cloned());
     }
-    Ok(Cluster {
+    let spec = Spec {
         source: source.to_path_buf(),
+        file: source.to_path_buf(),
         format: ConfigFormat::ZeekConf,
+        conventions: Conventions {
+            interface_env: true,
+            fanout_ids: false,
+            name_clash,
+        },
         this_host: files[local].host.clone(),
+        multi_host,
+        archiver: archiver(&files[local], &install),
         install,
-        nodes,
-        archiver,
+        profiles: files.iter().map(profile).collect(),
+        hosts: (files.iter().enumerate())
+            .map(|(index, file)| host(file, index, index == local))
+            .collect(),
+        archiver_profile: local,
         policy_script: PolicyScript::ZeekBuiltin,
         layout: match &mine.cluster_layout {
             Some(path) => LayoutSource::Copy(path.clone()),
@@ -318,227 +167,191 @@ fn build(files: &[HostConf], local: usize, source: &Path) -> Result<Cluster, Con
         },
         autostart: true,
         restart_sec: mine.restart_sec,
-        stop_timeout_sec: 90,
+        stop_timeout_sec: defaults::STOP_TIMEOUT_SEC,
         hardening: Hardening::Strict,
         network: NetworkPolicy::default(),
-        hosts: if multi_host { hosts } else { Vec::new() },
         warnings,
-    })
+    };
+    expand::cluster(spec)
 }
 
-/// Appends the nodes of one file, numbering listener and metrics ports
-/// from that file's `port` and `metrics_port` (Zeek's layout generator
-/// starts both counters afresh for every host file).
-fn host_nodes(
-    file: &HostConf,
-    local: bool,
-    address: Option<IpAddr>,
-    nodes: &mut Vec<Node>,
-    budget: &mut super::values::NodeBudget,
-) -> Result<(), ConfigError> {
-    let c = &file.conf;
-    let path = file.path.as_path();
-    let first_new = nodes.len();
-    let too_big = |m: String| ConfigError::file(path, m);
-    let prefix = match (&c.node_prefix, &file.host) {
-        (Some(p), _) => p.as_str(),
-        (None, Some(host)) => host.as_str(),
-        (None, None) => "",
-    };
-    let prefixed = |base: String| {
-        if prefix.is_empty() {
-            base
-        } else {
-            format!("{prefix}-{base}")
+/// Only one host file may run the manager.
+fn check_one_manager(files: &[HostConf]) -> Result<(), ConfigError> {
+    let mut manager_file: Option<&Path> = None;
+    for file in files.iter().filter(|f| f.conf.manager) {
+        if let Some(first) = manager_file {
+            return Err(ConfigError {
+                key: Some("manager".into()),
+                line: file.conf.manager_line,
+                ..ConfigError::file(
+                    &file.path,
+                    format!(
+                        "too many manager nodes: {} runs one too; keep 'manager = 1' in one \
+                         host's file only",
+                        first.display()
+                    ),
+                )
+            });
         }
-    };
-    let listeners = usize::from(c.manager) + c.loggers as usize + c.proxies as usize;
-    let workers: usize = c.interfaces.iter().map(|i| i.workers as usize).sum();
-    let problem =
-        super::values::check_port_ranges(c.port, listeners, c.metrics_port, listeners + workers);
-    if let Err(problem) = problem {
-        let (label, message, default_key) = match problem {
-            super::values::PortProblem::Listeners(m) => (&c.port_label, m, "port"),
-            super::values::PortProblem::Metrics(m) => (&c.metrics_label, m, "metrics_port"),
-        };
-        let (line, key) = label.clone().unwrap_or((1, default_key.into()));
-        return Err(located(path, line, &key, message));
+        manager_file = Some(&file.path);
     }
-    let mut next_port = c.port;
-    let mut next_metrics = c.metrics_port;
-    let mut metrics = || {
-        let port = (c.metrics_port != 0).then_some(next_metrics);
-        if c.metrics_port != 0 {
-            next_metrics = next_metrics.wrapping_add(1);
-        }
-        port
-    };
-    let no_vars = TemplateVars::default();
-    // The nodes of a host share its name, those of a role their command line.
-    let host: Option<Arc<str>> = file.host.as_deref().map(Arc::from);
-    let role_args = |conf: &RoleConf| -> Arc<[String]> {
-        let mut args = c.backend_args.clone();
-        args.push(POLICY_SCRIPT.to_string());
-        args.extend(conf.args.iter().cloned());
-        args.extend(c.args.iter().cloned());
-        args.into()
-    };
-    let mut service = |name: String,
-                       role: Role,
-                       conf: &RoleConf,
-                       args: &Arc<[String]>,
-                       metrics_port: Option<u16>| {
-        let port = next_port;
-        next_port = next_port.wrapping_add(1);
-        Ok::<Node, ConfigError>(Node {
-            name,
-            role,
-            host: host.clone(),
-            local,
-            address,
-            port: Some(port),
-            metrics_port,
-            args: Arc::clone(args),
-            env: env(path, &[&c.env, &conf.env], &no_vars, false)?,
-            settings: conf.settings.clone(),
-            capture: None,
-        })
-    };
-    if c.manager {
-        let m = metrics();
-        let args = role_args(&c.manager_role);
-        let node = service("manager".into(), Role::Manager, &c.manager_role, &args, m)?;
-        budget.add(&node, 0).map_err(too_big)?;
-        nodes.push(node);
-    }
-    for (role, count, conf) in [
-        (Role::Logger, c.loggers, &c.logger_role),
-        (Role::Proxy, c.proxies, &c.proxy_role),
-    ] {
-        let args = role_args(conf);
-        for k in 1..=count {
-            let m = metrics();
-            let name = prefixed(format!("{role}-{k}"));
-            let node = service(name, role, conf, &args, m)?;
-            budget.add(&node, 0).map_err(too_big)?;
-            nodes.push(node);
-        }
-    }
+    Ok(())
+}
 
-    // A local worker's drop-in orders it after this host's service nodes.
-    let worker_after: usize = match local {
-        true => nodes[first_new..].iter().map(|n| n.name.len() + 15).sum(),
-        false => 0,
+/// Zeek's directory layout under `base_dir`, and the search paths.
+fn install(mine: &FileConf) -> Install {
+    let base = &mine.base_dir;
+    let spool_dir = base.join("var/spool/zeek");
+    let mut zeek_path = defaults::zeek_path(base, &spool_dir);
+    if let Some(ext) = &mine.ext_zeek_path {
+        zeek_path = format!("{ext}:{zeek_path}");
+    }
+    let mut search_path = format!("{}/bin:{}", base.display(), mine.path);
+    if let Some(ext) = &mine.ext_path {
+        search_path = format!("{ext}:{search_path}");
+    }
+    Install {
+        zeek: base.join("bin/zeek"),
+        spool_dir,
+        log_dir: base.join("var/logs/zeek"),
+        zeek_path,
+        path: search_path,
+        user: mine.user.clone(),
+        group: mine.group.clone(),
+    }
+}
+
+fn env_vars(path: &Path, lines: &[EnvLine]) -> Vec<EnvVar> {
+    (lines.iter())
+        .map(|line| EnvVar {
+            name: line.name.clone(),
+            value: Templated {
+                text: line.value.clone(),
+                at: at(path, line.line, &line.label),
+            },
+        })
+        .collect()
+}
+
+fn at(path: &Path, line: usize, key: &str) -> At {
+    At {
+        line: Some(line),
+        ..At::file(path, Some(key))
+    }
+}
+
+fn role(path: &Path, conf: &RoleConf) -> RoleTemplate {
+    RoleTemplate {
+        args: conf.args.clone(),
+        env: env_vars(path, &conf.env),
+        settings: conf.settings.clone(),
+    }
+}
+
+/// What the nodes of one host file are built from.
+fn profile(file: &HostConf) -> Profile {
+    let (c, path) = (&file.conf, file.path.as_path());
+    Profile {
+        backend: c.backend_args.clone(),
+        policy: POLICY_SCRIPT.to_string(),
+        args: c.args.clone(),
+        env: env_vars(path, &c.env),
+        manager: role(path, &c.manager_role),
+        logger: role(path, &c.logger_role),
+        proxy: role(path, &c.proxy_role),
+        // Zeek's worker settings are per interface only.
+        worker: RoleTemplate::default(),
+    }
+}
+
+/// One host file as a host of the cluster. Listener and metrics ports
+/// count from the file's own `port` and `metrics_port`.
+fn host(file: &HostConf, index: usize, local: bool) -> HostSpec {
+    let (c, path) = (&file.conf, file.path.as_path());
+    let label_at = |label: &Option<(usize, String)>, default_key: &str| {
+        let (line, key) = label.clone().unwrap_or((1, default_key.into()));
+        at(path, line, &key)
     };
-    let mut host_index = 0usize;
-    for iface in &c.interfaces {
-        let section_less = iface.name.is_none();
-        let interface: Arc<str> = Arc::from(iface.name.as_deref().unwrap_or_default());
-        let worker_args = |capture: &str| -> Arc<[String]> {
-            let mut args =
-                Vec::with_capacity(3 + c.backend_args.len() + iface.args.len() + c.args.len());
-            args.push("-i".to_string());
-            args.push(capture.to_string());
-            args.extend(c.backend_args.iter().cloned());
-            args.push(POLICY_SCRIPT.to_string());
-            args.extend(iface.args.iter().cloned());
-            args.extend(c.args.iter().cloned());
-            args.into()
-        };
-        // Without a template in the capture source, every worker of the
-        // interface has the same source and command line: one of each.
-        let fixed = (!template::has_template(&iface.capture.text)).then(|| {
-            let source: Arc<str> = Arc::from(iface.capture.text.as_str());
-            let args = worker_args(&source);
-            (source, args)
-        });
-        for index0 in 0..iface.workers as usize {
-            host_index += 1;
-            let cpu = iface.cpus.as_ref().map(|l| l.nth_wrapping(index0));
-            let vars = TemplateVars {
-                worker_index: Some(index0 + 1),
-                host_worker_index: Some(host_index),
-                worker_cpu: cpu,
-                interface_name: iface.name.as_deref(),
-            };
-            let (capture, args) = match &fixed {
-                Some((source, args)) => (Arc::clone(source), Arc::clone(args)),
-                None => {
-                    let source: Arc<str> =
-                        expand(path, &iface.capture, &vars, section_less)?.into();
-                    let args = worker_args(&source);
-                    (source, args)
-                }
-            };
-            let mut env = env(path, &[&c.env, &iface.env], &vars, section_less)?;
-            // Zeek's worker units run `zeek -i ${INTERFACE}` with INTERFACE
-            // set in the drop-in, so the variable is in the process
-            // environment; an env line that sets it wins, as there.
-            if !env.iter().any(|(name, _)| name == "INTERFACE") {
-                // Room for exactly one more: an insert into a full list
-                // doubles it, and every worker keeps its list.
-                env.reserve_exact(1);
-                env.insert(0, ("INTERFACE".into(), capture.to_string()));
-            }
-            let base = match &iface.name {
-                Some(name) => format!("worker-{name}-{}", index0 + 1),
-                None => format!("worker-{}", index0 + 1),
-            };
-            let node = Node {
-                name: prefixed(base),
-                role: Role::Worker,
-                host: host.clone(),
-                local,
-                address,
-                port: None,
-                metrics_port: metrics(),
-                args,
-                env,
-                settings: ProcessSettings {
-                    cpus: cpu.map(|c| CpuList(vec![c])),
+    let node_prefix = match (&c.node_prefix, &file.host) {
+        (Some(p), _) => p.clone(),
+        (None, Some(host)) => host.clone(),
+        (None, None) => String::new(),
+    };
+    HostSpec {
+        name: file.host.as_deref().map(Arc::from),
+        node_prefix,
+        at: At::file(path, Some("cluster_node_prefix")),
+        local,
+        address: match (&file.host, c.address) {
+            (_, Some(a)) => Some(a),
+            (None, None) => Some(IpAddr::V4(Ipv4Addr::LOCALHOST)),
+            (Some(_), None) => None,
+        },
+        manager: c.manager,
+        loggers: c.loggers,
+        proxies: c.proxies,
+        port: c.port,
+        port_at: label_at(&c.port_label, "port"),
+        metrics_port: c.metrics_port,
+        metrics_at: label_at(&c.metrics_label, "metrics_port"),
+        interfaces: (c.interfaces.iter())
+            .map(|iface| InterfaceSpec {
+                name: iface.name.clone(),
+                line: iface.capture.line,
+                capture: Templated {
+                    text: iface.capture.text.clone(),
+                    at: at(path, iface.capture.line, &iface.capture.label),
+                },
+                workers: iface.workers,
+                cpus: iface.cpus.clone(),
+                args: iface.args.clone(),
+                env: env_vars(path, &iface.env),
+                settings: crate::model::ProcessSettings {
+                    cpus: None,
                     numa_policy: iface.numa_policy,
                     nice: iface.nice,
                     memory_max: iface.memory_max.clone(),
                     directives: Vec::new(),
                 },
-                capture: Some(Capture {
-                    interface: Arc::clone(&interface),
-                    source: capture,
-                }),
-            };
-            budget.add(&node, worker_after).map_err(too_big)?;
-            nodes.push(node);
-        }
+            })
+            .collect(),
+        profile: index,
     }
-    Ok(())
+}
+
+/// The message for a node name two host files share.
+fn name_clash(node: &str, host: &HostSpec, other: &HostSpec) -> ConfigError {
+    host.at.error(format!(
+        "node name '{node}' is also a node of host {}; give the hosts different \
+         cluster_node_prefix values",
+        other.display_name()
+    ))
 }
 
 /// The archiver of this host: on by default where a manager or logger
 /// runs, Zeek's `zeek-archiver` or a custom command.
-fn archiver(file: &HostConf, install: &Install) -> Result<Option<Archiver>, ConfigError> {
+fn archiver(file: &HostConf, install: &Install) -> Option<ArchiverSpec> {
     let c = &file.conf;
     let role = &c.archiver_role;
     let mut command = match &c.archiver {
-        ArchiverChoice::Off => return Ok(None),
-        ArchiverChoice::Default if !(c.manager || c.loggers > 0) => return Ok(None),
+        ArchiverChoice::Off => return None,
+        ArchiverChoice::Default if !(c.manager || c.loggers > 0) => return None,
         ArchiverChoice::Default | ArchiverChoice::Stock => {
-            vec![c.base_dir.join("bin/zeek-archiver").display().to_string()]
+            vec![defaults::archiver_executable(&c.base_dir)]
         }
         ArchiverChoice::Custom(path) => vec![path.clone()],
     };
     command.extend(role.args.iter().cloned());
     if !matches!(c.archiver, ArchiverChoice::Custom(_)) {
-        command.push(install.spool_dir.join("log-queue").display().to_string());
-        command.push(install.log_dir.display().to_string());
+        command.extend(defaults::archiver_dirs(
+            &install.spool_dir,
+            &install.log_dir,
+        ));
     }
-    Ok(Some(Archiver {
+    Some(ArchiverSpec {
         command,
-        env: env(
-            &file.path,
-            &[&c.env, &role.env],
-            &TemplateVars::default(),
-            false,
-        )?,
+        env: env_vars(&file.path, &role.env),
         settings: role.settings.clone(),
-    }))
+        on: true,
+    })
 }

@@ -1,0 +1,58 @@
+//! Every default value both config formats share, in one place. A format
+//! may differ only where Zeek's own generator does (zeek.conf keeps Zeek's
+//! directory layout); those differences are named here too.
+
+use std::path::Path;
+
+/// Most nodes one cluster may have in all. Keeps a hostile config from
+/// turning into a huge allocation and keeps ports within 16 bits.
+pub const MAX_NODES: usize = 65_000;
+
+/// The first cluster listener port (manager, then loggers, then proxies).
+pub const LISTENER_PORT: u16 = 27760;
+
+/// The first Prometheus metrics port (every node, in layout order).
+pub const METRICS_PORT: u16 = 9991;
+
+/// The account every node and the archiver run as.
+pub const ACCOUNT: &str = "zeek";
+
+/// The script that selects the ZeroMQ cluster backend (Zeek's default).
+pub const ZEROMQ_BACKEND: &str = "frameworks/cluster/backend/zeromq";
+
+/// The scripts every node loads after its role's args.
+pub const GLOBAL_ARGS: &[&str] = &["local"];
+
+/// Seconds before systemd restarts a node that died.
+pub const RESTART_SEC: u32 = 1;
+
+/// Seconds a node gets to flush its logs after SIGTERM.
+pub const STOP_TIMEOUT_SEC: u32 = 90;
+
+/// `PATH` after `<prefix>/bin`.
+pub const SYSTEM_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
+
+/// `ZEEKPATH` of a Zeek installed under `prefix` with its spool dir at
+/// `spool_dir`: the generated scripts first, then Zeek's script dirs.
+pub fn zeek_path(prefix: &Path, spool_dir: &Path) -> String {
+    let share = prefix.join("share/zeek");
+    let share = share.display();
+    format!(
+        "{}/generated-scripts:{share}:{share}/policy:{share}/site:{share}/builtin-plugins",
+        spool_dir.display()
+    )
+}
+
+/// Zeek's archiver executable under `prefix`.
+pub fn archiver_executable(prefix: &Path) -> String {
+    prefix.join("bin/zeek-archiver").display().to_string()
+}
+
+/// The stock archiver's two arguments: the queue loggers rotate into and
+/// the log dir it moves finished logs to.
+pub fn archiver_dirs(spool_dir: &Path, log_dir: &Path) -> [String; 2] {
+    [
+        spool_dir.join("log-queue").display().to_string(),
+        log_dir.display().to_string(),
+    ]
+}
