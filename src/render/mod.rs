@@ -284,10 +284,8 @@ struct NodeDropInUnit<'a> {
     slice: &'static str,
     exec_start: String,
     environment: Vec<String>,
-    cpu_affinity: Option<String>,
-    numa_policy: Option<&'static str>,
-    nice: Option<i8>,
-    memory_max: Option<&'a str>,
+    /// The process settings, as directives.
+    process: Vec<String>,
     /// Manager and loggers under strict hardening: the spool dir (one
     /// mount for their own dir and the queue) and its generated scripts.
     log_writer_paths: Option<(String, String)>,
@@ -297,6 +295,26 @@ struct NodeDropInUnit<'a> {
     worker: bool,
     strict: bool,
     service_directives: Vec<String>,
+}
+
+/// The `[Service]` directives of a node's or the archiver's process
+/// settings (the escape-hatch directives come later, after the
+/// product's own).
+fn process_directives(settings: &ProcessSettings) -> Vec<String> {
+    let mut out = Vec::with_capacity(5);
+    if let Some(cpus) = &settings.cpus {
+        out.push(format!("CPUAffinity={}", cpus.to_affinity()));
+    }
+    if let Some(policy) = settings.numa_policy {
+        out.push(format!("NUMAPolicy={}", policy.as_str()));
+    }
+    if let Some(nice) = settings.nice {
+        out.push(format!("Nice={nice}"));
+    }
+    if let Some(memory) = &settings.memory_max {
+        out.push(format!("MemoryMax={memory}"));
+    }
+    out
 }
 
 fn directives(settings: &ProcessSettings, section: UnitSection) -> Vec<String> {
@@ -330,10 +348,7 @@ fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> S
             .iter()
             .map(|(k, v)| syntax::environment(k, v))
             .collect(),
-        cpu_affinity: node.settings.cpus.as_ref().map(|c| c.to_affinity()),
-        numa_policy: node.settings.numa_policy.map(|p| p.as_str()),
-        nice: node.settings.nice,
-        memory_max: node.settings.memory_max.as_deref(),
+        process: process_directives(&node.settings),
         log_writer_paths: (writes_logs && shared.strict).then(|| {
             let spool = &cluster.install.spool_dir;
             (
@@ -531,9 +546,8 @@ struct ArchiverUnit<'a> {
     final_pass: Option<String>,
     before: &'a str,
     environment: Vec<String>,
-    cpu_affinity: Option<String>,
-    nice: Option<i8>,
-    memory_max: Option<&'a str>,
+    /// The process settings, as directives.
+    process: Vec<String>,
     restart_sec: u32,
     strict: bool,
     basic: bool,
@@ -577,9 +591,7 @@ fn render_archiver(
             .iter()
             .map(|(k, v)| syntax::environment(k, v))
             .collect(),
-        cpu_affinity: archiver.settings.cpus.as_ref().map(|c| c.to_affinity()),
-        nice: archiver.settings.nice,
-        memory_max: archiver.settings.memory_max.as_deref(),
+        process: process_directives(&archiver.settings),
         restart_sec: cluster.restart_sec,
         strict: shared.strict,
         basic: shared.basic,
