@@ -170,6 +170,9 @@ pub struct ProcessSettings {
     pub nice: Option<i8>,
     /// Validated `MemoryMax=` value (`8G`, `1073741824`, `infinity`, `80%`).
     pub memory_max: Option<String>,
+    /// `OOMScoreAdjust=`, -1000..1000: who the kernel's OOM killer takes
+    /// first (higher: earlier).
+    pub oom_score_adjust: Option<i16>,
     pub directives: Vec<UnitDirective>,
 }
 

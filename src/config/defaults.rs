@@ -4,6 +4,8 @@
 
 use std::path::Path;
 
+use crate::model::Role;
+
 /// Most nodes one cluster may have in all. Keeps a hostile config from
 /// turning into a huge allocation and keeps ports within 16 bits.
 pub const MAX_NODES: usize = 65_000;
@@ -28,6 +30,20 @@ pub const RESTART_SEC: u32 = 1;
 
 /// Seconds a node gets to flush its logs after SIGTERM.
 pub const STOP_TIMEOUT_SEC: u32 = 90;
+
+/// `OOMScoreAdjust=` of a role's nodes unless the config sets one: under
+/// a global out-of-memory, the kernel kills a worker (one capture
+/// stream's share) before a proxy, and the manager and loggers (the
+/// cluster's logs) last. The 1000 points between workers and log writers
+/// outweigh any difference in memory use, which the kernel scores on the
+/// same scale.
+pub fn oom_score_adjust(role: Role) -> i16 {
+    match role {
+        Role::Manager | Role::Logger => -500,
+        Role::Proxy => 0,
+        Role::Worker => 500,
+    }
+}
 
 /// `PATH` after `<prefix>/bin`.
 pub const SYSTEM_PATH: &str = "/usr/local/bin:/usr/bin:/bin";

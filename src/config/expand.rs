@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use super::defaults::MAX_NODES;
+use super::defaults::{self, MAX_NODES};
 use super::spec::{EnvVar, HostSpec, InterfaceSpec, Profile, RoleTemplate, Spec, Templated};
 use super::template::{self, TemplateVars};
 use super::values::{self, NodeBudget, PortProblem};
@@ -187,7 +187,11 @@ impl HostNodes<'_> {
             metrics_port: self.metrics_port(),
             args: Arc::clone(args),
             env,
-            settings: template.settings.clone(),
+            settings: ProcessSettings {
+                oom_score_adjust: (template.settings.oom_score_adjust)
+                    .or(Some(defaults::oom_score_adjust(role))),
+                ..template.settings.clone()
+            },
             capture: None,
         })
     }
@@ -275,6 +279,8 @@ fn worker_settings(
         numa_policy: iface.numa_policy.or(role.numa_policy),
         nice: iface.nice.or(role.nice),
         memory_max: (iface.memory_max.clone()).or_else(|| role.memory_max.clone()),
+        oom_score_adjust: (iface.oom_score_adjust.or(role.oom_score_adjust))
+            .or(Some(defaults::oom_score_adjust(Role::Worker))),
         directives,
     }
 }

@@ -109,6 +109,7 @@ struct RoleSection {
     numa_policy: Option<Str>,
     memory_max: Option<Spanned<MemoryValue>>,
     nice: Option<Spanned<i64>>,
+    oom_score_adjust: Option<Spanned<i64>>,
     args: Option<Args>,
     env: Option<Env>,
     systemd: Option<Directives>,
@@ -120,6 +121,7 @@ struct WorkerSection {
     numa_policy: Option<Str>,
     memory_max: Option<Spanned<MemoryValue>>,
     nice: Option<Spanned<i64>>,
+    oom_score_adjust: Option<Spanned<i64>>,
     args: Option<Args>,
     env: Option<Env>,
     systemd: Option<Directives>,
@@ -135,6 +137,7 @@ struct InterfaceSection {
     numa_policy: Option<Str>,
     memory_max: Option<Spanned<MemoryValue>>,
     nice: Option<Spanned<i64>>,
+    oom_score_adjust: Option<Spanned<i64>>,
     args: Option<Args>,
     env: Option<Env>,
     systemd: Option<Directives>,
@@ -148,6 +151,7 @@ struct ArchiverSection {
     cpus: Option<Str>,
     memory_max: Option<Spanned<MemoryValue>>,
     nice: Option<Spanned<i64>>,
+    oom_score_adjust: Option<Spanned<i64>>,
     env: Option<Env>,
     systemd: Option<Directives>,
 }
@@ -401,6 +405,13 @@ impl<'a> Reader<'a> {
             .transpose()
     }
 
+    fn oom(&self, value: &Option<Spanned<i64>>) -> Result<Option<i16>, ConfigError> {
+        value
+            .as_ref()
+            .map(|v| self.check(v.span(), values::check_oom_score_adjust(*v.get_ref())))
+            .transpose()
+    }
+
     fn memory(&self, value: &Option<Spanned<MemoryValue>>) -> Result<Option<String>, ConfigError> {
         let Some(value) = value else { return Ok(None) };
         let text = match value.get_ref() {
@@ -492,6 +503,7 @@ impl<'a> Reader<'a> {
                 numa_policy: self.numa(&section.numa_policy)?,
                 nice: self.nice(&section.nice)?,
                 memory_max: self.memory(&section.memory_max)?,
+                oom_score_adjust: self.oom(&section.oom_score_adjust)?,
                 directives: self.directives(&section.systemd)?,
             },
         })
@@ -757,6 +769,7 @@ impl<'a> Reader<'a> {
                 numa_policy: self.numa(&w.numa_policy)?,
                 nice: self.nice(&w.nice)?,
                 memory_max: self.memory(&w.memory_max)?,
+                oom_score_adjust: self.oom(&w.oom_score_adjust)?,
                 directives: self.directives(&w.systemd)?,
             },
         };
@@ -885,6 +898,7 @@ impl<'a> Reader<'a> {
                 numa_policy: None,
                 nice: self.nice(&a.nice)?,
                 memory_max: self.memory(&a.memory_max)?,
+                oom_score_adjust: self.oom(&a.oom_score_adjust)?,
                 directives: self.directives(&a.systemd)?,
             },
             on,
@@ -927,6 +941,7 @@ impl<'a> Reader<'a> {
             let numa_policy = self.numa(&s.numa_policy)?;
             let nice = self.nice(&s.nice)?;
             let memory_max = self.memory(&s.memory_max)?;
+            let oom_score_adjust = self.oom(&s.oom_score_adjust)?;
             let args = self.args(&s.args)?;
             let env = self.env(&s.env)?;
             out.push(InterfaceSpec {
@@ -942,6 +957,7 @@ impl<'a> Reader<'a> {
                     numa_policy,
                     nice,
                     memory_max,
+                    oom_score_adjust,
                     directives: self.directives(&s.systemd)?,
                 },
             });

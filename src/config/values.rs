@@ -223,6 +223,15 @@ pub fn check_nice(value: i64) -> Result<i8, String> {
     }
 }
 
+/// Checks an `OOMScoreAdjust=` value.
+pub fn check_oom_score_adjust(value: i64) -> Result<i16, String> {
+    if (-1000..=1000).contains(&value) {
+        Ok(value as i16)
+    } else {
+        Err(format!("oom_score_adjust {value} is outside -1000..1000"))
+    }
+}
+
 /// Parses a NUMA policy name.
 pub fn parse_numa_policy(text: &str) -> Result<NumaPolicy, String> {
     Ok(match text {

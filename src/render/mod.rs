@@ -314,6 +314,9 @@ fn process_directives(settings: &ProcessSettings) -> Vec<String> {
     if let Some(memory) = &settings.memory_max {
         out.push(format!("MemoryMax={memory}"));
     }
+    if let Some(adjust) = settings.oom_score_adjust {
+        out.push(format!("OOMScoreAdjust={adjust}"));
+    }
     out
 }
 

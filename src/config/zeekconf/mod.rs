@@ -311,6 +311,7 @@ fn host(file: &HostConf, index: usize, local: bool) -> HostSpec {
                     numa_policy: iface.numa_policy,
                     nice: iface.nice,
                     memory_max: iface.memory_max.clone(),
+                    oom_score_adjust: iface.oom_score_adjust,
                     directives: Vec::new(),
                 },
             })

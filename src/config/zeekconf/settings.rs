@@ -55,6 +55,31 @@ pub const GLOBAL_KEYS: &[&str] = &[
     "archiver",
 ];
 
+/// The keys of this product's own settings that Zeek's generator does
+/// not have (a file using them is refused there): `[zeek]`'s.
+pub const EXTENSION_GLOBAL_KEYS: &[&str] = &[
+    "manager_oom_score_adjust",
+    "logger_oom_score_adjust",
+    "proxy_oom_score_adjust",
+    "archiver_oom_score_adjust",
+];
+
+/// [`EXTENSION_GLOBAL_KEYS`] of `[interface NAME]`.
+pub const EXTENSION_INTERFACE_KEYS: &[&str] = &["worker_oom_score_adjust"];
+
+/// Every key `[zeek]` knows, Zeek's and this product's.
+fn global_keys() -> impl Iterator<Item = &'static str> {
+    GLOBAL_KEYS.iter().chain(EXTENSION_GLOBAL_KEYS).copied()
+}
+
+/// Every key `[interface NAME]` knows, Zeek's and this product's.
+fn interface_keys() -> impl Iterator<Item = &'static str> {
+    INTERFACE_KEYS
+        .iter()
+        .chain(EXTENSION_INTERFACE_KEYS)
+        .copied()
+}
+
 /// Every key an `[interface NAME]` section (or the top level) knows.
 pub const INTERFACE_KEYS: &[&str] = &[
     "interface",
@@ -121,6 +146,7 @@ pub struct InterfaceConf {
     pub numa_policy: Option<NumaPolicy>,
     pub nice: Option<i8>,
     pub memory_max: Option<String>,
+    pub oom_score_adjust: Option<i16>,
 }
 
 /// Everything one `zeek.conf` says.
@@ -282,6 +308,24 @@ impl Reader<'_> {
                 opt,
                 format!(
                     "invalid {} value '{text}'; use a whole number from -20 to 19",
+                    opt.key
+                ),
+            )),
+        }
+    }
+
+    fn oom(&self, section: &Section, opt: &Opt) -> Result<Option<i16>, ConfigError> {
+        let text = self.single(section, opt)?;
+        if text.is_empty() {
+            return Ok(None);
+        }
+        match text.parse::<i64>().map(values::check_oom_score_adjust) {
+            Ok(Ok(n)) if !text.starts_with('+') => Ok(Some(n)),
+            _ => Err(self.opt_error(
+                section,
+                opt,
+                format!(
+                    "invalid {} value '{text}'; use a whole number from -1000 to 1000",
                     opt.key
                 ),
             )),
@@ -540,6 +584,14 @@ impl Reader<'_> {
                     let prefix = key.trim_end_matches("_memory_max");
                     role_of(&mut conf, prefix).settings.memory_max = memory;
                 }
+                "manager_oom_score_adjust"
+                | "logger_oom_score_adjust"
+                | "proxy_oom_score_adjust"
+                | "archiver_oom_score_adjust" => {
+                    let adjust = self.oom(section, opt)?;
+                    let prefix = key.trim_end_matches("_oom_score_adjust");
+                    role_of(&mut conf, prefix).settings.oom_score_adjust = adjust;
+                }
                 "manager_cpu_set" | "logger_cpu_set" | "proxy_cpu_set" | "archiver_cpu_set" => {
                     let cpus = self.cpus(section, opt)?;
                     let prefix = key.trim_end_matches("_cpu_set");
@@ -642,16 +694,13 @@ impl Reader<'_> {
                         }
                     };
                 }
-                _ if section_less && INTERFACE_KEYS.contains(&key) => {}
+                _ if section_less && interface_keys().any(|k| k == key) => {}
                 _ if section_less => {
                     // Zeek ignores unknown top-level keys; a typo should
                     // still be visible.
-                    let hint = values::did_you_mean(
-                        key,
-                        GLOBAL_KEYS.iter().chain(INTERFACE_KEYS).copied(),
-                    )
-                    .map(|h| format!(" (did you mean '{h}'?)"))
-                    .unwrap_or_default();
+                    let hint = values::did_you_mean(key, global_keys().chain(interface_keys()))
+                        .map(|h| format!(" (did you mean '{h}'?)"))
+                        .unwrap_or_default();
                     self.warn(
                         opt.line,
                         key,
@@ -659,10 +708,10 @@ impl Reader<'_> {
                     );
                 }
                 _ => {
-                    let hint = values::did_you_mean(key, GLOBAL_KEYS.iter().copied())
+                    let hint = values::did_you_mean(key, global_keys())
                         .map(|h| format!("; did you mean '{h}'?"))
                         .unwrap_or_default();
-                    let elsewhere = if INTERFACE_KEYS.contains(&key) {
+                    let elsewhere = if interface_keys().any(|k| k == key) {
                         "; worker settings belong in [interface NAME] sections".to_string()
                     } else {
                         String::new()
@@ -743,6 +792,7 @@ impl Reader<'_> {
             numa_policy: None,
             nice: None,
             memory_max: None,
+            oom_score_adjust: None,
         };
         let mut numa_seen: Option<usize> = None;
         for opt in &section.options {
@@ -801,12 +851,13 @@ impl Reader<'_> {
                 }
                 "worker_nice" => iface.nice = self.nice(section, opt)?,
                 "worker_memory_max" => iface.memory_max = self.memory(section, opt)?,
+                "worker_oom_score_adjust" => iface.oom_score_adjust = self.oom(section, opt)?,
                 _ if section_less => {} // global keys, or ignored with a warning there
                 _ => {
-                    let hint = values::did_you_mean(key, INTERFACE_KEYS.iter().copied())
+                    let hint = values::did_you_mean(key, interface_keys())
                         .map(|h| format!("; did you mean '{h}'?"))
                         .unwrap_or_default();
-                    let elsewhere = if GLOBAL_KEYS.contains(&key) {
+                    let elsewhere = if global_keys().any(|k| k == key) {
                         "; this key belongs in [zeek]".to_string()
                     } else {
                         String::new()
