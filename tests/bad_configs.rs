@@ -53,6 +53,7 @@ const CASES: &[Case] = &[
     case("env-not-a-table.toml", Some(2), Some("[zeek] env"), "expected a map"),
     case("restart-sec-negative.toml", Some(2), Some("[zeek] restart_sec"), "must be between 0 and 3600, got -1"),
     case("nice-out-of-range.toml", Some(2), Some("[proxy] nice"), "nice 20 is outside -20..19"),
+    case("worker-cpus.toml", Some(2), Some("[worker] cpus"), "set `cpus` in each [[interface]]"),
     case("memory-max-bad-unit.toml", Some(2), Some("[worker] memory_max"), "\"8GB\" is not a memory size"),
     case("memory-max-zero.toml", Some(2), Some("[manager] memory_max"), "memory size 0 is not positive"),
     case("numa-policy-unknown.toml", Some(5), Some("[[interface]] numa_policy"), "\"nearest\" is not a NUMA policy"),

@@ -98,62 +98,77 @@ struct ClusterSection {
     ip_allow: Option<Spanned<Vec<Str>>>,
 }
 
-/// `[manager]`, `[logger]`, `[proxy]`: `enabled` is the manager's,
-/// `count` the others'; the reader rejects the wrong one.
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct RoleSection {
-    enabled: Option<Spanned<bool>>,
-    count: Option<Spanned<i64>>,
-    cpus: Option<Str>,
-    numa_policy: Option<Str>,
-    memory_max: Option<Spanned<MemoryValue>>,
-    nice: Option<Spanned<i64>>,
-    oom_score_adjust: Option<Spanned<i64>>,
-    args: Option<Args>,
-    env: Option<Env>,
-    systemd: Option<Directives>,
+/// Declares a table that carries the process settings (`[manager]`,
+/// `[logger]`, `[proxy]`, `[worker]`, `[[interface]]`, `[archiver]`): its
+/// own keys, then the per-process keys every such table shares, each
+/// declared once here, with how it is read.
+macro_rules! process_table {
+    ($(#[$meta:meta])* struct $name:ident { $($field:ident: $ty:ty,)* }) => {
+        $(#[$meta])*
+        #[derive(Deserialize, Default)]
+        #[serde(deny_unknown_fields)]
+        struct $name {
+            $($field: $ty,)*
+            cpus: Option<Str>,
+            numa_policy: Option<Str>,
+            memory_max: Option<Spanned<MemoryValue>>,
+            nice: Option<Spanned<i64>>,
+            oom_score_adjust: Option<Spanned<i64>>,
+            args: Option<Args>,
+            env: Option<Env>,
+            systemd: Option<Directives>,
+        }
+
+        impl $name {
+            /// The table's process settings, validated.
+            fn template(&self, r: &Reader) -> Result<RoleTemplate, ConfigError> {
+                Ok(RoleTemplate {
+                    args: r.args(&self.args)?,
+                    env: r.env(&self.env)?,
+                    settings: ProcessSettings {
+                        cpus: r.cpus(&self.cpus)?,
+                        numa_policy: r.numa(&self.numa_policy)?,
+                        nice: r.nice(&self.nice)?,
+                        memory_max: r.memory(&self.memory_max)?,
+                        oom_score_adjust: r.oom(&self.oom_score_adjust)?,
+                        directives: r.directives(&self.systemd)?,
+                    },
+                })
+            }
+        }
+    };
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct WorkerSection {
-    numa_policy: Option<Str>,
-    memory_max: Option<Spanned<MemoryValue>>,
-    nice: Option<Spanned<i64>>,
-    oom_score_adjust: Option<Spanned<i64>>,
-    args: Option<Args>,
-    env: Option<Env>,
-    systemd: Option<Directives>,
+process_table! {
+    /// `[manager]`, `[logger]`, `[proxy]`: `enabled` is the manager's,
+    /// `count` the others'; the reader rejects the wrong one.
+    struct RoleSection {
+        enabled: Option<Spanned<bool>>,
+        count: Option<Spanned<i64>>,
+    }
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct InterfaceSection {
-    name: Option<Str>,
-    capture: Option<Str>,
-    workers: Option<Spanned<i64>>,
-    cpus: Option<Str>,
-    numa_policy: Option<Str>,
-    memory_max: Option<Spanned<MemoryValue>>,
-    nice: Option<Spanned<i64>>,
-    oom_score_adjust: Option<Spanned<i64>>,
-    args: Option<Args>,
-    env: Option<Env>,
-    systemd: Option<Directives>,
+process_table! {
+    /// `[worker]`: what the workers of every interface start from
+    /// (`cpus` is refused: workers are pinned per interface).
+    struct WorkerSection {}
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-struct ArchiverSection {
-    enabled: Option<bool>,
-    command: Option<Args>,
-    cpus: Option<Str>,
-    memory_max: Option<Spanned<MemoryValue>>,
-    nice: Option<Spanned<i64>>,
-    oom_score_adjust: Option<Spanned<i64>>,
-    env: Option<Env>,
-    systemd: Option<Directives>,
+process_table! {
+    /// `[[interface]]` (`cpus`: the CPUs its workers are pinned to in turn).
+    struct InterfaceSection {
+        name: Option<Str>,
+        capture: Option<Str>,
+        workers: Option<Spanned<i64>>,
+    }
+}
+
+process_table! {
+    /// `[archiver]` (`args` go after the executable of `command`).
+    struct ArchiverSection {
+        enabled: Option<bool>,
+        command: Option<Args>,
+    }
 }
 
 #[derive(Deserialize)]
@@ -494,21 +509,6 @@ impl<'a> Reader<'a> {
         Ok(out)
     }
 
-    fn role(&self, section: &RoleSection) -> Result<RoleTemplate, ConfigError> {
-        Ok(RoleTemplate {
-            args: self.args(&section.args)?,
-            env: self.env(&section.env)?,
-            settings: ProcessSettings {
-                cpus: self.cpus(&section.cpus)?,
-                numa_policy: self.numa(&section.numa_policy)?,
-                nice: self.nice(&section.nice)?,
-                memory_max: self.memory(&section.memory_max)?,
-                oom_score_adjust: self.oom(&section.oom_score_adjust)?,
-                directives: self.directives(&section.systemd)?,
-            },
-        })
-    }
-
     /// Where the value at `span` is, for errors raised when nodes are
     /// built.
     fn at(&self, span: Range<usize>) -> At {
@@ -757,22 +757,16 @@ impl<'a> Reader<'a> {
                 ));
             }
         }
-        let manager = self.role(&doc.manager)?;
-        let logger = self.role(&doc.logger)?;
-        let proxy = self.role(&doc.proxy)?;
-        let w = &doc.worker;
-        let worker = RoleTemplate {
-            args: self.args(&w.args)?,
-            env: self.env(&w.env)?,
-            settings: ProcessSettings {
-                cpus: None,
-                numa_policy: self.numa(&w.numa_policy)?,
-                nice: self.nice(&w.nice)?,
-                memory_max: self.memory(&w.memory_max)?,
-                oom_score_adjust: self.oom(&w.oom_score_adjust)?,
-                directives: self.directives(&w.systemd)?,
-            },
-        };
+        if let Some(cpus) = &doc.worker.cpus {
+            return Err(self.error(
+                cpus.span(),
+                "workers are pinned per interface: set `cpus` in each [[interface]]",
+            ));
+        }
+        let manager = doc.manager.template(self)?;
+        let logger = doc.logger.template(self)?;
+        let proxy = doc.proxy.template(self)?;
+        let worker = doc.worker.template(self)?;
         Ok(Profile {
             manager,
             logger,
@@ -870,19 +864,22 @@ impl<'a> Reader<'a> {
         if !(on || (multi_host && a.enabled != Some(false))) {
             return Ok(None);
         }
+        let template = a.template(self)?;
         let command = match &a.command {
             Some(cmd) => {
-                let cmd_args = self.args(&a.command)?;
-                if !cmd_args.first().is_some_and(|exe| exe.starts_with('/')) {
+                let mut command = self.args(&a.command)?;
+                if !command.first().is_some_and(|exe| exe.starts_with('/')) {
                     return Err(self.error(
                         cmd.span(),
                         "the archiver command must start with an absolute path to the executable",
                     ));
                 }
-                cmd_args
+                command.extend(template.args);
+                command
             }
             None => {
                 let mut command = vec![defaults::archiver_executable(prefix)];
+                command.extend(template.args);
                 command.extend(defaults::archiver_dirs(
                     &install.spool_dir,
                     &install.log_dir,
@@ -892,15 +889,8 @@ impl<'a> Reader<'a> {
         };
         Ok(Some(ArchiverSpec {
             command,
-            env: self.env(&a.env)?,
-            settings: ProcessSettings {
-                cpus: self.cpus(&a.cpus)?,
-                numa_policy: None,
-                nice: self.nice(&a.nice)?,
-                memory_max: self.memory(&a.memory_max)?,
-                oom_score_adjust: self.oom(&a.oom_score_adjust)?,
-                directives: self.directives(&a.systemd)?,
-            },
+            env: template.env,
+            settings: template.settings,
             on,
         }))
     }
@@ -937,29 +927,16 @@ impl<'a> Reader<'a> {
             }
             let workers = s.workers.as_ref().ok_or_else(|| missing("workers"))?;
             let workers = self.count(workers, 1, MAX_WORKERS)?;
-            let cpus = self.cpus(&s.cpus)?;
-            let numa_policy = self.numa(&s.numa_policy)?;
-            let nice = self.nice(&s.nice)?;
-            let memory_max = self.memory(&s.memory_max)?;
-            let oom_score_adjust = self.oom(&s.oom_score_adjust)?;
-            let args = self.args(&s.args)?;
-            let env = self.env(&s.env)?;
+            let mut template = s.template(self)?;
             out.push(InterfaceSpec {
                 name: Some(name.get_ref().clone()),
                 line: locate(self.text, name.span()).0,
                 capture: self.templated(capture),
                 workers,
-                cpus,
-                args,
-                env,
-                settings: ProcessSettings {
-                    cpus: None,
-                    numa_policy,
-                    nice,
-                    memory_max,
-                    oom_score_adjust,
-                    directives: self.directives(&s.systemd)?,
-                },
+                cpus: template.settings.cpus.take(),
+                args: template.args,
+                env: template.env,
+                settings: template.settings,
             });
         }
         Ok(out)

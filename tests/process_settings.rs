@@ -1,5 +1,5 @@
-//! `oom_score_adjust` (OOMScoreAdjust=) per role and per interface, in
-//! both formats: the defaults make the kernel's OOM killer take a worker
+//! The per-process settings every role table shares. `oom_score_adjust`
+//! (OOMScoreAdjust=) per role and per interface, in both formats: the defaults make the kernel's OOM killer take a worker
 //! before a proxy, and the manager and loggers last; the config overrides
 //! them per role, and per interface for workers. Each case asserts only
 //! the directive it is about.
@@ -150,5 +150,33 @@ fn out_of_range_values_are_refused_with_file_line_and_key() {
         error.to_string(),
         "/etc/zeek/zeek.conf:4: [interface a] worker_oom_score_adjust: invalid \
          worker_oom_score_adjust value 'many'; use a whole number from -1000 to 1000"
+    );
+}
+
+/// `[archiver]` has the shared keys too: `args` follow the executable
+/// (before the stock archiver's two dirs), `numa_policy` applies.
+#[test]
+fn archiver_takes_the_shared_keys() {
+    let cluster = from_toml(
+        "[zeek]\nprefix = \"/opt/zeek\"\n[archiver]\nargs = [\"-v\"]\nnuma_policy = \"local\"\n",
+    );
+    let archiver = cluster.archiver.as_ref().expect("an archiver");
+    assert_eq!(
+        archiver.command,
+        [
+            "/opt/zeek/bin/zeek-archiver",
+            "-v",
+            "/opt/zeek/spool/log-queue",
+            "/opt/zeek/logs"
+        ]
+    );
+    assert_eq!(
+        archiver.settings.numa_policy,
+        Some(zeek_systemd::model::NumaPolicy::Local)
+    );
+    let custom = from_toml("[archiver]\ncommand = [\"/usr/bin/ship\", \"-c\"]\nargs = [\"-q\"]\n");
+    assert_eq!(
+        custom.archiver.expect("an archiver").command,
+        ["/usr/bin/ship", "-c", "-q"]
     );
 }
