@@ -990,6 +990,33 @@ impl Reader<'_> {
         this_host: Option<&str>,
         defaults: &HostDefaults,
     ) -> Result<Vec<HostSpec>, ConfigError> {
+        self.check_hosts_alone(doc, table)?;
+        let mut out = Vec::with_capacity(table.get_ref().len());
+        let mut manager_at: Option<(String, usize)> = None;
+        for (name, section) in table.get_ref() {
+            out.push(self.host(name, section, this_host, defaults, &mut manager_at)?);
+        }
+        if manager_at.is_none() {
+            return Err(ConfigError {
+                line: Some(locate(self.text, table.span()).0),
+                key: Some("[hosts]".into()),
+                ..ConfigError::file(
+                    self.path,
+                    "no host runs the manager; set `manager = true` in the [hosts.NAME] table \
+                     of one host (a cluster has exactly one manager)",
+                )
+            });
+        }
+        Ok(out)
+    }
+
+    /// `[hosts]` names at least one host, and the single-host keys it
+    /// replaces are not given.
+    fn check_hosts_alone(
+        &self,
+        doc: &Document,
+        table: &Spanned<BTreeMap<String, Spanned<HostSection>>>,
+    ) -> Result<(), ConfigError> {
         if table.get_ref().is_empty() {
             return Err(self.error(
                 table.span(),
@@ -1030,95 +1057,90 @@ impl Reader<'_> {
             }
         }
 
-        let mut out = Vec::with_capacity(table.get_ref().len());
-        let mut manager_at: Option<(String, usize)> = None;
-        for (name, section) in table.get_ref() {
-            let span = section.span();
-            let line = locate(self.text, span.clone()).0;
-            let label = format!("[hosts.{name}]");
-            let at_host = |message: String| ConfigError {
-                file: self.path.to_path_buf(),
-                line: Some(line),
-                key: Some(label.clone()),
-                message,
-            };
-            check_host_name(name).map_err(at_host)?;
-            let h = section.get_ref();
-            let address = h
-                .address
-                .as_ref()
-                .map(|v| self.check(v.span(), values::parse_address(v.get_ref())))
-                .transpose()?;
-            let manager = h.manager.as_ref().is_some_and(|m| *m.get_ref());
-            if let Some(m) = h.manager.as_ref().filter(|m| *m.get_ref()) {
-                let this_line = locate(self.text, m.span()).0;
-                if let Some((first, first_line)) = &manager_at {
-                    return Err(self.error(
-                        m.span(),
-                        format!(
-                            "a cluster has exactly one manager, and host {first} runs it \
-                             (line {first_line}); set `manager = true` on one host only"
-                        ),
-                    ));
-                }
-                manager_at = Some((name.clone(), this_line));
-            }
-            let count = |v: &Option<Spanned<i64>>| match v {
-                Some(v) => self.count(v, 0, MAX_SERVICE_NODES),
-                None => Ok(0),
-            };
-            let loggers = count(&h.loggers)?;
-            let proxies = count(&h.proxies)?;
-            let (port, port_at) = match &h.port {
-                Some(v) => (self.port(v, false)?, self.at(v.span())),
-                None => defaults.port.clone(),
-            };
-            let (metrics_port, metrics_at) = match &h.metrics_port {
-                Some(v) => (self.port(v, true)?, self.at(v.span())),
-                None => defaults.metrics_port.clone(),
-            };
-            let interfaces =
-                self.interfaces(&h.interface, &format!("[[hosts.{name}.interface]]"))?;
-            let host = HostSpec {
-                name: Some(Arc::from(name.as_str())),
-                node_prefix: name.clone(),
-                at: At {
-                    line: Some(line),
-                    ..At::file(self.path, Some(&label))
-                },
-                local: this_host == Some(name.as_str()),
-                address,
-                manager,
-                loggers,
-                proxies,
-                port,
-                port_at,
-                metrics_port,
-                metrics_at,
-                interfaces,
-                profile: 0,
-            };
-            if host.nodes() == 0 {
-                return Err(at_host(
-                    "this host runs no node; set `manager = true`, `loggers`, `proxies` or add \
-                     a [[hosts.NAME.interface]], or remove the host"
-                        .into(),
+        Ok(())
+    }
+
+    /// One `[hosts.NAME]` table.
+    fn host(
+        &self,
+        name: &str,
+        section: &Spanned<HostSection>,
+        this_host: Option<&str>,
+        defaults: &HostDefaults,
+        manager_at: &mut Option<(String, usize)>,
+    ) -> Result<HostSpec, ConfigError> {
+        let span = section.span();
+        let line = locate(self.text, span.clone()).0;
+        let label = format!("[hosts.{name}]");
+        let at_host = |message: String| ConfigError {
+            file: self.path.to_path_buf(),
+            line: Some(line),
+            key: Some(label.clone()),
+            message,
+        };
+        check_host_name(name).map_err(at_host)?;
+        let h = section.get_ref();
+        let address = h
+            .address
+            .as_ref()
+            .map(|v| self.check(v.span(), values::parse_address(v.get_ref())))
+            .transpose()?;
+        let manager = h.manager.as_ref().is_some_and(|m| *m.get_ref());
+        if let Some(m) = h.manager.as_ref().filter(|m| *m.get_ref()) {
+            let this_line = locate(self.text, m.span()).0;
+            if let Some((first, first_line)) = manager_at {
+                return Err(self.error(
+                    m.span(),
+                    format!(
+                        "a cluster has exactly one manager, and host {first} runs it \
+                         (line {first_line}); set `manager = true` on one host only"
+                    ),
                 ));
             }
-            out.push(host);
+            *manager_at = Some((name.to_string(), this_line));
         }
-        if manager_at.is_none() {
-            return Err(ConfigError {
-                line: Some(locate(self.text, table.span()).0),
-                key: Some("[hosts]".into()),
-                ..ConfigError::file(
-                    self.path,
-                    "no host runs the manager; set `manager = true` in the [hosts.NAME] table \
-                     of one host (a cluster has exactly one manager)",
-                )
-            });
+        let count = |v: &Option<Spanned<i64>>| match v {
+            Some(v) => self.count(v, 0, MAX_SERVICE_NODES),
+            None => Ok(0),
+        };
+        let loggers = count(&h.loggers)?;
+        let proxies = count(&h.proxies)?;
+        let (port, port_at) = match &h.port {
+            Some(v) => (self.port(v, false)?, self.at(v.span())),
+            None => defaults.port.clone(),
+        };
+        let (metrics_port, metrics_at) = match &h.metrics_port {
+            Some(v) => (self.port(v, true)?, self.at(v.span())),
+            None => defaults.metrics_port.clone(),
+        };
+        let interfaces = self.interfaces(&h.interface, &format!("[[hosts.{name}.interface]]"))?;
+        let host = HostSpec {
+            name: Some(Arc::from(name)),
+            node_prefix: name.to_string(),
+            at: At {
+                line: Some(line),
+                ..At::file(self.path, Some(&label))
+            },
+            local: this_host == Some(name),
+            address,
+            manager,
+            loggers,
+            proxies,
+            port,
+            port_at,
+            metrics_port,
+            metrics_at,
+            interfaces,
+            profile: 0,
+        };
+        if host.nodes() == 0 {
+            return Err(at_host(
+                "this host runs no node; set `manager = true`, `loggers`, `proxies` or add \
+                 a [[hosts.NAME.interface]], or remove the host"
+                    .into(),
+            ));
         }
-        Ok(out)
+        Ok(host)
     }
 
     /// Hosts given the same address are one machine to the other nodes:

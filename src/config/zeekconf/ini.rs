@@ -62,109 +62,134 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Section>, ConfigError> {
     // every section header, as in Zeek.
     let mut have_option = false;
     for (index, raw) in text.split('\n').enumerate() {
-        let line_no = index + 1;
-        let line = raw.trim_end();
-        let error = |section: &Section, message: String| ConfigError {
-            file: path.to_path_buf(),
-            line: Some(line_no),
-            key: section.name.as_ref().map(|n| format!("[{n}]")),
-            message,
+        let at = LineAt {
+            path,
+            line_no: index + 1,
         };
+        let line = raw.trim_end();
         // Control characters other than tab cannot reach a unit file; say
         // so here, where the line number is known.
         if let Err(message) = values::check_unit_text(line) {
             let section = sections.last().expect("there is always a section");
-            return Err(error(section, format!("this line {message}")));
+            return Err(at.error(section, format!("this line {message}")));
         }
         if line.is_empty() || line.starts_with('#') {
             continue;
         }
         if line.len() > 2 && line.starts_with('[') && line.ends_with(']') {
-            let name = line[1..line.len() - 1].to_string();
-            if let Some(previous) = sections.iter().find(|s| s.name.as_deref() == Some(&name)) {
-                return Err(ConfigError {
-                    file: path.to_path_buf(),
-                    line: Some(line_no),
-                    key: Some(format!("[{name}]")),
-                    message: format!(
-                        "duplicate section '{name}' (first at line {}); merge the two",
-                        previous.line
-                    ),
-                });
-            }
-            sections.push(Section {
-                name: Some(name),
-                line: line_no,
-                options: Vec::new(),
-            });
+            let section = header(&at, &sections, &line[1..line.len() - 1])?;
+            sections.push(section);
             have_option = false;
             continue;
         }
         let section = sections.last_mut().expect("there is always a section");
-        let first = line.as_bytes()[0];
-        if first.is_ascii_whitespace() {
-            let value = line.trim_start();
-            if !have_option {
-                return Err(error(
-                    section,
-                    format!(
-                        "unexpected continuation line '{line}'{}; a line that starts with \
-                         whitespace continues the option above it (write '#' in the first column \
-                         for a comment)",
-                        section.in_section()
-                    ),
-                ));
-            }
-            let opt = section.options.last_mut().expect("have_option");
-            opt.values.push(Value {
-                text: value.to_string(),
-                line: line_no,
-            });
-            continue;
-        }
-        let is_key_start = first.is_ascii_lowercase() || first.is_ascii_digit() || first == b'_';
-        match line.split_once('=') {
-            Some((key, value)) if is_key_start => {
-                let key = key.trim().to_ascii_lowercase();
-                if let Some(previous) = section.options.iter().find(|o| o.key == key) {
-                    return Err(ConfigError {
-                        file: path.to_path_buf(),
-                        line: Some(line_no),
-                        key: Some(section.label(&key)),
-                        message: format!(
-                            "duplicate option '{key}'{} (first at line {}); give it once",
-                            section.in_section(),
-                            previous.line
-                        ),
-                    });
-                }
-                section.options.push(Opt {
-                    key,
-                    line: line_no,
-                    values: vec![Value {
-                        text: value.trim().to_string(),
-                        line: line_no,
-                    }],
-                });
-                have_option = true;
-            }
-            _ => {
-                return Err(error(
-                    section,
-                    format!(
-                        "invalid line '{line}'{}; expected 'key = value' (lower-case key), \
-                         '[section]', '# comment' or an indented continuation line",
-                        section.in_section()
-                    ),
-                ))
-            }
-        }
+        option_line(&at, section, line, &mut have_option)?;
     }
     // Zeek keeps the unnamed section only when it has options.
     if sections[0].options.is_empty() {
         sections.remove(0);
     }
     Ok(sections)
+}
+
+/// A line of the file, for messages.
+struct LineAt<'a> {
+    path: &'a Path,
+    line_no: usize,
+}
+
+impl LineAt<'_> {
+    fn error(&self, section: &Section, message: String) -> ConfigError {
+        ConfigError {
+            file: self.path.to_path_buf(),
+            line: Some(self.line_no),
+            key: section.name.as_ref().map(|n| format!("[{n}]")),
+            message,
+        }
+    }
+}
+
+/// A `[name]` header: a new section, unless the name was used before.
+fn header(at: &LineAt, sections: &[Section], name: &str) -> Result<Section, ConfigError> {
+    if let Some(previous) = sections.iter().find(|s| s.name.as_deref() == Some(name)) {
+        return Err(ConfigError {
+            file: at.path.to_path_buf(),
+            line: Some(at.line_no),
+            key: Some(format!("[{name}]")),
+            message: format!(
+                "duplicate section '{name}' (first at line {}); merge the two",
+                previous.line
+            ),
+        });
+    }
+    Ok(Section {
+        name: Some(name.to_string()),
+        line: at.line_no,
+        options: Vec::new(),
+    })
+}
+
+/// A `key = value` line, or a continuation line of the option above.
+fn option_line(
+    at: &LineAt,
+    section: &mut Section,
+    line: &str,
+    have_option: &mut bool,
+) -> Result<(), ConfigError> {
+    let first = line.as_bytes()[0];
+    if first.is_ascii_whitespace() {
+        let value = line.trim_start();
+        let Some(opt) = section.options.last_mut().filter(|_| *have_option) else {
+            return Err(at.error(
+                section,
+                format!(
+                    "unexpected continuation line '{line}'{}; a line that starts with \
+                     whitespace continues the option above it (write '#' in the first column \
+                     for a comment)",
+                    section.in_section()
+                ),
+            ));
+        };
+        opt.values.push(Value {
+            text: value.to_string(),
+            line: at.line_no,
+        });
+        return Ok(());
+    }
+    let is_key_start = first.is_ascii_lowercase() || first.is_ascii_digit() || first == b'_';
+    let Some((key, value)) = line.split_once('=').filter(|_| is_key_start) else {
+        return Err(at.error(
+            section,
+            format!(
+                "invalid line '{line}'{}; expected 'key = value' (lower-case key), \
+                 '[section]', '# comment' or an indented continuation line",
+                section.in_section()
+            ),
+        ));
+    };
+    let key = key.trim().to_ascii_lowercase();
+    if let Some(previous) = section.options.iter().find(|o| o.key == key) {
+        return Err(ConfigError {
+            file: at.path.to_path_buf(),
+            line: Some(at.line_no),
+            key: Some(section.label(&key)),
+            message: format!(
+                "duplicate option '{key}'{} (first at line {}); give it once",
+                section.in_section(),
+                previous.line
+            ),
+        });
+    }
+    section.options.push(Opt {
+        key,
+        line: at.line_no,
+        values: vec![Value {
+            text: value.trim().to_string(),
+            line: at.line_no,
+        }],
+    });
+    *have_option = true;
+    Ok(())
 }
 
 #[cfg(test)]

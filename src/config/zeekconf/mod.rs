@@ -303,16 +303,12 @@ fn host(file: &HostConf, index: usize, local: bool) -> HostSpec {
                     at: at(path, iface.capture.line, &iface.capture.label),
                 },
                 workers: iface.workers,
-                cpus: iface.cpus.clone(),
-                args: iface.args.clone(),
-                env: env_vars(path, &iface.env),
+                cpus: iface.role.settings.cpus.clone(),
+                args: iface.role.args.clone(),
+                env: env_vars(path, &iface.role.env),
                 settings: crate::model::ProcessSettings {
                     cpus: None,
-                    numa_policy: iface.numa_policy,
-                    nice: iface.nice,
-                    memory_max: iface.memory_max.clone(),
-                    oom_score_adjust: iface.oom_score_adjust,
-                    directives: Vec::new(),
+                    ..iface.role.settings.clone()
                 },
             })
             .collect(),

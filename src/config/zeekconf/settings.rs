@@ -6,25 +6,17 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::path::{Path, PathBuf};
 
 use super::super::values::{self, MAX_SERVICE_NODES, MAX_WORKERS};
-use super::super::{ConfigError, DEFAULT_PREFIX};
+use super::super::{defaults, ConfigError, DEFAULT_PREFIX};
 use super::ini::{Opt, Section};
 use crate::model::{CpuList, NumaPolicy, ProcessSettings};
 
-/// Every key `[zeek]` (or the top level) knows.
-pub const GLOBAL_KEYS: &[&str] = &[
+/// `[zeek]`'s keys (or the top level's) that are not per role.
+const ZEEK_SECTION_KEYS: &[&str] = &[
     "manager",
     "loggers",
     "proxies",
     "args",
-    "manager_args",
-    "logger_args",
-    "proxy_args",
-    "archiver_args",
     "env",
-    "manager_env",
-    "logger_env",
-    "proxy_env",
-    "archiver_env",
     "user",
     "group",
     "base_dir",
@@ -39,59 +31,129 @@ pub const GLOBAL_KEYS: &[&str] = &[
     "address",
     "cluster_address",
     "metrics_port",
-    "manager_nice",
-    "logger_nice",
-    "proxy_nice",
-    "archiver_nice",
-    "manager_memory_max",
-    "logger_memory_max",
-    "proxy_memory_max",
-    "archiver_memory_max",
-    "manager_cpu_set",
-    "logger_cpu_set",
-    "proxy_cpu_set",
-    "archiver_cpu_set",
     "restart_interval_sec",
     "archiver",
 ];
 
-/// The keys of this product's own settings that Zeek's generator does
-/// not have (a file using them is refused there): `[zeek]`'s.
-pub const EXTENSION_GLOBAL_KEYS: &[&str] = &[
-    "manager_oom_score_adjust",
-    "logger_oom_score_adjust",
-    "proxy_oom_score_adjust",
-    "archiver_oom_score_adjust",
-];
-
-/// [`EXTENSION_GLOBAL_KEYS`] of `[interface NAME]`.
-pub const EXTENSION_INTERFACE_KEYS: &[&str] = &["worker_oom_score_adjust"];
-
-/// Every key `[zeek]` knows, Zeek's and this product's.
-fn global_keys() -> impl Iterator<Item = &'static str> {
-    GLOBAL_KEYS.iter().chain(EXTENSION_GLOBAL_KEYS).copied()
-}
-
-/// Every key `[interface NAME]` knows, Zeek's and this product's.
-fn interface_keys() -> impl Iterator<Item = &'static str> {
-    INTERFACE_KEYS
-        .iter()
-        .chain(EXTENSION_INTERFACE_KEYS)
-        .copied()
-}
-
-/// Every key an `[interface NAME]` section (or the top level) knows.
-pub const INTERFACE_KEYS: &[&str] = &[
+/// `[interface NAME]`'s keys (or the top level's) that are not per-process
+/// settings.
+const INTERFACE_SECTION_KEYS: &[&str] = &[
     "interface",
     "workers",
-    "worker_args",
-    "worker_env",
     "workers_cpu_list",
     "worker_numa_policy",
     "workers_numa_policy",
-    "worker_nice",
-    "worker_memory_max",
 ];
+
+/// The roles `[zeek]` gives process settings to, as `<role>_<setting>`.
+const SERVICE_ROLES: &[&str] = &["manager", "logger", "proxy", "archiver"];
+
+/// A per-process setting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Setting {
+    Args,
+    Env,
+    Nice,
+    MemoryMax,
+    CpuSet,
+    OomScoreAdjust,
+}
+
+/// One per-process setting, declared once: `<role>_<suffix>` in `[zeek]`
+/// for every service role and, where `worker` says so, `worker_<suffix>`
+/// in `[interface NAME]`. `zeek`: Zeek's generator knows it (the others
+/// are this product's own; Zeek refuses a file that uses them).
+struct ProcessKey {
+    suffix: &'static str,
+    setting: Setting,
+    worker: bool,
+    zeek: bool,
+}
+
+const PROCESS_KEYS: &[ProcessKey] = &[
+    ProcessKey {
+        suffix: "args",
+        setting: Setting::Args,
+        worker: true,
+        zeek: true,
+    },
+    ProcessKey {
+        suffix: "env",
+        setting: Setting::Env,
+        worker: true,
+        zeek: true,
+    },
+    ProcessKey {
+        suffix: "nice",
+        setting: Setting::Nice,
+        worker: true,
+        zeek: true,
+    },
+    ProcessKey {
+        suffix: "memory_max",
+        setting: Setting::MemoryMax,
+        worker: true,
+        zeek: true,
+    },
+    ProcessKey {
+        suffix: "cpu_set",
+        setting: Setting::CpuSet,
+        worker: false,
+        zeek: true,
+    },
+    ProcessKey {
+        suffix: "oom_score_adjust",
+        setting: Setting::OomScoreAdjust,
+        worker: true,
+        zeek: false,
+    },
+];
+
+/// The setting `key` names for one of `roles` (`logger_nice`: logger, nice).
+fn process_key(key: &str, roles: &[&'static str]) -> Option<(&'static str, Setting)> {
+    let (role, suffix) = roles
+        .iter()
+        .find_map(|role| Some((*role, key.strip_prefix(role)?.strip_prefix('_')?)))?;
+    PROCESS_KEYS
+        .iter()
+        .find(|k| k.suffix == suffix && (role != "worker" || k.worker))
+        .map(|k| (role, k.setting))
+}
+
+fn is_global_key(key: &str) -> bool {
+    ZEEK_SECTION_KEYS.contains(&key) || process_key(key, SERVICE_ROLES).is_some()
+}
+
+fn is_interface_key(key: &str) -> bool {
+    INTERFACE_SECTION_KEYS.contains(&key) || process_key(key, &["worker"]).is_some()
+}
+
+/// Every key `[zeek]` knows (`zeek_only`: only those Zeek's generator
+/// knows too), derived from the declarations above.
+pub fn global_keys(zeek_only: bool) -> Vec<String> {
+    let mut keys: Vec<String> = ZEEK_SECTION_KEYS.iter().map(|k| k.to_string()).collect();
+    for key in PROCESS_KEYS.iter().filter(|k| k.zeek || !zeek_only) {
+        keys.extend(
+            SERVICE_ROLES
+                .iter()
+                .map(|role| format!("{role}_{}", key.suffix)),
+        );
+    }
+    keys
+}
+
+/// Every key `[interface NAME]` knows, as [`global_keys`].
+pub fn interface_keys(zeek_only: bool) -> Vec<String> {
+    let mut keys: Vec<String> = INTERFACE_SECTION_KEYS
+        .iter()
+        .map(|k| k.to_string())
+        .collect();
+    let workers = PROCESS_KEYS
+        .iter()
+        .filter(|k| k.worker && (k.zeek || !zeek_only));
+    keys.extend(workers.map(|k| format!("worker_{}", k.suffix)));
+    keys
+}
 
 /// One `KEY=VALUE` line of an `env` option, before templating.
 #[derive(Debug, Clone)]
@@ -140,13 +202,9 @@ pub struct InterfaceConf {
     pub name: Option<String>,
     pub capture: Located,
     pub workers: u32,
-    pub args: Vec<String>,
-    pub env: Vec<EnvLine>,
-    pub cpus: Option<CpuList>,
-    pub numa_policy: Option<NumaPolicy>,
-    pub nice: Option<i8>,
-    pub memory_max: Option<String>,
-    pub oom_score_adjust: Option<i16>,
+    /// The workers' args, env and process settings (`cpus`: the list
+    /// worker k takes its k-th CPU from).
+    pub role: RoleConf,
 }
 
 /// Everything one `zeek.conf` says.
@@ -467,261 +525,21 @@ impl Reader<'_> {
     }
 
     fn global(&mut self, section: &Section, section_less: bool) -> Result<FileConf, ConfigError> {
-        // Zeek's generator runs no manager, logger or proxy unless the file
-        // asks for one: a worker host lists only its interfaces.
-        let mut conf = FileConf {
-            manager: false,
-            manager_line: None,
-            loggers: 0,
-            proxies: 0,
-            args: vec!["local".into()],
-            manager_role: RoleConf::default(),
-            logger_role: RoleConf::default(),
-            proxy_role: RoleConf::default(),
-            archiver_role: RoleConf::default(),
-            env: Vec::new(),
-            user: "zeek".into(),
-            group: "zeek".into(),
-            base_dir: PathBuf::from(DEFAULT_PREFIX),
-            path: "/usr/local/bin:/usr/bin:/bin".into(),
-            ext_path: None,
-            ext_zeek_path: None,
-            backend_args: vec!["frameworks/cluster/backend/zeromq".into()],
-            cluster_layout: None,
-            node_prefix: None,
-            port: 27760,
-            port_label: None,
-            address: None,
-            metrics_port: 9991,
-            metrics_label: None,
-            restart_sec: 1,
-            archiver: ArchiverChoice::Default,
-            interfaces: Vec::new(),
-            warnings: Vec::new(),
-        };
+        let mut conf = default_conf();
         let mut cluster_layout: Option<(String, &Opt)> = None;
         let mut seen_alias: Vec<(&str, usize)> = Vec::new();
         for opt in &section.options {
             let key = opt.key.as_str();
-            // `port`/`cluster_port` and `address`/`cluster_address` are one
-            // setting each; two spellings of it in one file are a mistake.
-            let alias_group = match key {
-                "port" | "cluster_port" => Some("port"),
-                "address" | "cluster_address" => Some("address"),
-                _ => None,
-            };
-            if let Some(group) = alias_group {
-                if let Some((_, line)) = seen_alias.iter().find(|(g, _)| *g == group) {
-                    return Err(self.opt_error(
-                        section,
-                        opt,
-                        format!(
-                            "'{key}' repeats the setting given at line {line} under another \
-                             name; give it once"
-                        ),
-                    ));
+            self.check_alias(section, opt, &mut seen_alias)?;
+            if let Some((role, setting)) = process_key(key, SERVICE_ROLES) {
+                self.set(section, opt, role_of(&mut conf, role), setting)?;
+            } else if key == "cluster_layout" {
+                let text = self.single(section, opt)?;
+                if !text.is_empty() {
+                    cluster_layout = Some((text.to_string(), opt));
                 }
-                seen_alias.push((group, opt.line));
-            }
-            match key {
-                "manager" => {
-                    let text = self.single(section, opt)?;
-                    conf.manager_line = Some(opt.line);
-                    conf.manager = match text {
-                        "0" => false,
-                        "1" => true,
-                        _ => {
-                            return Err(self.opt_error(
-                                section,
-                                opt,
-                                format!(
-                                    "invalid manager value: '{text}'; use 1 (this host runs the \
-                                     manager) or 0"
-                                ),
-                            ))
-                        }
-                    };
-                }
-                "loggers" => {
-                    conf.loggers = self.int(section, opt, 0, MAX_SERVICE_NODES.into())? as u32
-                }
-                "proxies" => {
-                    conf.proxies = self.int(section, opt, 0, MAX_SERVICE_NODES.into())? as u32
-                }
-                "args" => {
-                    let args = self.args(section, opt)?;
-                    if !args.is_empty() {
-                        conf.args = args;
-                    }
-                }
-                "cluster_backend_args" => {
-                    let args = self.args(section, opt)?;
-                    if !args.is_empty() {
-                        conf.backend_args = args;
-                    }
-                }
-                "manager_args" | "logger_args" | "proxy_args" | "archiver_args" => {
-                    let args = self.args(section, opt)?;
-                    let prefix = key.trim_end_matches("_args");
-                    role_of(&mut conf, prefix).args = args;
-                }
-                "env" => conf.env = self.env(section, opt)?,
-                "manager_env" | "logger_env" | "proxy_env" | "archiver_env" => {
-                    let env = self.env(section, opt)?;
-                    let prefix = key.trim_end_matches("_env");
-                    role_of(&mut conf, prefix).env = env;
-                }
-                "manager_nice" | "logger_nice" | "proxy_nice" | "archiver_nice" => {
-                    let nice = self.nice(section, opt)?;
-                    let prefix = key.trim_end_matches("_nice");
-                    role_of(&mut conf, prefix).settings.nice = nice;
-                }
-                "manager_memory_max"
-                | "logger_memory_max"
-                | "proxy_memory_max"
-                | "archiver_memory_max" => {
-                    let memory = self.memory(section, opt)?;
-                    let prefix = key.trim_end_matches("_memory_max");
-                    role_of(&mut conf, prefix).settings.memory_max = memory;
-                }
-                "manager_oom_score_adjust"
-                | "logger_oom_score_adjust"
-                | "proxy_oom_score_adjust"
-                | "archiver_oom_score_adjust" => {
-                    let adjust = self.oom(section, opt)?;
-                    let prefix = key.trim_end_matches("_oom_score_adjust");
-                    role_of(&mut conf, prefix).settings.oom_score_adjust = adjust;
-                }
-                "manager_cpu_set" | "logger_cpu_set" | "proxy_cpu_set" | "archiver_cpu_set" => {
-                    let cpus = self.cpus(section, opt)?;
-                    let prefix = key.trim_end_matches("_cpu_set");
-                    role_of(&mut conf, prefix).settings.cpus = cpus;
-                }
-                "user" | "group" => {
-                    let text = self.single(section, opt)?;
-                    values::check_account_name(text).map_err(|m| {
-                        self.opt_error(section, opt, format!("invalid {key} '{text}': {m}"))
-                    })?;
-                    if key == "user" {
-                        conf.user = text.to_string();
-                    } else {
-                        conf.group = text.to_string();
-                    }
-                }
-                "base_dir" => {
-                    if let Some(dir) = self.path_value(section, opt)? {
-                        conf.base_dir = PathBuf::from(dir);
-                    }
-                }
-                "path" => {
-                    if let Some(path) = self.search_path(section, opt)? {
-                        conf.path = path;
-                    }
-                }
-                "ext_path" => conf.ext_path = self.search_path(section, opt)?,
-                "ext_zeek_path" => conf.ext_zeek_path = self.search_path(section, opt)?,
-                "cluster_layout" => {
-                    let text = self.single(section, opt)?;
-                    if !text.is_empty() {
-                        cluster_layout = Some((text.to_string(), opt));
-                    }
-                }
-                "cluster_node_prefix" => {
-                    let text = self.single(section, opt)?;
-                    let valid = text.is_empty()
-                        || (text.len() <= 64
-                            && (text.as_bytes()[0].is_ascii_lowercase()
-                                || text.as_bytes()[0].is_ascii_digit())
-                            && text.bytes().all(|b| {
-                                b.is_ascii_lowercase()
-                                    || b.is_ascii_digit()
-                                    || b == b'-'
-                                    || b == b'_'
-                            }));
-                    if !valid {
-                        return Err(self.opt_error(
-                            section,
-                            opt,
-                            format!(
-                                "invalid cluster_node_prefix '{text}' (must be empty or match \
-                                 /[a-z0-9][-_a-z0-9]*/, at most 64 characters)"
-                            ),
-                        ));
-                    }
-                    conf.node_prefix = Some(text.to_string());
-                }
-                "port" | "cluster_port" => {
-                    conf.port = self.port(section, opt, 1)?;
-                    conf.port_label = Some((opt.line, section.label(key)));
-                }
-                "metrics_port" => {
-                    conf.metrics_port = self.port(section, opt, 0)?;
-                    conf.metrics_label = Some((opt.line, section.label(key)));
-                }
-                "address" | "cluster_address" => {
-                    let text = self.single(section, opt)?;
-                    conf.address = Some(parse_address(text).map_err(|m| {
-                        self.opt_error(section, opt, format!("invalid address '{text}': {m}"))
-                    })?);
-                }
-                "restart_interval_sec" => {
-                    conf.restart_sec = self.int(section, opt, 0, 3600)? as u32;
-                }
-                "archiver" => {
-                    let text = self.single(section, opt)?;
-                    conf.archiver = match text {
-                        "0" => ArchiverChoice::Off,
-                        "1" => ArchiverChoice::Stock,
-                        path if path.starts_with('/') => {
-                            values::check_path(path).map_err(|m| {
-                                self.opt_error(
-                                    section,
-                                    opt,
-                                    format!("invalid archiver '{text}': {m}"),
-                                )
-                            })?;
-                            ArchiverChoice::Custom(path.to_string())
-                        }
-                        _ => {
-                            return Err(self.opt_error(
-                                section,
-                                opt,
-                                format!(
-                                    "invalid archiver value '{text}'; use 1 (zeek-archiver), 0 \
-                                     (none) or the absolute path of a long-running archiver"
-                                ),
-                            ))
-                        }
-                    };
-                }
-                _ if section_less && interface_keys().any(|k| k == key) => {}
-                _ if section_less => {
-                    // Zeek ignores unknown top-level keys; a typo should
-                    // still be visible.
-                    let hint = values::did_you_mean(key, global_keys().chain(interface_keys()))
-                        .map(|h| format!(" (did you mean '{h}'?)"))
-                        .unwrap_or_default();
-                    self.warn(
-                        opt.line,
-                        key,
-                        &format!("unknown key ignored{hint}, as Zeek's generator ignores it"),
-                    );
-                }
-                _ => {
-                    let hint = values::did_you_mean(key, global_keys())
-                        .map(|h| format!("; did you mean '{h}'?"))
-                        .unwrap_or_default();
-                    let elsewhere = if interface_keys().any(|k| k == key) {
-                        "; worker settings belong in [interface NAME] sections".to_string()
-                    } else {
-                        String::new()
-                    };
-                    return Err(self.opt_error(
-                        section,
-                        opt,
-                        format!("invalid key '{key}' in section 'zeek'{hint}{elsewhere}"),
-                    ));
-                }
+            } else {
+                self.global_option(&mut conf, section, opt, section_less)?;
             }
         }
         if let Some((text, opt)) = cluster_layout {
@@ -740,35 +558,232 @@ impl Reader<'_> {
         Ok(conf)
     }
 
+    /// `port`/`cluster_port` and `address`/`cluster_address` are one
+    /// setting each; two spellings of it in one file are a mistake.
+    fn check_alias<'s>(
+        &self,
+        section: &Section,
+        opt: &'s Opt,
+        seen: &mut Vec<(&'s str, usize)>,
+    ) -> Result<(), ConfigError> {
+        let group = match opt.key.as_str() {
+            "port" | "cluster_port" => "port",
+            "address" | "cluster_address" => "address",
+            _ => return Ok(()),
+        };
+        if let Some((_, line)) = seen.iter().find(|(g, _)| *g == group) {
+            return Err(self.opt_error(
+                section,
+                opt,
+                format!(
+                    "'{}' repeats the setting given at line {line} under another name; give \
+                     it once",
+                    opt.key
+                ),
+            ));
+        }
+        seen.push((group, opt.line));
+        Ok(())
+    }
+
+    /// Sets one per-process setting of a role (or of an interface's
+    /// workers).
+    fn set(
+        &self,
+        section: &Section,
+        opt: &Opt,
+        role: &mut RoleConf,
+        setting: Setting,
+    ) -> Result<(), ConfigError> {
+        match setting {
+            Setting::Args => role.args = self.args(section, opt)?,
+            Setting::Env => role.env = self.env(section, opt)?,
+            Setting::Nice => role.settings.nice = self.nice(section, opt)?,
+            Setting::MemoryMax => role.settings.memory_max = self.memory(section, opt)?,
+            Setting::CpuSet => role.settings.cpus = self.cpus(section, opt)?,
+            Setting::OomScoreAdjust => role.settings.oom_score_adjust = self.oom(section, opt)?,
+        }
+        Ok(())
+    }
+
+    /// One `[zeek]` key that is not a role's process setting.
+    fn global_option(
+        &mut self,
+        conf: &mut FileConf,
+        section: &Section,
+        opt: &Opt,
+        section_less: bool,
+    ) -> Result<(), ConfigError> {
+        let key = opt.key.as_str();
+        match key {
+            "manager" => {
+                conf.manager_line = Some(opt.line);
+                conf.manager = self.manager_value(section, opt)?;
+            }
+            "loggers" => conf.loggers = self.int(section, opt, 0, MAX_SERVICE_NODES.into())? as u32,
+            "proxies" => conf.proxies = self.int(section, opt, 0, MAX_SERVICE_NODES.into())? as u32,
+            "args" | "cluster_backend_args" => {
+                let args = self.args(section, opt)?;
+                if !args.is_empty() {
+                    *(if key == "args" {
+                        &mut conf.args
+                    } else {
+                        &mut conf.backend_args
+                    }) = args;
+                }
+            }
+            "env" => conf.env = self.env(section, opt)?,
+            "user" | "group" => {
+                let text = self.single(section, opt)?;
+                values::check_account_name(text).map_err(|m| {
+                    self.opt_error(section, opt, format!("invalid {key} '{text}': {m}"))
+                })?;
+                *(if key == "user" {
+                    &mut conf.user
+                } else {
+                    &mut conf.group
+                }) = text.to_string();
+            }
+            "base_dir" => {
+                if let Some(dir) = self.path_value(section, opt)? {
+                    conf.base_dir = PathBuf::from(dir);
+                }
+            }
+            "path" => {
+                if let Some(path) = self.search_path(section, opt)? {
+                    conf.path = path;
+                }
+            }
+            "ext_path" => conf.ext_path = self.search_path(section, opt)?,
+            "ext_zeek_path" => conf.ext_zeek_path = self.search_path(section, opt)?,
+            "cluster_node_prefix" => conf.node_prefix = Some(self.node_prefix(section, opt)?),
+            "port" | "cluster_port" => {
+                conf.port = self.port(section, opt, 1)?;
+                conf.port_label = Some((opt.line, section.label(key)));
+            }
+            "metrics_port" => {
+                conf.metrics_port = self.port(section, opt, 0)?;
+                conf.metrics_label = Some((opt.line, section.label(key)));
+            }
+            "address" | "cluster_address" => {
+                let text = self.single(section, opt)?;
+                conf.address = Some(parse_address(text).map_err(|m| {
+                    self.opt_error(section, opt, format!("invalid address '{text}': {m}"))
+                })?);
+            }
+            "restart_interval_sec" => {
+                conf.restart_sec = self.int(section, opt, 0, 3600)? as u32;
+            }
+            "archiver" => conf.archiver = self.archiver_choice(section, opt)?,
+            _ => self.unknown_global_key(section, opt, section_less)?,
+        }
+        Ok(())
+    }
+
+    fn manager_value(&self, section: &Section, opt: &Opt) -> Result<bool, ConfigError> {
+        match self.single(section, opt)? {
+            "0" => Ok(false),
+            "1" => Ok(true),
+            text => Err(self.opt_error(
+                section,
+                opt,
+                format!("invalid manager value: '{text}'; use 1 (this host runs the manager) or 0"),
+            )),
+        }
+    }
+
+    fn node_prefix(&self, section: &Section, opt: &Opt) -> Result<String, ConfigError> {
+        let text = self.single(section, opt)?;
+        let valid = text.is_empty()
+            || (text.len() <= 64
+                && (text.as_bytes()[0].is_ascii_lowercase()
+                    || text.as_bytes()[0].is_ascii_digit())
+                && text.bytes().all(|b| {
+                    b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
+                }));
+        if !valid {
+            return Err(self.opt_error(
+                section,
+                opt,
+                format!(
+                    "invalid cluster_node_prefix '{text}' (must be empty or match \
+                     /[a-z0-9][-_a-z0-9]*/, at most 64 characters)"
+                ),
+            ));
+        }
+        Ok(text.to_string())
+    }
+
+    fn archiver_choice(&self, section: &Section, opt: &Opt) -> Result<ArchiverChoice, ConfigError> {
+        let text = self.single(section, opt)?;
+        match text {
+            "0" => Ok(ArchiverChoice::Off),
+            "1" => Ok(ArchiverChoice::Stock),
+            path if path.starts_with('/') => {
+                values::check_path(path).map_err(|m| {
+                    self.opt_error(section, opt, format!("invalid archiver '{text}': {m}"))
+                })?;
+                Ok(ArchiverChoice::Custom(path.to_string()))
+            }
+            _ => Err(self.opt_error(
+                section,
+                opt,
+                format!(
+                    "invalid archiver value '{text}'; use 1 (zeek-archiver), 0 (none) or the \
+                     absolute path of a long-running archiver"
+                ),
+            )),
+        }
+    }
+
+    /// A key `[zeek]` does not know: an error, or, at the top level of a
+    /// section-less file (where the interface keys are too), a warning.
+    fn unknown_global_key(
+        &mut self,
+        section: &Section,
+        opt: &Opt,
+        section_less: bool,
+    ) -> Result<(), ConfigError> {
+        let key = opt.key.as_str();
+        if section_less && is_interface_key(key) {
+            return Ok(());
+        }
+        if section_less {
+            // Zeek ignores unknown top-level keys; a typo should still be
+            // visible.
+            let mut known = global_keys(false);
+            known.extend(interface_keys(false));
+            let hint = values::did_you_mean(key, known.iter().map(String::as_str))
+                .map(|h| format!(" (did you mean '{h}'?)"))
+                .unwrap_or_default();
+            self.warn(
+                opt.line,
+                key,
+                &format!("unknown key ignored{hint}, as Zeek's generator ignores it"),
+            );
+            return Ok(());
+        }
+        let known = global_keys(false);
+        let hint = values::did_you_mean(key, known.iter().map(String::as_str))
+            .map(|h| format!("; did you mean '{h}'?"))
+            .unwrap_or_default();
+        let elsewhere = if is_interface_key(key) {
+            "; worker settings belong in [interface NAME] sections"
+        } else {
+            ""
+        };
+        Err(self.opt_error(
+            section,
+            opt,
+            format!("invalid key '{key}' in section 'zeek'{hint}{elsewhere}"),
+        ))
+    }
+
     /// An interface section, or the interface part of a section-less
     /// file (`None` when it has no workers at all).
     fn interface(&mut self, section: &Section) -> Result<Option<InterfaceConf>, ConfigError> {
         let section_less = section.name.is_none();
-        let name = match &section.name {
-            None => None,
-            Some(full) => {
-                let name = full.strip_prefix("interface ").filter(|n| {
-                    !n.is_empty()
-                        && n.len() <= 64
-                        && n.bytes().all(|b| {
-                            b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_'
-                        })
-                });
-                match name {
-                    Some(name) => Some(name.to_string()),
-                    None => {
-                        return Err(self.error(
-                            section.line,
-                            format!("[{full}]"),
-                            format!(
-                                "invalid interface name in '{full}' (must match \
-                                 /interface [-_a-z0-9]+/, at most 64 characters)"
-                            ),
-                        ))
-                    }
-                }
-            }
-        };
+        let name = self.interface_name(section)?;
         if !section_less && section.options.is_empty() {
             return Err(self.error(
                 section.line,
@@ -786,137 +801,215 @@ impl Reader<'_> {
                 label: section.label("interface"),
             },
             workers: 0,
-            args: Vec::new(),
-            env: Vec::new(),
-            cpus: None,
-            numa_policy: None,
-            nice: None,
-            memory_max: None,
-            oom_score_adjust: None,
+            role: RoleConf::default(),
         };
         let mut numa_seen: Option<usize> = None;
         for opt in &section.options {
             let key = opt.key.as_str();
+            if let Some((_, setting)) = process_key(key, &["worker"]) {
+                self.set(section, opt, &mut iface.role, setting)?;
+                continue;
+            }
             match key {
                 "interface" => {
                     let text = self.single(section, opt)?;
-                    capture = Some((
-                        Located {
-                            text: text.to_string(),
-                            line: opt.line,
-                            label: section.label(key),
-                        },
-                        opt,
-                    ));
+                    let label = section.label(key);
+                    let (text, line) = (text.to_string(), opt.line);
+                    capture = Some((Located { text, line, label }, opt));
                 }
                 "workers" => {
                     let n = self.int(section, opt, 0, MAX_WORKERS.into())?;
                     workers = Some((n as u32, opt));
                 }
-                "worker_args" => iface.args = self.args(section, opt)?,
-                "worker_env" => iface.env = self.env(section, opt)?,
-                "workers_cpu_list" => iface.cpus = self.cpus(section, opt)?,
+                "workers_cpu_list" => iface.role.settings.cpus = self.cpus(section, opt)?,
                 "worker_numa_policy" | "workers_numa_policy" => {
-                    if let Some(line) = numa_seen {
-                        return Err(self.opt_error(
-                            section,
-                            opt,
-                            format!(
-                                "'{key}' repeats the NUMA policy given at line {line}; give \
-                                 worker_numa_policy once"
-                            ),
-                        ));
-                    }
-                    numa_seen = Some(opt.line);
-                    if key == "workers_numa_policy" {
-                        self.warn(
-                            opt.line,
-                            &section.label(key),
-                            "Remove in v9.1: workers_numa_policy is deprecated, replace with \
-                             worker_numa_policy",
-                        );
-                    }
-                    let text = self.single(section, opt)?;
-                    iface.numa_policy = Some(match text {
-                        "local" => NumaPolicy::Local,
-                        "default" => NumaPolicy::Default,
-                        _ => {
-                            return Err(self.opt_error(
-                                section,
-                                opt,
-                                format!("invalid '{key}' value '{text}'; use local or default"),
-                            ))
-                        }
-                    });
+                    let policy = self.numa_option(section, opt, &mut numa_seen)?;
+                    iface.role.settings.numa_policy = Some(policy);
                 }
-                "worker_nice" => iface.nice = self.nice(section, opt)?,
-                "worker_memory_max" => iface.memory_max = self.memory(section, opt)?,
-                "worker_oom_score_adjust" => iface.oom_score_adjust = self.oom(section, opt)?,
                 _ if section_less => {} // global keys, or ignored with a warning there
-                _ => {
-                    let hint = values::did_you_mean(key, interface_keys())
-                        .map(|h| format!("; did you mean '{h}'?"))
-                        .unwrap_or_default();
-                    let elsewhere = if global_keys().any(|k| k == key) {
-                        "; this key belongs in [zeek]".to_string()
-                    } else {
-                        String::new()
-                    };
-                    return Err(self.opt_error(
-                        section,
-                        opt,
-                        format!(
-                            "invalid option '{key}'{}{hint}{elsewhere}",
-                            section.in_section()
-                        ),
-                    ));
-                }
+                _ => return Err(self.unknown_interface_key(section, opt)),
             }
         }
-        let in_section = section.in_section();
-        match (capture, workers) {
-            (None, None) => {
-                // Only reachable section-less: a manager/logger host.
-                Ok(None)
-            }
-            (None, Some((_, opt))) => Err(self.opt_error(
+        self.finish_interface(section, iface, capture, workers)
+    }
+
+    /// The NAME of `[interface NAME]`; `None` section-less.
+    fn interface_name(&self, section: &Section) -> Result<Option<String>, ConfigError> {
+        let Some(full) = &section.name else {
+            return Ok(None);
+        };
+        let name = full.strip_prefix("interface ").filter(|n| {
+            !n.is_empty()
+                && n.len() <= 64
+                && n.bytes()
+                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_')
+        });
+        match name {
+            Some(name) => Ok(Some(name.to_string())),
+            None => Err(self.error(
+                section.line,
+                format!("[{full}]"),
+                format!(
+                    "invalid interface name in '{full}' (must match /interface [-_a-z0-9]+/, \
+                     at most 64 characters)"
+                ),
+            )),
+        }
+    }
+
+    /// `worker_numa_policy` (or its deprecated spelling), given once.
+    fn numa_option(
+        &mut self,
+        section: &Section,
+        opt: &Opt,
+        seen: &mut Option<usize>,
+    ) -> Result<NumaPolicy, ConfigError> {
+        let key = opt.key.as_str();
+        if let Some(line) = *seen {
+            return Err(self.opt_error(
                 section,
                 opt,
-                format!("found workers but no interface option{in_section}; add 'interface = <capture source>'"),
-            )),
-            (Some((capture, opt)), workers) => {
-                if capture.text.is_empty() {
-                    if section_less && workers.map_or(true, |(n, _)| n == 0) {
-                        // `interface =` turns capturing off, as in Zeek's
-                        // shipped example.
-                        return Ok(None);
-                    }
-                    let message = if section_less {
-                        "empty interface option with workers; give the capture source or set workers = 0".to_string()
-                    } else {
-                        format!("empty interface option not allowed{in_section}")
-                    };
-                    return Err(self.opt_error(section, opt, message));
-                }
-                let Some((workers, _)) = workers else {
-                    // Zeek's generator refuses this too (section-less
-                    // included): how many workers is not guessed.
-                    return Err(self.opt_error(
-                        section,
-                        opt,
-                        format!(
-                            "found interface but no workers option{in_section}; add 'workers = N'"
-                        ),
-                    ));
-                };
-                if workers == 0 {
-                    return Ok(None);
-                }
-                iface.capture = capture;
-                iface.workers = workers;
-                Ok(Some(iface))
-            }
+                format!(
+                    "'{key}' repeats the NUMA policy given at line {line}; give \
+                     worker_numa_policy once"
+                ),
+            ));
         }
+        *seen = Some(opt.line);
+        if key == "workers_numa_policy" {
+            self.warn(
+                opt.line,
+                &section.label(key),
+                "Remove in v9.1: workers_numa_policy is deprecated, replace with \
+                 worker_numa_policy",
+            );
+        }
+        match self.single(section, opt)? {
+            "local" => Ok(NumaPolicy::Local),
+            "default" => Ok(NumaPolicy::Default),
+            text => Err(self.opt_error(
+                section,
+                opt,
+                format!("invalid '{key}' value '{text}'; use local or default"),
+            )),
+        }
+    }
+
+    fn unknown_interface_key(&self, section: &Section, opt: &Opt) -> ConfigError {
+        let key = opt.key.as_str();
+        let known = interface_keys(false);
+        let hint = values::did_you_mean(key, known.iter().map(String::as_str))
+            .map(|h| format!("; did you mean '{h}'?"))
+            .unwrap_or_default();
+        let elsewhere = if is_global_key(key) {
+            "; this key belongs in [zeek]"
+        } else {
+            ""
+        };
+        self.opt_error(
+            section,
+            opt,
+            format!(
+                "invalid option '{key}'{}{hint}{elsewhere}",
+                section.in_section()
+            ),
+        )
+    }
+
+    /// The interface once its keys are read: `None` when it captures
+    /// nothing (section-less `interface =`, or no workers).
+    fn finish_interface(
+        &self,
+        section: &Section,
+        mut iface: InterfaceConf,
+        capture: Option<(Located, &Opt)>,
+        workers: Option<(u32, &Opt)>,
+    ) -> Result<Option<InterfaceConf>, ConfigError> {
+        let section_less = section.name.is_none();
+        let in_section = section.in_section();
+        let (capture, opt) = match (capture, workers) {
+            // Only reachable section-less: a manager/logger host.
+            (None, None) => return Ok(None),
+            (None, Some((_, opt))) => {
+                return Err(self.opt_error(
+                    section,
+                    opt,
+                    format!(
+                        "found workers but no interface option{in_section}; add 'interface = \
+                         <capture source>'"
+                    ),
+                ))
+            }
+            (Some(found), _) => found,
+        };
+        if capture.text.is_empty() {
+            if section_less && workers.map_or(true, |(n, _)| n == 0) {
+                // `interface =` turns capturing off, as in Zeek's shipped
+                // example.
+                return Ok(None);
+            }
+            let message = if section_less {
+                "empty interface option with workers; give the capture source or set workers = 0"
+                    .to_string()
+            } else {
+                format!("empty interface option not allowed{in_section}")
+            };
+            return Err(self.opt_error(section, opt, message));
+        }
+        let Some((workers, _)) = workers else {
+            // Zeek's generator refuses this too (section-less included):
+            // how many workers is not guessed.
+            return Err(self.opt_error(
+                section,
+                opt,
+                format!("found interface but no workers option{in_section}; add 'workers = N'"),
+            ));
+        };
+        if workers == 0 {
+            return Ok(None);
+        }
+        iface.capture = capture;
+        iface.workers = workers;
+        Ok(Some(iface))
+    }
+}
+
+/// A file's settings before its keys: Zeek's defaults.
+fn default_conf() -> FileConf {
+    // Zeek's generator runs no manager, logger or proxy unless the file
+    // asks for one: a worker host lists only its interfaces.
+    FileConf {
+        manager: false,
+        manager_line: None,
+        loggers: 0,
+        proxies: 0,
+        args: defaults::GLOBAL_ARGS
+            .iter()
+            .map(|a| a.to_string())
+            .collect(),
+        manager_role: RoleConf::default(),
+        logger_role: RoleConf::default(),
+        proxy_role: RoleConf::default(),
+        archiver_role: RoleConf::default(),
+        env: Vec::new(),
+        user: defaults::ACCOUNT.into(),
+        group: defaults::ACCOUNT.into(),
+        base_dir: PathBuf::from(DEFAULT_PREFIX),
+        path: defaults::SYSTEM_PATH.into(),
+        ext_path: None,
+        ext_zeek_path: None,
+        backend_args: vec![defaults::ZEROMQ_BACKEND.into()],
+        cluster_layout: None,
+        node_prefix: None,
+        port: defaults::LISTENER_PORT,
+        port_label: None,
+        address: None,
+        metrics_port: defaults::METRICS_PORT,
+        metrics_label: None,
+        restart_sec: defaults::RESTART_SEC,
+        archiver: ArchiverChoice::Default,
+        interfaces: Vec::new(),
+        warnings: Vec::new(),
     }
 }
 
