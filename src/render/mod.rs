@@ -284,8 +284,9 @@ struct NodeDropInUnit<'a> {
     slice: &'static str,
     exec_start: String,
     environment: Vec<String>,
-    /// The process settings, as directives.
-    process: Vec<String>,
+    /// The process settings: `[Service]` directives from the one template
+    /// both units include (process-settings.inc).
+    settings: &'a ProcessSettings,
     /// Manager and loggers under strict hardening: the spool dir (one
     /// mount for their own dir and the queue) and its generated scripts.
     log_writer_paths: Option<(String, String)>,
@@ -295,29 +296,6 @@ struct NodeDropInUnit<'a> {
     worker: bool,
     strict: bool,
     service_directives: Vec<String>,
-}
-
-/// The `[Service]` directives of a node's or the archiver's process
-/// settings (the escape-hatch directives come later, after the
-/// product's own).
-fn process_directives(settings: &ProcessSettings) -> Vec<String> {
-    let mut out = Vec::with_capacity(5);
-    if let Some(cpus) = &settings.cpus {
-        out.push(format!("CPUAffinity={}", cpus.to_affinity()));
-    }
-    if let Some(policy) = settings.numa_policy {
-        out.push(format!("NUMAPolicy={}", policy.as_str()));
-    }
-    if let Some(nice) = settings.nice {
-        out.push(format!("Nice={nice}"));
-    }
-    if let Some(memory) = &settings.memory_max {
-        out.push(format!("MemoryMax={memory}"));
-    }
-    if let Some(adjust) = settings.oom_score_adjust {
-        out.push(format!("OOMScoreAdjust={adjust}"));
-    }
-    out
 }
 
 fn directives(settings: &ProcessSettings, section: UnitSection) -> Vec<String> {
@@ -335,7 +313,7 @@ fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> S
     command.push(shared.zeek.as_str());
     command.extend(node.args.iter().map(String::as_str));
     let writes_logs = matches!(node.role, Role::Manager | Role::Logger);
-    NodeDropInUnit {
+    let unit = NodeDropInUnit {
         node: &node.name,
         role: node.role.name(),
         description: syntax::no_specifiers(&match &node.capture {
@@ -351,7 +329,7 @@ fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> S
             .iter()
             .map(|(k, v)| syntax::environment(k, v))
             .collect(),
-        process: process_directives(&node.settings),
+        settings: &node.settings,
         log_writer_paths: (writes_logs && shared.strict).then(|| {
             let spool = &cluster.install.spool_dir;
             (
@@ -364,9 +342,17 @@ fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> S
         worker: node.role == Role::Worker,
         strict: shared.strict,
         service_directives: directives(&node.settings, UnitSection::Service),
-    }
-    .render()
-    .expect("rendering into a String cannot fail")
+    };
+    // Sized for the whole drop-in up front: one growth of thousands of
+    // these costs more than the rest of rendering them.
+    let values: usize = unit.environment.iter().map(|e| e.len() + 13).sum::<usize>()
+        + unit.exec_start.len()
+        + unit.after.len()
+        + unit.description.len();
+    let mut out = String::with_capacity(NodeDropInUnit::SIZE_HINT + values + 256);
+    unit.render_into(&mut out)
+        .expect("rendering into a String cannot fail");
+    out
 }
 
 /// Whether the node rotates logs into the queue: loggers, and the manager
@@ -549,8 +535,9 @@ struct ArchiverUnit<'a> {
     final_pass: Option<String>,
     before: &'a str,
     environment: Vec<String>,
-    /// The process settings, as directives.
-    process: Vec<String>,
+    /// The process settings: `[Service]` directives from the one template
+    /// both units include (process-settings.inc).
+    settings: &'a ProcessSettings,
     restart_sec: u32,
     strict: bool,
     basic: bool,
@@ -594,7 +581,7 @@ fn render_archiver(
             .iter()
             .map(|(k, v)| syntax::environment(k, v))
             .collect(),
-        process: process_directives(&archiver.settings),
+        settings: &archiver.settings,
         restart_sec: cluster.restart_sec,
         strict: shared.strict,
         basic: shared.basic,
