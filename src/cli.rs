@@ -403,22 +403,7 @@ fn write_units(
 /// so: `systemctl start zeek.target` then fails with the reason and
 /// `systemctl status zeek.target` shows it, instead of "unit not found".
 fn write_invalid_config_target(normal_dir: &Path, error: &ConfigError, log: &Log) {
-    let reason = render::syntax::one_line(&error.to_string());
-    let text = format!(
-        "# Written by zeek-systemd-generator because the cluster config is invalid.\n\
-         [Unit]\n\
-         Description=Zeek cluster: INVALID CONFIG: {reason}\n\
-         Documentation=man:zeek-systemd-generator(8)\n\
-         SourcePath={source}\n\
-         # Fails every start with the reason above; fix the config, then\n\
-         # `systemctl daemon-reload`. The generator's messages: `journalctl -k -t zeek-systemd-generator`.\n\
-         AssertPathExists=/run/zeek-systemd/invalid-config-see-systemctl-status-zeek.target\n",
-        source = render::syntax::no_specifiers(&error.file.display().to_string()),
-    );
-    let outputs = [render::Output {
-        path: PathBuf::from("zeek.target"),
-        content: Content::File(text),
-    }];
+    let outputs = [render::invalid_config_target(error)];
     if let Err(e) = write::write_outputs(normal_dir, &outputs) {
         log.error(&format!("cannot write the invalid-config zeek.target: {e}"));
     }

@@ -394,6 +394,29 @@ struct TargetUnit<'a> {
     others: &'a [&'static str],
 }
 
+#[derive(Template)]
+#[template(path = "zeek-invalid.target", escape = "none")]
+struct InvalidConfigTarget {
+    reason: String,
+    source: String,
+}
+
+/// The `zeek.target` written instead of the units when the config is
+/// invalid: every start fails, and `systemctl status zeek.target` says
+/// why, instead of "unit not found".
+pub fn invalid_config_target(error: &crate::config::ConfigError) -> Output {
+    let text = InvalidConfigTarget {
+        reason: syntax::one_line(&error.to_string()),
+        source: syntax::no_specifiers(&error.file.display().to_string()),
+    }
+    .render()
+    .expect("rendering into a String cannot fail");
+    Output {
+        path: PathBuf::from("zeek.target"),
+        content: Content::File(text),
+    }
+}
+
 /// The marker file of [`GENERATED_MARKER`] as systemd sees it at run time.
 fn marker_path(plan: &Plan) -> String {
     syntax::no_specifiers(&plan.normal_dir.join(GENERATED_MARKER).display().to_string())
