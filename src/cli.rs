@@ -23,6 +23,9 @@ pub const SELF_PATH_ENV: &str = "ZEEK_SYSTEMD_GENERATOR_PATH";
 
 /// Overrides the kernel command line (as systemd's own tools do).
 pub const PROC_CMDLINE_ENV: &str = "SYSTEMD_PROC_CMDLINE";
+/// Tests: a file read instead of `/proc/1/maps` to learn the running
+/// systemd's version.
+pub const PID1_MAPS_ENV: &str = "ZEEK_SYSTEMD_PID1_MAPS";
 
 #[derive(Parser, Debug)]
 #[command(
@@ -305,6 +308,8 @@ fn generate(
     let scope = std::env::var("SYSTEMD_SCOPE").ok();
     let by_systemd = scope.is_some();
     let log = Log::for_generator(by_systemd);
+    // Only the systemd that runs us has a version worth knowing.
+    let version = by_systemd.then(running_systemd_version).flatten();
 
     // Nothing to do for the initrd or a user manager.
     if std::env::var("SYSTEMD_IN_INITRD").as_deref() == Ok("1") || scope.as_deref() == Some("user")
@@ -339,7 +344,8 @@ fn generate(
                          config and run `systemctl daemon-reload`",
                         plan::LAST_GOOD_DIR
                     ));
-                    write_units(normal_dir, &cluster, &files, Some(error.to_string()), &log)?;
+                    let rejected = Some(error.to_string());
+                    write_units(normal_dir, &cluster, &files, rejected, version, &log)?;
                 }
                 None => {
                     log.error(
@@ -355,7 +361,7 @@ fn generate(
         log.warning(warning);
     }
     warnings::log_all(&cluster, &log);
-    write_units(normal_dir, &cluster, &files, None, &log)
+    write_units(normal_dir, &cluster, &files, None, version, &log)
 }
 
 /// The config the running cluster was started with, as zeek-setup saved
@@ -380,11 +386,13 @@ fn write_units(
     cluster: &Cluster,
     files: &config::ConfigFiles,
     rejected: Option<String>,
+    systemd_version: Option<u32>,
     log: &Log,
 ) -> Result<(), Failure> {
     let exe = self_path();
     let mut plan = plan::plan(cluster, normal_dir, &exe);
     plan.rejected = rejected;
+    plan.systemd_version = systemd_version;
     // A host the config does not name runs nothing: no copy, no check.
     let copy = cluster
         .is_member()
@@ -407,6 +415,15 @@ fn write_invalid_config_target(normal_dir: &Path, error: &ConfigError, log: &Log
     if let Err(e) = write::write_outputs(normal_dir, &outputs) {
         log.error(&format!("cannot write the invalid-config zeek.target: {e}"));
     }
+}
+
+/// The version of the systemd running as PID 1, from the libraries it
+/// mapped (`/proc/1/maps`, readable by root; generators get no version
+/// from systemd). `None` when that cannot be read.
+fn running_systemd_version() -> Option<u32> {
+    let path = std::env::var_os(PID1_MAPS_ENV).unwrap_or_else(|| "/proc/1/maps".into());
+    let maps = std::fs::read(path).ok()?;
+    crate::systemd::version_from_maps(&String::from_utf8_lossy(&maps))
 }
 
 /// Whether the kernel command line says `zeek.cluster=0` (or no/false/off).

@@ -46,6 +46,11 @@ pub struct Plan<'a> {
     /// good one: the error (`file:line: key: message`), for the units that
     /// tell the operator. `None` for a valid config.
     pub rejected: Option<String>,
+    /// The version of the systemd that runs the generator, where it could
+    /// be read (see `systemd::version_from_maps`): restart back-off needs
+    /// 254. `None` for a person's `render`/`check`, and the units then
+    /// carry no back-off.
+    pub systemd_version: Option<u32>,
 }
 
 /// One file or link, relative to the output dir.
@@ -161,6 +166,7 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
             generator_exe: generator_exe.to_path_buf(),
             items,
             rejected: None,
+            systemd_version: None,
         };
     }
     if !local.is_empty() {
@@ -222,5 +228,6 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
         generator_exe: generator_exe.to_path_buf(),
         items,
         rejected: None,
+        systemd_version: None,
     }
 }

@@ -270,3 +270,51 @@ fn version_and_help() {
         .success()
         .stdout(predicates::str::contains("check"));
 }
+
+/// The node template as the generator writes it when systemd `version`
+/// (read from a fake `/proc/1/maps`) runs it, for a config `restart_sec`.
+fn template_under_systemd(version: &str, restart_sec: u32) -> String {
+    let s = Setup::new(Some(&format!(
+        "[zeek]\nrestart_sec = {restart_sec}\n{CONFIG}"
+    )));
+    let maps = s.dir.path().join("maps");
+    std::fs::write(
+        &maps,
+        format!("7f00-7f01 r-xp 0 fe:01 1 /usr/lib/systemd/libsystemd-shared-{version}.so\n"),
+    )
+    .unwrap();
+    s.generator()
+        .env("SYSTEMD_SCOPE", "system")
+        .env("ZEEK_SYSTEMD_PID1_MAPS", &maps)
+        .arg(s.out())
+        .assert()
+        .success();
+    std::fs::read_to_string(s.out().join("zeek@.service")).unwrap()
+}
+
+#[test]
+fn restart_back_off_only_where_the_running_systemd_has_it() {
+    let new = template_under_systemd("255", 1);
+    assert!(new.contains("\nRestartSteps=5\n"), "{new}");
+    assert!(new.contains("\nRestartMaxDelaySec=60\n"), "{new}");
+    assert!(new.contains("\nRestartSec=1\n"), "{new}");
+
+    // systemd 252 would log "Unknown key name" for them.
+    let old = template_under_systemd("252", 1);
+    assert!(!old.contains("\nRestartSteps="), "{old}");
+    assert!(!old.contains("\nRestartMaxDelaySec="), "{old}");
+    assert!(old.contains("No restart back-off: systemd 252"), "{old}");
+
+    // A restart delay of two minutes is longer than the back-off's cap.
+    let slow = template_under_systemd("256", 120);
+    assert!(!slow.contains("\nRestartSteps="), "{slow}");
+}
+
+#[test]
+fn a_person_running_the_generator_gets_no_back_off_guess() {
+    let s = Setup::new(Some(CONFIG));
+    s.generator().arg(s.out()).assert().success();
+    let template = std::fs::read_to_string(s.out().join("zeek@.service")).unwrap();
+    assert!(!template.contains("\nRestartSteps="), "{template}");
+    assert!(!template.contains("restart back-off"), "{template}");
+}

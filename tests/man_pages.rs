@@ -34,6 +34,8 @@ const NOT_HARDENING: &[&str] = &[
     "Requires",
     "Restart",
     "RestartSec",
+    "RestartMaxDelaySec",
+    "RestartSteps",
     "Slice",
     "SourcePath",
     "StartLimitIntervalSec",

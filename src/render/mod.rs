@@ -141,6 +141,10 @@ struct NodeTemplateUnit<'a> {
     zeek_path_env: String,
     exec_start: String,
     restart_sec: u32,
+    /// `Some(version)` of the systemd that runs the generator.
+    systemd_version: Option<u32>,
+    /// `RestartMaxDelaySec=` when that systemd has restart back-off.
+    restart_max_delay_sec: Option<u32>,
     stop_timeout_sec: u32,
     network_online: bool,
     /// `ExecStopPost=` without the `+` and the instance argument.
@@ -149,6 +153,19 @@ struct NodeTemplateUnit<'a> {
     basic: bool,
     own_spool_dir: String,
     ip_allow: Vec<String>,
+}
+
+/// The longest delay between restarts of a crash-looping node, from
+/// systemd 254 (`RestartSteps=`/`RestartMaxDelaySec=`): a minute, or
+/// `restart_sec` where that is longer already.
+const RESTART_MAX_DELAY_SEC: u32 = 60;
+/// First systemd with restart back-off.
+const RESTART_BACKOFF_SINCE: u32 = 254;
+
+fn restart_max_delay_sec(plan: &Plan) -> Option<u32> {
+    let version = plan.systemd_version?;
+    (version >= RESTART_BACKOFF_SINCE && plan.cluster.restart_sec < RESTART_MAX_DELAY_SEC)
+        .then_some(RESTART_MAX_DELAY_SEC)
 }
 
 fn render_node_template(plan: &Plan, shared: &Shared) -> String {
@@ -176,6 +193,8 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
         zeek_path_env: syntax::environment("ZEEKPATH", &install.zeek_path),
         exec_start: syntax::command_line(&default_command),
         restart_sec: cluster.restart_sec,
+        systemd_version: plan.systemd_version,
+        restart_max_delay_sec: restart_max_delay_sec(plan),
         stop_timeout_sec: cluster.stop_timeout_sec,
         network_online: needs_network(cluster),
         crash_hook: crash_hook_command(),
