@@ -30,6 +30,7 @@ const NOT_HARDENING: &[&str] = &[
     "MemoryMax",
     "NUMAPolicy",
     "Nice",
+    "OOMScoreAdjust",
     "PartOf",
     "Requires",
     "Restart",
@@ -48,10 +49,19 @@ const NOT_HARDENING: &[&str] = &[
     "WorkingDirectory",
 ];
 
-/// `Key` of every `Key=value` line in the node and archiver templates.
+/// `Key` of every `Key=value` line in the node and archiver templates and
+/// the parts they include.
 fn template_directives() -> BTreeSet<String> {
     let mut keys = BTreeSet::new();
-    for name in ["zeek@.service", "zeek@node.conf", "zeek-archiver.service"] {
+    let mut templates: Vec<String> = ["zeek@.service", "zeek@node.conf", "zeek-archiver.service"]
+        .map(String::from)
+        .into();
+    let dir = std::fs::read_dir(root().join("templates")).expect("templates dir readable");
+    templates.extend(
+        dir.map(|entry| entry.unwrap().file_name().into_string().unwrap())
+            .filter(|name| name.ends_with(".inc")),
+    );
+    for name in templates {
         let path = root().join("templates").join(name);
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
