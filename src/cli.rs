@@ -109,6 +109,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Turn ZeekControl's node.cfg, zeekctl.cfg and networks.cfg into a
+    /// cluster.toml that keeps its node names.
+    ImportZeekctl(crate::import::zeekctl::command::ImportArgs),
     /// Print the completion script for a shell (packages ship them; see
     /// packaging/gen-completions.sh).
     #[command(hide = true)]
@@ -179,6 +182,7 @@ pub fn run(mut cli: Cli) -> Result<(), Failure> {
             };
             emit(Path::new("-"), &text).map_err(Failure::Other)
         }
+        Some(Command::ImportZeekctl(args)) => crate::import::zeekctl::command::run(&args),
         Some(Command::Completions { shell }) => {
             emit(Path::new("-"), &completion_script(shell)).map_err(Failure::Other)
         }

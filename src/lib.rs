@@ -10,6 +10,7 @@ pub mod cli;
 pub mod config;
 pub mod deep_check;
 pub mod diag;
+pub mod import;
 pub mod layout;
 pub mod log;
 pub mod model;

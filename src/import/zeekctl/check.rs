@@ -1,0 +1,166 @@
+//! `import-zeekctl --check`: every node as ZeekControl would run it next
+//! to the same node as the imported config runs it, field by field.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use super::node_cfg::ZeekctlNode;
+use super::Imported;
+use crate::model::{Cluster, Node};
+
+/// One compared field of one node.
+struct Row {
+    field: &'static str,
+    zeekctl: String,
+    ours: String,
+    same: bool,
+}
+
+/// The scripts and arguments ZeekControl puts on the node's command line
+/// (besides its own `-p`/`-U` bookkeeping and its zeekctl scripts).
+fn zeekctl_args(node: &ZeekctlNode, imported: &Imported) -> Vec<String> {
+    let mut args = imported.cfg.site_policy_scripts.clone();
+    args.extend(node.aux_scripts.iter().cloned());
+    args.extend(imported.cfg.zeek_args.iter().cloned());
+    args.extend(node.af_packet_args.iter().cloned());
+    args
+}
+
+/// Whether `want` appears in `have` in order (other items may be between).
+fn in_order(want: &[String], have: &[String]) -> bool {
+    let mut it = have.iter();
+    want.iter().all(|w| it.any(|h| h == w))
+}
+
+fn env_text(env: &BTreeMap<String, String>) -> String {
+    if env.is_empty() {
+        return "-".into();
+    }
+    env.iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn rows(node: &ZeekctlNode, ours: &Node, imported: &Imported) -> Vec<Row> {
+    let dash = || "-".to_string();
+    let zk_env = node.effective_env(&imported.cfg.env);
+    let mut our_env: BTreeMap<String, String> = BTreeMap::new();
+    for (k, v) in &ours.env {
+        our_env.insert(k.clone(), v.clone());
+    }
+    let our_env_shown: BTreeMap<String, String> = our_env
+        .iter()
+        .filter(|(k, _)| zk_env.contains_key(*k))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    let zk_cpu = node.pin_cpu.map_or_else(dash, |c| c.to_string());
+    let our_cpu = ours
+        .settings
+        .cpus
+        .as_ref()
+        .map_or_else(dash, |c| c.to_affinity());
+    let zk_capture = node.interface.clone().unwrap_or_else(dash);
+    let our_capture = ours
+        .capture
+        .as_ref()
+        .map_or_else(dash, |c| c.source.to_string());
+    let zk_args = zeekctl_args(node, imported);
+    let our_args: Vec<String> = ours.args.to_vec();
+    vec![
+        Row {
+            field: "type",
+            zeekctl: node.kind.name().into(),
+            ours: ours.role.name().into(),
+            same: node.kind.name() == ours.role.name(),
+        },
+        Row {
+            field: "host",
+            zeekctl: node.host.clone(),
+            ours: match (&ours.host, &ours.address) {
+                (Some(h), _) => h.to_string(),
+                (None, Some(a)) => a.to_string(),
+                (None, None) => dash(),
+            },
+            same: true,
+        },
+        Row {
+            field: "capture",
+            same: zk_capture == our_capture,
+            zeekctl: zk_capture,
+            ours: our_capture,
+        },
+        Row {
+            field: "cpu",
+            same: zk_cpu == our_cpu,
+            zeekctl: zk_cpu,
+            ours: our_cpu,
+        },
+        Row {
+            field: "env",
+            same: zk_env == our_env_shown,
+            zeekctl: env_text(&zk_env),
+            ours: env_text(&our_env_shown),
+        },
+        Row {
+            field: "args",
+            same: in_order(&zk_args, &our_args),
+            zeekctl: zk_args.join(" "),
+            ours: our_args.join(" "),
+        },
+    ]
+}
+
+/// The review table and the number of nodes that differ (a missing node
+/// counts as differing).
+pub fn table(imported: &Imported, cluster: &Cluster) -> (String, usize) {
+    let mut out = String::new();
+    let mut differing = 0;
+    let _ = writeln!(
+        out,
+        "{:<20} {:<8} {:<40} ZEEK-SYSTEMD",
+        "NODE", "FIELD", "ZEEKCONTROL"
+    );
+    for node in &imported.nodes {
+        let Some(ours) = cluster.nodes.iter().find(|n| n.name == node.name) else {
+            differing += 1;
+            let _ = writeln!(
+                out,
+                "{:<20} MISSING: the imported config has no node of this name",
+                node.name
+            );
+            continue;
+        };
+        let rows = rows(node, ours, imported);
+        if rows.iter().any(|r| !r.same) {
+            differing += 1;
+        }
+        for (i, r) in rows.iter().enumerate() {
+            let name = if i == 0 { node.name.as_str() } else { "" };
+            let mark = if r.same { "" } else { "  <-- DIFFERS" };
+            let _ = writeln!(
+                out,
+                "{name:<20} {:<8} {:<40} {}{mark}",
+                r.field, r.zeekctl, r.ours
+            );
+        }
+    }
+    for ours in &cluster.nodes {
+        if !imported.nodes.iter().any(|n| n.name == ours.name) {
+            differing += 1;
+            let _ = writeln!(out, "{:<20} EXTRA: not a ZeekControl node", ours.name);
+        }
+    }
+    let _ = writeln!(
+        out,
+        "\n{} ZeekControl node(s), {} in the imported config; {}",
+        imported.nodes.len(),
+        cluster.nodes.len(),
+        if differing == 0 {
+            "every node has the same name, type, capture, CPU, environment and scripts".to_string()
+        } else {
+            format!("{differing} node(s) differ")
+        }
+    );
+    (out, differing)
+}

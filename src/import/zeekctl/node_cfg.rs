@@ -1,0 +1,548 @@
+//! node.cfg: ZeekControl's node list, expanded into processes exactly as
+//! ZeekControl does it (`ZeekControl/config.py` `_check_node`,
+//! `_check_nodestore`, `_get_pin_cpu_list`, `_get_env_var_dict`, and the
+//! load-balancing plugins `zzz_af_packet.py`, `lb_pf_ring.py`,
+//! `lb_myricom.py`). Rejections use ZeekControl's own reasons, located.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use super::ini::{self, Section};
+use super::zeekctl_cfg::ZeekctlCfg;
+use super::ImportError;
+
+/// A node type of node.cfg.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Kind {
+    Logger,
+    Manager,
+    Proxy,
+    Worker,
+}
+
+impl Kind {
+    /// The name node.cfg spells it with.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Logger => "logger",
+            Kind::Manager => "manager",
+            Kind::Proxy => "proxy",
+            Kind::Worker => "worker",
+        }
+    }
+}
+
+/// One Zeek process as ZeekControl would start it.
+#[derive(Debug, Clone)]
+pub struct ZeekctlNode {
+    /// ZeekControl's node name (`worker-1-3` for the third `lb_procs`
+    /// process of `[worker-1]`).
+    pub name: String,
+    /// The node.cfg section it came from and that section's line.
+    pub section: String,
+    pub line: usize,
+    pub kind: Kind,
+    pub host: String,
+    /// What ZeekControl passes to `zeek -i` (after the af_packet plugin's
+    /// prefix and pf_ring's `@N` suffix).
+    pub interface: Option<String>,
+    pub lb_method: Option<String>,
+    pub lb_procs: Option<u32>,
+    /// The one CPU ZeekControl pins the process to (`taskset -c`).
+    pub pin_cpu: Option<u32>,
+    /// `env_vars` of the node's section.
+    pub env: BTreeMap<String, String>,
+    /// Variables a load-balancing plugin sets unless node.cfg or
+    /// zeekctl.cfg set them.
+    pub plugin_env: Vec<(String, String)>,
+    /// `aux_scripts`, split as the shell splits ZeekControl's command line.
+    pub aux_scripts: Vec<String>,
+    /// `af_packet_*` options as Zeek command-line redefs.
+    pub af_packet_args: Vec<String>,
+    /// Keys ZeekControl ignores with a warning (it says so, so do we).
+    pub ignored: Vec<String>,
+}
+
+impl ZeekctlNode {
+    /// The environment ZeekControl gives the process besides
+    /// `CLUSTER_NODE`: node.cfg, then zeekctl.cfg `env_vars`, then the
+    /// plugin's (each only where the earlier ones did not set the key).
+    pub fn effective_env(&self, global: &BTreeMap<String, String>) -> BTreeMap<String, String> {
+        let mut env = self.env.clone();
+        for (k, v) in global {
+            env.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        for (k, v) in &self.plugin_env {
+            env.entry(k.clone()).or_insert_with(|| v.clone());
+        }
+        env
+    }
+}
+
+/// The node keys ZeekControl knows (node.py `Node._keys`, plus the
+/// af_packet plugin's `fanout_id`, `fanout_mode`, `buffer_size` with its
+/// `af_packet_` prefix). Others are ignored with a warning, as ZeekControl
+/// does.
+const KNOWN_KEYS: &[&str] = &[
+    "type",
+    "host",
+    "interface",
+    "aux_scripts",
+    "zeekbase",
+    "ether",
+    "zone_id",
+    "lb_procs",
+    "lb_method",
+    "lb_interfaces",
+    "pin_cpus",
+    "env_vars",
+    "count",
+    "af_packet_fanout_id",
+    "af_packet_fanout_mode",
+    "af_packet_buffer_size",
+];
+
+const LB_METHODS: &[&str] = &["af_packet", "pf_ring", "myricom", "custom", "interfaces"];
+
+/// Reads node.cfg `text` (from `path`) into ZeekControl's processes, in
+/// ZeekControl's order (loggers, manager, proxies, workers; by position).
+pub fn read(path: &Path, text: &str, cfg: &ZeekctlCfg) -> Result<Vec<ZeekctlNode>, ImportError> {
+    let sections = ini::parse(path, text)?;
+    let mut nodes: Vec<ZeekctlNode> = Vec::new();
+    for section in &sections {
+        for node in expand(path, section)? {
+            add_node(path, &nodes, &node)?;
+            nodes.push(node);
+        }
+    }
+    // Python's sort is stable: by type, then by position within the type.
+    nodes.sort_by_key(|n| n.kind);
+    check_nodestore(path, &nodes)?;
+    apply_plugins(path, &mut nodes, cfg)?;
+    Ok(nodes)
+}
+
+/// `NodeStore.add_node`: names are unique regardless of case.
+fn add_node(path: &Path, nodes: &[ZeekctlNode], node: &ZeekctlNode) -> Result<(), ImportError> {
+    let lower = node.name.to_lowercase();
+    if let Some(other) = nodes.iter().find(|n| n.name.to_lowercase() == lower) {
+        return Err(ImportError::at(
+            path,
+            node.line,
+            None,
+            format!(
+                "node name \"{}\" is a duplicate of \"{}\" (ZeekControl compares names without case; \
+                 `lb_procs` makes <name>-1 ... <name>-N)",
+                node.name, other.name
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn value<'a>(section: &'a Section, key: &str) -> Option<&'a str> {
+    section
+        .get(key)
+        .map(|e| e.value.as_str())
+        .filter(|v| !v.is_empty())
+}
+
+fn line_of(section: &Section, key: &str) -> usize {
+    section.get(key).map_or(section.line, |e| e.line)
+}
+
+/// `_check_node` for one section: its processes (several with `lb_procs`).
+fn expand(path: &Path, section: &Section) -> Result<Vec<ZeekctlNode>, ImportError> {
+    let name = &section.name;
+    let fail = |key: &str, msg: String| {
+        ImportError::at(
+            path,
+            line_of(section, key),
+            Some(format!("[{name}] {key}")),
+            msg,
+        )
+    };
+    let kind = match value(section, "type") {
+        None => return Err(fail("type", format!("no type given for node {name}"))),
+        Some("logger") => Kind::Logger,
+        Some("manager") => Kind::Manager,
+        Some("proxy") => Kind::Proxy,
+        Some("worker") => Kind::Worker,
+        Some("standalone") => {
+            return Err(fail(
+                "type",
+                "a standalone node has no cluster equivalent: zeek-systemd runs clusters; \
+                 make it a manager, a proxy and a worker (Zeek's own recommendation for one host)"
+                    .into(),
+            ))
+        }
+        Some(other) => {
+            return Err(fail(
+                "type",
+                format!("unknown node type '{other}' given for node '{name}'"),
+            ))
+        }
+    };
+    let Some(host) = value(section, "host") else {
+        return Err(fail("host", format!("no host given for node '{name}'")));
+    };
+    let env = match value(section, "env_vars") {
+        Some(text) => env_var_dict(text)
+            .map_err(|m| fail("env_vars", format!("node '{name}' config: {m}")))?,
+        None => BTreeMap::new(),
+    };
+    let lb_method = value(section, "lb_method");
+    let numprocs = match value(section, "lb_procs") {
+        Some(text) => {
+            if kind != Kind::Worker {
+                return Err(fail(
+                    "lb_procs",
+                    format!("node '{name}' config: load balancing node config options are only for worker nodes"),
+                ));
+            }
+            let n: i64 = python_int(text).ok_or_else(|| {
+                fail(
+                    "lb_procs",
+                    format!(
+                        "number of load-balanced processes must be an integer for node '{name}'"
+                    ),
+                )
+            })?;
+            if n < 1 {
+                return Err(fail(
+                    "lb_procs",
+                    format!("number of load-balanced processes must be greater than zero for node '{name}'"),
+                ));
+            }
+            Some(u32::try_from(n.min(65_000)).unwrap_or(65_000))
+        }
+        None if lb_method.is_some() => {
+            return Err(fail(
+                "lb_method",
+                format!("number of load-balanced processes not specified for node '{name}'"),
+            ))
+        }
+        None => None,
+    };
+    let cpus = match value(section, "pin_cpus") {
+        Some(text) => pin_cpu_list(text, numprocs.unwrap_or(0) as usize).ok_or_else(|| {
+            fail(
+                "pin_cpus",
+                format!("pin cpus list must contain only non-negative integers for node '{name}'"),
+            )
+        })?,
+        None => Vec::new(),
+    };
+    let base = ZeekctlNode {
+        name: name.clone(),
+        section: name.clone(),
+        line: section.line,
+        kind,
+        host: host.to_string(),
+        interface: value(section, "interface").map(str::to_string),
+        lb_method: lb_method.map(str::to_string),
+        lb_procs: numprocs,
+        pin_cpu: cpus.first().copied(),
+        env,
+        plugin_env: Vec::new(),
+        aux_scripts: value(section, "aux_scripts")
+            .map(|s| s.split_whitespace().map(str::to_string).collect())
+            .unwrap_or_default(),
+        af_packet_args: af_packet_args(section),
+        ignored: section
+            .entries
+            .iter()
+            .filter(|e| !KNOWN_KEYS.contains(&e.key.replace('.', "_").as_str()))
+            .map(|e| e.key.clone())
+            .collect(),
+    };
+    let Some(numprocs) = numprocs else {
+        return Ok(vec![base]);
+    };
+    let method = match lb_method {
+        None => {
+            return Err(fail(
+                "lb_procs",
+                format!("no load balancing method given for node '{name}'"),
+            ))
+        }
+        Some(m) if LB_METHODS.contains(&m) => m,
+        Some(m) => {
+            return Err(fail(
+                "lb_method",
+                format!(
+                    "unknown load balancing method '{m}' given for node '{name}' (ZeekControl knows {})",
+                    LB_METHODS.join(", ")
+                ),
+            ))
+        }
+    };
+    let mut netifs: Vec<String> = Vec::new();
+    if method == "interfaces" {
+        let Some(list) = value(section, "lb_interfaces") else {
+            return Err(fail(
+                "lb_interfaces",
+                format!("list of load-balanced interfaces not specified for node '{name}'"),
+            ));
+        };
+        netifs = list.split(',').map(|s| s.trim().to_string()).collect();
+        if netifs.len() != numprocs as usize {
+            return Err(fail(
+                "lb_interfaces",
+                format!("number of load-balanced interfaces is not same as number of load-balanced processes for node '{name}'"),
+            ));
+        }
+    }
+    let mut out = Vec::with_capacity(numprocs as usize);
+    for num in 1..=numprocs as usize {
+        let mut node = base.clone();
+        node.name = format!("{name}-{num}");
+        node.pin_cpu = cpus.get(num - 1).copied();
+        // ZeekControl pops from the END of lb_interfaces: <name>-1 gets the
+        // last interface listed, <name>-2 the one before it, ...
+        if let Some(netif) = netifs.pop() {
+            node.interface = Some(netif);
+        }
+        out.push(node);
+    }
+    Ok(out)
+}
+
+/// `af_packet_fanout_id`, `_fanout_mode`, `_buffer_size`: ZeekControl's
+/// af_packet plugin writes them as redefs for that node; Zeek takes the
+/// same as `ID=value` arguments.
+fn af_packet_args(section: &Section) -> Vec<String> {
+    [
+        ("af_packet_fanout_id", "AF_Packet::fanout_id"),
+        ("af_packet_fanout_mode", "AF_Packet::fanout_mode"),
+        ("af_packet_buffer_size", "AF_Packet::buffer_size"),
+    ]
+    .iter()
+    .filter_map(|(key, id)| {
+        let entry = section
+            .entries
+            .iter()
+            .find(|e| e.key.replace('.', "_") == *key && !e.value.is_empty())?;
+        Some(format!("{id}={}", entry.value))
+    })
+    .collect()
+}
+
+/// Python's `int()` on a string: optional sign, digits, surrounding
+/// whitespace.
+fn python_int(text: &str) -> Option<i64> {
+    let t = text.trim();
+    let digits = t.strip_prefix(['+', '-']).unwrap_or(t);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    t.parse().ok()
+}
+
+/// `_get_pin_cpu_list`: comma-separated non-negative integers; shorter
+/// than the number of processes, it wraps around (`cpulist[i % len]`).
+pub fn pin_cpu_list(text: &str, numprocs: usize) -> Option<Vec<u32>> {
+    let mut list = Vec::new();
+    for item in text.split(',') {
+        let n = python_int(item)?;
+        list.push(u32::try_from(n).ok()?);
+    }
+    let len = list.len();
+    if numprocs > len {
+        list = (0..numprocs).map(|i| list[i % len]).collect();
+    }
+    Some(list)
+}
+
+/// `_get_env_var_dict`: `VAR1=1, VAR2=2`. No quoting of any kind: values
+/// cannot contain a comma, quotes stay part of the value, and the key and
+/// the value are stripped of surrounding whitespace.
+pub fn env_var_dict(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut env = BTreeMap::new();
+    for keyval in text.split(',') {
+        let Some((key, val)) = keyval.split_once('=') else {
+            return Err(format!("missing '=' in env_vars option value: {keyval}"));
+        };
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(format!(
+                "env_vars option value must contain at least one environment variable name: {keyval}"
+            ));
+        }
+        env.insert(key.to_string(), val.trim().to_string());
+    }
+    Ok(env)
+}
+
+/// `_check_nodestore`: the cluster as a whole.
+fn check_nodestore(path: &Path, nodes: &[ZeekctlNode]) -> Result<(), ImportError> {
+    let whole = |msg: &str| ImportError::file(path, msg.to_string());
+    if nodes.is_empty() {
+        return Err(whole("no nodes found in node config"));
+    }
+    let managers: Vec<_> = nodes.iter().filter(|n| n.kind == Kind::Manager).collect();
+    if let Some(second) = managers.get(1) {
+        return Err(ImportError::at(
+            path,
+            second.line,
+            None,
+            "only one manager can be defined in node config".into(),
+        ));
+    }
+    let Some(manager) = managers.first() else {
+        return Err(whole("no manager defined in node config"));
+    };
+    if !nodes.iter().any(|n| n.kind == Kind::Proxy) {
+        return Err(whole("no proxy defined in node config"));
+    }
+    if is_localhost(&manager.host) {
+        if let Some(n) = nodes.iter().find(|n| !is_localhost(&n.host)) {
+            return Err(ImportError::at(
+                path,
+                n.line,
+                Some(format!("[{}] host", n.section)),
+                "all nodes must use localhost/127.0.0.1/::1 when manager uses it".into(),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Hosts ZeekControl treats as this machine's loopback.
+pub fn is_localhost(host: &str) -> bool {
+    matches!(host, "localhost" | "127.0.0.1" | "::1")
+}
+
+/// The load-balancing plugins, in ZeekControl's order of effect.
+fn apply_plugins(
+    path: &Path,
+    nodes: &mut [ZeekctlNode],
+    cfg: &ZeekctlCfg,
+) -> Result<(), ImportError> {
+    for n in nodes.iter_mut() {
+        if n.kind != Kind::Worker {
+            continue;
+        }
+        match n.lb_method.as_deref() {
+            Some("af_packet") => {
+                let iface = n.interface.clone().unwrap_or_default();
+                if iface.starts_with("af_packet::") {
+                    return Err(ImportError::at(
+                        path,
+                        n.line,
+                        Some(format!("[{}] interface", n.section)),
+                        format!("unexpected af_packet:: prefix for interface {iface} of {} (lb_method=af_packet adds it)", n.name),
+                    ));
+                }
+                n.interface = Some(format!("af_packet::{iface}"));
+            }
+            Some("myricom") => {
+                let procs = n.lb_procs.unwrap_or(1).to_string();
+                n.plugin_env.push(("SNF_NUM_RINGS".into(), procs));
+                n.plugin_env.push(("SNF_FLAGS".into(), "0x101".into()));
+            }
+            _ => {}
+        }
+    }
+    pf_ring(path, nodes, cfg)
+}
+
+/// `lb_pf_ring.py`: cluster ids per (host, interface), app instances for
+/// ZC/DNA interfaces, the flow-hash type, the app name.
+fn pf_ring(path: &Path, nodes: &mut [ZeekctlNode], cfg: &ZeekctlCfg) -> Result<(), ImportError> {
+    let cluster_id = cfg.pf_ring_cluster_id;
+    if cluster_id == 0 {
+        return Ok(());
+    }
+    let Some(pftype) = pf_ring_type_var(&cfg.pf_ring_cluster_type) else {
+        return Err(ImportError::at(
+            &cfg.path,
+            cfg.pf_ring_cluster_type_line.unwrap_or(1),
+            Some("PFRINGClusterType".into()),
+            format!(
+                "PFRINGClusterType \"{}\" not supported",
+                cfg.pf_ring_cluster_type
+            ),
+        ));
+    };
+    let _ = path;
+    let first = cfg.pf_ring_first_app_instance;
+    let mut app_instance = first;
+    let mut ids: BTreeMap<String, Vec<(String, i64)>> = BTreeMap::new();
+    for n in nodes.iter_mut() {
+        if n.kind != Kind::Worker || n.lb_method.as_deref() != Some("pf_ring") {
+            continue;
+        }
+        let iface = n.interface.clone().unwrap_or_default();
+        let per_host = ids.entry(n.host.clone()).or_default();
+        if !per_host.iter().any(|(i, _)| *i == iface) {
+            app_instance = first;
+            let id = cluster_id + per_host.len() as i64;
+            per_host.push((iface.clone(), id));
+        }
+        let id = per_host
+            .iter()
+            .find(|(i, _)| *i == iface)
+            .map_or(cluster_id, |(_, id)| *id);
+        n.plugin_env.push((pftype.into(), "1".into()));
+        let zc = iface.starts_with("zc:") || iface.starts_with("pf_ring::zc:");
+        if zc || iface.starts_with("dna") {
+            if zc {
+                n.plugin_env
+                    .push(("PCAP_PF_RING_ZC_RSS".into(), "1".into()));
+            } else if !iface.starts_with("dnacl") {
+                n.plugin_env
+                    .push(("PCAP_PF_RING_DNA_RSS".into(), "1".into()));
+            }
+            n.interface = Some(format!("{iface}@{app_instance}"));
+        } else {
+            n.plugin_env
+                .push(("PCAP_PF_RING_CLUSTER_ID".into(), id.to_string()));
+        }
+        app_instance += 1;
+        let appname = format!("zeek-{}", n.interface.as_deref().unwrap_or_default());
+        n.plugin_env.push(("PCAP_PF_RING_APPNAME".into(), appname));
+    }
+    Ok(())
+}
+
+/// `LB_POLICIES_ENV_MAP` of lb_pf_ring.py.
+fn pf_ring_type_var(kind: &str) -> Option<&'static str> {
+    Some(match kind {
+        "2-tuple" => "PCAP_PF_RING_USE_CLUSTER_PER_FLOW_2_TUPLE",
+        "4-tuple" => "PCAP_PF_RING_USE_CLUSTER_PER_FLOW_4_TUPLE",
+        "5-tuple" => "PCAP_PF_RING_USE_CLUSTER_PER_FLOW_5_TUPLE",
+        "tcp-5-tuple" => "PCAP_PF_RING_USE_CLUSTER_PER_FLOW_TCP_5_TUPLE",
+        "6-tuple" => "PCAP_PF_RING_USE_CLUSTER_PER_FLOW",
+        "inner-2-tuple" => "PCAP_PF_RING_USE_CLUSTER_PER_INNER_FLOW_2_TUPLE",
+        "inner-4-tuple" => "PCAP_PF_RING_USE_CLUSTER_PER_INNER_FLOW_4_TUPLE",
+        "inner-5-tuple" => "PCAP_PF_RING_USE_CLUSTER_PER_INNER_FLOW_5_TUPLE",
+        "inner-tcp-5-tuple" => "PCAP_PF_RING_USE_CLUSTER_PER_INNER_FLOW_TCP_5_TUPLE",
+        "inner-6-tuple" => "PCAP_PF_RING_USE_CLUSTER_PER_INNER_FLOW",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pin_cpus_wrap_like_zeekctl() {
+        assert_eq!(pin_cpu_list("2,3", 5), Some(vec![2, 3, 2, 3, 2]));
+        assert_eq!(pin_cpu_list("1,2,3", 2), Some(vec![1, 2, 3]));
+        assert_eq!(pin_cpu_list(" 4 ", 0), Some(vec![4]));
+        assert_eq!(pin_cpu_list("1,-2", 2), None);
+        assert_eq!(pin_cpu_list("1,,2", 2), None);
+    }
+
+    #[test]
+    fn env_vars_like_zeekctl() {
+        let env = env_var_dict(" A = 1 , B=\"x y\",C==z").unwrap();
+        assert_eq!(env["A"], "1");
+        assert_eq!(env["B"], "\"x y\"");
+        assert_eq!(env["C"], "=z");
+        assert!(env_var_dict("A=1,").is_err());
+        assert!(env_var_dict("=1").is_err());
+    }
+}

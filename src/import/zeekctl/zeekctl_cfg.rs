@@ -1,0 +1,213 @@
+//! zeekctl.cfg: `Key = value` lines (`ZeekControl/config.py`
+//! `_read_config`, `_check_options`). Keys are case-insensitive, the last
+//! of a duplicated key wins, `#` starts a comment line, a value wrapped in
+//! quotes is rejected, typed options are converted or rejected.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use super::node_cfg::env_var_dict;
+use super::ImportError;
+
+/// One `Key = value` line as written (for the comments of the output).
+#[derive(Debug, Clone)]
+pub struct Setting {
+    /// The key as the file spells it.
+    pub key: String,
+    pub value: String,
+    pub line: usize,
+}
+
+/// The options the importer maps, with ZeekControl's defaults.
+#[derive(Debug, Clone)]
+pub struct ZeekctlCfg {
+    pub path: PathBuf,
+    /// Every line in file order (later duplicates included).
+    pub settings: Vec<Setting>,
+    pub site_policy_scripts: Vec<String>,
+    pub zeek_args: Vec<String>,
+    pub env: BTreeMap<String, String>,
+    pub zeek_port: u16,
+    pub metrics_port: u16,
+    pub pf_ring_cluster_id: i64,
+    pub pf_ring_cluster_type: String,
+    pub pf_ring_cluster_type_line: Option<usize>,
+    pub pf_ring_first_app_instance: i64,
+}
+
+impl ZeekctlCfg {
+    /// ZeekControl's defaults (no zeekctl.cfg given).
+    pub fn defaults(path: &Path) -> ZeekctlCfg {
+        ZeekctlCfg {
+            path: path.to_path_buf(),
+            settings: Vec::new(),
+            site_policy_scripts: vec!["local.zeek".into()],
+            zeek_args: Vec::new(),
+            env: BTreeMap::new(),
+            zeek_port: 27760,
+            metrics_port: 9991,
+            pf_ring_cluster_id: 21,
+            pf_ring_cluster_type: "6-tuple".into(),
+            pf_ring_cluster_type_line: None,
+            pf_ring_first_app_instance: 0,
+        }
+    }
+
+    /// The last value of `key` (lower case), if set.
+    pub fn get(&self, key: &str) -> Option<&Setting> {
+        self.settings
+            .iter()
+            .rev()
+            .find(|s| s.key.to_lowercase() == key)
+    }
+}
+
+/// Reads zeekctl.cfg `text` (from `path`).
+pub fn read(path: &Path, text: &str) -> Result<ZeekctlCfg, ImportError> {
+    let mut cfg = ZeekctlCfg::defaults(path);
+    for (index, raw) in text.lines().enumerate() {
+        let line = index + 1;
+        let stripped = raw.trim();
+        if stripped.is_empty() || stripped.starts_with('#') {
+            continue;
+        }
+        let Some((key, value)) = stripped.split_once('=') else {
+            return Err(ImportError::at(
+                path,
+                line,
+                None,
+                format!("zeekctl config syntax error: {stripped}"),
+            ));
+        };
+        let (key, value) = (key.trim(), value.trim());
+        check_key(path, line, key)?;
+        let quoted = value.len() >= 2
+            && ((value.starts_with('"') && value.ends_with('"'))
+                || (value.starts_with('\'') && value.ends_with('\'')));
+        if quoted {
+            return Err(ImportError::at(
+                path,
+                line,
+                Some(key.into()),
+                format!(
+                    "value of zeekctl option \"{}\" cannot be wrapped in quotes",
+                    key.to_lowercase()
+                ),
+            ));
+        }
+        cfg.settings.push(Setting {
+            key: key.to_string(),
+            value: value.to_string(),
+            line,
+        });
+    }
+    apply(&mut cfg)?;
+    Ok(cfg)
+}
+
+fn check_key(path: &Path, line: usize, key: &str) -> Result<(), ImportError> {
+    let lower = key.to_lowercase();
+    let fail = |m: String| ImportError::at(path, line, Some(key.into()), m);
+    if lower.is_empty()
+        || !lower
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '.')
+    {
+        return Err(fail(format!(
+            "zeekctl option name \"{lower}\" contains invalid characters (allowed characters: a-z, 0-9, ., and _)"
+        )));
+    }
+    if lower.starts_with(|c: char| c.is_ascii_digit()) {
+        return Err(fail(format!(
+            "zeekctl option name \"{lower}\" cannot start with a number"
+        )));
+    }
+    Ok(())
+}
+
+fn int_option(cfg: &ZeekctlCfg, key: &str, default: i64) -> Result<i64, ImportError> {
+    let Some(s) = cfg.get(key) else {
+        return Ok(default);
+    };
+    s.value.trim().parse().map_err(|_| {
+        ImportError::at(
+            &cfg.path,
+            s.line,
+            Some(s.key.clone()),
+            format!(
+                "zeekctl option '{key}' has invalid value '{}' for type int",
+                s.value
+            ),
+        )
+    })
+}
+
+/// The typed options the importer uses.
+fn apply(cfg: &mut ZeekctlCfg) -> Result<(), ImportError> {
+    if let Some(s) = cfg.get("sitepolicyscripts") {
+        cfg.site_policy_scripts = s.value.split_whitespace().map(str::to_string).collect();
+    }
+    if let Some(s) = cfg.get("zeekargs") {
+        cfg.zeek_args = s.value.split_whitespace().map(str::to_string).collect();
+    }
+    if let Some(s) = cfg.get("env_vars").filter(|s| !s.value.is_empty()) {
+        cfg.env = env_var_dict(&s.value).map_err(|m| {
+            ImportError::at(
+                &cfg.path,
+                s.line,
+                Some(s.key.clone()),
+                format!("zeekctl config: {m}"),
+            )
+        })?;
+    }
+    let port = |cfg: &ZeekctlCfg, key: &str, default: i64| -> Result<u16, ImportError> {
+        let v = int_option(cfg, key, default)?;
+        u16::try_from(v).map_err(|_| {
+            let s = cfg.get(key).map(|s| (s.line, s.key.clone()));
+            ImportError::at(
+                &cfg.path,
+                s.as_ref().map_or(1, |s| s.0),
+                s.map(|s| s.1),
+                format!("{v} is not a port number"),
+            )
+        })
+    };
+    cfg.zeek_port = port(cfg, "zeekport", 27760)?;
+    cfg.metrics_port = port(cfg, "metricsport", 9991)?;
+    cfg.pf_ring_cluster_id = int_option(cfg, "pfringclusterid", 21)?;
+    cfg.pf_ring_first_app_instance = int_option(cfg, "pfringfirstappinstance", 0)?;
+    if let Some((value, line)) = cfg
+        .get("pfringclustertype")
+        .map(|s| (s.value.clone(), s.line))
+    {
+        cfg.pf_ring_cluster_type = value;
+        cfg.pf_ring_cluster_type_line = Some(line);
+    }
+    for (key, kind) in [
+        ("logrotationinterval", "int"),
+        ("compresslogs", "bool"),
+        ("mailalarmsinterval", "int"),
+    ] {
+        if let Some(s) = cfg.get(key) {
+            let ok = match kind {
+                "int" => s.value.trim().parse::<i64>().is_ok(),
+                _ => matches!(
+                    s.value.to_lowercase().as_str(),
+                    "0" | "1" | "true" | "false"
+                ),
+            };
+            if !ok {
+                return Err(ImportError::at(
+                    &cfg.path,
+                    s.line,
+                    Some(s.key.clone()),
+                    format!(
+                        "zeekctl option '{key}' has invalid value '{}' for type {kind}",
+                        s.value
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}
