@@ -101,6 +101,10 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Section>, ImportError> {
         };
         let key = stripped[..split].trim().to_lowercase();
         let value = stripped[split + 1..].trim().to_string();
+        let section_name = match current {
+            Some(Some(i)) => sections[i].name.clone(),
+            _ => "DEFAULT".to_string(),
+        };
         let entries = match current {
             None => {
                 return Err(err(
@@ -115,7 +119,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Section>, ImportError> {
             return Err(ImportError::at(
                 path,
                 line,
-                Some(key.clone()),
+                Some(format!("[{section_name}] {key}")),
                 "option already exists in this section".into(),
             ));
         }
@@ -132,7 +136,7 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Section>, ImportError> {
     for section in &mut sections {
         let snapshot = section.entries.clone();
         for entry in &mut section.entries {
-            entry.value = interpolate(path, &snapshot, entry, 0)?;
+            entry.value = interpolate(path, &section.name, &snapshot, entry, 0)?;
         }
     }
     Ok(sections)
@@ -141,11 +145,19 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Section>, ImportError> {
 /// configparser's `BasicInterpolation` of one value.
 fn interpolate(
     path: &Path,
+    section: &str,
     entries: &[Entry],
     entry: &Entry,
     depth: usize,
 ) -> Result<String, ImportError> {
-    let fail = |msg: String| ImportError::at(path, entry.line, Some(entry.key.clone()), msg);
+    let fail = |msg: String| {
+        ImportError::at(
+            path,
+            entry.line,
+            Some(format!("[{section}] {}", entry.key)),
+            msg,
+        )
+    };
     if depth > 10 {
         return Err(fail(
             "interpolation too deep (a %(key)s refers to itself)".into(),
@@ -172,7 +184,7 @@ fn interpolate(
                     "bad interpolation: no option {name:?} in this section"
                 )));
             };
-            out.push_str(&interpolate(path, entries, target, depth + 1)?);
+            out.push_str(&interpolate(path, section, entries, target, depth + 1)?);
             rest = &after[close + 2..];
         } else {
             return Err(fail(format!(
