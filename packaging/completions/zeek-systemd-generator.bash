@@ -28,6 +28,9 @@ _zeek__systemd__generator() {
             zeek__systemd__generator,help)
                 cmd="zeek__systemd__generator__subcmd__help"
                 ;;
+            zeek__systemd__generator,import-zeekctl)
+                cmd="zeek__systemd__generator__subcmd__import__subcmd__zeekctl"
+                ;;
             zeek__systemd__generator,layout)
                 cmd="zeek__systemd__generator__subcmd__layout"
                 ;;
@@ -55,6 +58,9 @@ _zeek__systemd__generator() {
             zeek__systemd__generator__subcmd__help,help)
                 cmd="zeek__systemd__generator__subcmd__help__subcmd__help"
                 ;;
+            zeek__systemd__generator__subcmd__help,import-zeekctl)
+                cmd="zeek__systemd__generator__subcmd__help__subcmd__import__subcmd__zeekctl"
+                ;;
             zeek__systemd__generator__subcmd__help,layout)
                 cmd="zeek__systemd__generator__subcmd__help__subcmd__layout"
                 ;;
@@ -77,7 +83,7 @@ _zeek__systemd__generator() {
 
     case "${cmd}" in
         zeek__systemd__generator)
-            opts="-h -V --config --host --help --version check layout render policy-script status diag netstats completions help"
+            opts="-h -V --config --host --help --version check layout render policy-script status diag netstats import-zeekctl completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -173,7 +179,7 @@ _zeek__systemd__generator() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__generator__subcmd__help)
-            opts="check layout render policy-script status diag netstats completions help"
+            opts="check layout render policy-script status diag netstats import-zeekctl completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -229,6 +235,20 @@ _zeek__systemd__generator() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__import__subcmd__zeekctl)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -305,6 +325,48 @@ _zeek__systemd__generator() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__generator__subcmd__import__subcmd__zeekctl)
+            opts="-o -h --node-cfg --zeekctl-cfg --networks-cfg --output --check --config --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --node-cfg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --zeekctl-cfg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --networks-cfg)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;

@@ -1,0 +1,262 @@
+//! `import-zeekctl`: ZeekControl's node.cfg/zeekctl.cfg/networks.cfg into
+//! cluster.toml.
+//!
+//! Golden: every case in `tests/zeekctl/NN-*/` (each node.cfg says in its
+//! header which ZeekControl behaviour it pins, from ZeekControl's
+//! config.py and plugins) is imported; the snapshot holds the cluster.toml,
+//! local-networks.zeek, and then every unit the generator writes for the
+//! imported config (per host for a multi-host one). `import-zeekctl
+//! --check` must then find every ZeekControl node, under its ZeekControl
+//! name, with the same type, capture, CPU, environment and scripts.
+//!
+//! Bad: every `tests/zeekctl/bad/*.node.cfg` is rejected with the message
+//! on its first line (`# expect: ...`, ZeekControl's own reason, located),
+//! and nothing is written.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use tempfile::TempDir;
+
+const INSTALLED_GENERATOR: &str = "/usr/lib/systemd/system-generators/zeek-systemd-generator";
+
+fn generator(root: &Path) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_zeek-systemd-generator"));
+    cmd.env_clear()
+        .env("PATH", "/usr/bin:/bin")
+        .env("ZEEK_SYSTEMD_CONFIG_DIR", root.join("etc/zeek"))
+        .env("ZEEK_SYSTEMD_GENERATOR_PATH", INSTALLED_GENERATOR)
+        .env("ZEEK_SYSTEMD_LOG", "stderr")
+        .env("SYSTEMD_PROC_CMDLINE", "")
+        .current_dir(root);
+    cmd
+}
+
+fn run_ok(cmd: &mut Command, what: &str) -> String {
+    let out = cmd.output().expect("run the generator");
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n{}\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8")
+}
+
+/// The import arguments of a case dir (zeekctl.cfg and networks.cfg only
+/// when the case has them).
+fn import_args(case: &Path) -> Vec<String> {
+    let mut args = vec!["import-zeekctl".to_string()];
+    for (flag, file) in [
+        ("--node-cfg", "node.cfg"),
+        ("--zeekctl-cfg", "zeekctl.cfg"),
+        ("--networks-cfg", "networks.cfg"),
+    ] {
+        if case.join(file).exists() || file == "node.cfg" {
+            args.push(flag.into());
+            args.push(case.join(file).display().to_string());
+        }
+    }
+    args
+}
+
+/// The `[hosts.NAME]` names of an imported config, in file order.
+fn host_names(toml: &str) -> Vec<String> {
+    toml.lines()
+        .filter_map(|l| l.strip_prefix("[hosts."))
+        .filter_map(|l| l.split(']').next())
+        .filter(|l| !l.contains('.'))
+        .map(|l| l.trim_matches('"').to_string())
+        .collect()
+}
+
+fn golden_text(case: &Path) -> String {
+    let dir = TempDir::new().expect("temp dir");
+    let root = dir.path();
+    fs::create_dir_all(root.join("etc/zeek")).expect("config dir");
+    let toml_path = root.join("etc/zeek/cluster.toml");
+    let mut args = import_args(case);
+    args.extend(["-o".into(), toml_path.display().to_string()]);
+    run_ok(generator(root).args(&args), "import-zeekctl");
+    let manifest = env!("CARGO_MANIFEST_DIR");
+    let strip = |t: &str| {
+        t.replace(&root.display().to_string(), "")
+            .replace(manifest, "")
+    };
+    let toml = fs::read_to_string(&toml_path).expect("cluster.toml written");
+    let mut text = format!("===== cluster.toml =====\n{}", strip(&toml));
+    if let Ok(script) = fs::read_to_string(root.join("etc/zeek/local-networks.zeek")) {
+        text.push_str(&format!("===== local-networks.zeek =====\n{script}"));
+    }
+    let hosts = host_names(&toml);
+    let runs: Vec<Option<&str>> = if hosts.is_empty() {
+        vec![None]
+    } else {
+        hosts.iter().map(|h| Some(h.as_str())).collect()
+    };
+    for host in runs {
+        let mut cmd = generator(root);
+        if let Some(h) = host {
+            cmd.args(["--host", h]);
+        }
+        let render = run_ok(cmd.arg("render"), "render");
+        text.push_str(&format!(
+            "===== zeek-systemd-generator render{} =====\n{}",
+            host.map_or(String::new(), |h| format!(" --host {h}")),
+            strip(&render)
+        ));
+    }
+    // The review: every ZeekControl node is there, and the same.
+    let mut check_args = import_args(case);
+    check_args.push("--check".into());
+    let check = run_ok(generator(root).args(&check_args), "import-zeekctl --check");
+    assert!(
+        check.contains("every node has the same name, type, capture, CPU, environment and scripts"),
+        "{}: --check found differences:\n{check}",
+        case.display()
+    );
+    text.push_str(&format!(
+        "===== import-zeekctl --check =====\n{}",
+        strip(&check)
+    ));
+    text
+}
+
+fn cases() -> Vec<PathBuf> {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/zeekctl");
+    let mut cases: Vec<PathBuf> = fs::read_dir(&base)
+        .expect("tests/zeekctl")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.join("node.cfg").exists())
+        .collect();
+    cases.sort();
+    cases
+}
+
+#[test]
+fn golden_imports() {
+    let cases = cases();
+    assert!(
+        cases.len() >= 12,
+        "at least 12 node.cfg cases, found {}",
+        cases.len()
+    );
+    for case in cases {
+        let name = case.file_name().unwrap().to_string_lossy().to_string();
+        insta::with_settings!({snapshot_suffix => name.clone(), description => format!("tests/zeekctl/{name}")}, {
+            insta::assert_snapshot!(golden_text(&case));
+        });
+    }
+}
+
+fn bad_output(file: &Path, dir: &Path) -> Output {
+    let out_file = dir.join("cluster.toml");
+    generator(dir)
+        .args(["import-zeekctl", "--node-cfg"])
+        .arg(file)
+        .arg("-o")
+        .arg(&out_file)
+        .output()
+        .expect("run")
+}
+
+#[test]
+fn bad_node_cfgs_are_rejected_with_zeekctls_reason() {
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/zeekctl/bad");
+    let mut files: Vec<PathBuf> = fs::read_dir(&base)
+        .expect("bad dir")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 20, "bad catalogue has {} files", files.len());
+    for file in files {
+        let text = fs::read_to_string(&file).expect("read");
+        let expect = text
+            .lines()
+            .next()
+            .and_then(|l| l.strip_prefix("# expect: "))
+            .unwrap_or_else(|| panic!("{}: first line must be `# expect: ...`", file.display()));
+        let dir = TempDir::new().expect("temp");
+        let out = bad_output(&file, dir.path());
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{}: {stderr}", file.display());
+        // `:LINE: ...` expectations pin the line too; others the file and text.
+        let want = if expect.starts_with(':') {
+            format!("{}{expect}", file.display())
+        } else {
+            expect.to_string()
+        };
+        assert!(
+            stderr.contains(&want) && stderr.contains(&file.display().to_string()),
+            "{}:\n want: {want}\n got:  {stderr}",
+            file.display()
+        );
+        assert!(
+            !dir.path().join("cluster.toml").exists(),
+            "{}: wrote output",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn stdout_output_and_ignored_keys_warned() {
+    let dir = TempDir::new().expect("temp");
+    let cfg = dir.path().join("node.cfg");
+    fs::write(
+        &cfg,
+        "[manager]\ntype=manager\nhost=localhost\nfrobnicate=1\n\n[proxy]\ntype=proxy\nhost=localhost\n",
+    )
+    .expect("write");
+    let out = generator(dir.path())
+        .args(["import-zeekctl", "--node-cfg"])
+        .arg(&cfg)
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stdout.contains("name = \"manager\"") && stdout.contains("names = [\"proxy\"]"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(":1: [manager] frobnicate: ignoring unrecognized node config option"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn check_reports_a_difference() {
+    // A node whose pinning the TOML does not carry must be reported, so
+    // the comparison is not a tautology: import, then break the TOML's
+    // pinning and compare the broken config with ZeekControl's view.
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/zeekctl/03-pin-cpus-wrap");
+    let dir = TempDir::new().expect("temp");
+    let out = generator(dir.path())
+        .args(import_args(&case))
+        .output()
+        .expect("run");
+    let toml = String::from_utf8_lossy(&out.stdout).replace("cpus = \"2,3,2,3,2\"", "cpus = \"2\"");
+    let imported: zeek_systemd::import::zeekctl::Imported = zeek_systemd::import::zeekctl::import(
+        &zeek_systemd::import::zeekctl::Sources {
+            node_cfg: case.join("node.cfg"),
+            zeekctl_cfg: None,
+            networks_cfg: None,
+        },
+        None,
+    )
+    .expect("import");
+    let cluster = zeek_systemd::config::toml::read(
+        Path::new("x.toml"),
+        &toml,
+        &zeek_systemd::config::ReadOptions { host: None },
+    )
+    .expect("still valid");
+    let (table, differing) = zeek_systemd::import::zeekctl::check::table(&imported, &cluster);
+    assert_eq!(differing, 2, "{table}");
+    assert!(table.contains("cpu      3"), "{table}");
+    assert!(table.contains("<-- DIFFERS"), "{table}");
+}
