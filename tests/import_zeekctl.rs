@@ -252,7 +252,7 @@ fn check_reports_a_difference() {
     let cluster = zeek_systemd::config::toml::read(
         Path::new("x.toml"),
         &toml,
-        &zeek_systemd::config::ReadOptions { host: None },
+        &zeek_systemd::config::ReadOptions::default(),
     )
     .expect("still valid");
     let (table, differing) = zeek_systemd::import::zeekctl::check::table(&imported, &cluster);

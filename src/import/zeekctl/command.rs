@@ -68,7 +68,7 @@ pub fn run(args: &ImportArgs) -> Result<(), Failure> {
         } else {
             args.output.as_path()
         };
-        let options = ReadOptions { host: None };
+        let options = ReadOptions::default();
         let cluster = match config::toml::read(label, &imported.toml, &options) {
             Ok(cluster) => cluster,
             Err(error) => {
