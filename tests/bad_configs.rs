@@ -113,6 +113,14 @@ const CASES: &[Case] = &[
     case("hosts-bad-name.toml", Some(1), Some("[hosts.C-Mgr.example.com]"), "host name \"C-Mgr.example.com\" cannot prefix node names"),
     case("hosts-cluster-address.toml", Some(2), Some("[cluster] address"), "every host has its own address"),
     case("hosts-logger-count.toml", Some(2), Some("[logger] count"), "set `loggers = N` in the [hosts.NAME] table"),
+    // Explicit node names and [nodes.NAME] (what import-zeekctl writes).
+    case("names-count-mismatch.toml", Some(4), Some("[[interface]] workers"), "workers = 3 but `names` lists 2"),
+    case("names-invalid.toml", Some(2), Some("[logger] names"), "\"log 1\" cannot be part of a node name"),
+    case("names-twice.toml", Some(2), Some("[proxy] names"), "node name \"p\" is listed twice"),
+    case("names-duplicate-node.toml", None, None, "node name \"worker-eth1-1\" is given to a manager and to a worker"),
+    case("names-and-count.toml", Some(2), Some("[proxy] count"), "`names` alone says how many"),
+    case("nodes-unknown.toml", Some(6), Some("[nodes.worker-eth1-2]"), "names no node of the cluster (did you mean \"worker-eth1-1\"?)"),
+    case("logger-name.toml", Some(2), Some("[logger] name"), "list the node names as `names = [...]`"),
     case("hosts-shared-address-ports.toml", Some(6), Some("[hosts.c-w-01]"), "listener ports 27760..27760 overlap that host's listener ports 27760..27761"),
     case("hosts-empty-host.toml", Some(4), Some("[hosts.c-w-01]"), "this host runs no node"),
 ];

@@ -26,7 +26,8 @@ pub fn cluster(spec: Spec) -> Result<Cluster, ConfigError> {
     for host in &spec.hosts {
         check_host_ports(host)?;
     }
-    let nodes = nodes(&spec, total)?;
+    let mut nodes = nodes(&spec, total)?;
+    apply_node_settings(&spec, &mut nodes)?;
     let archiver = archiver(&spec)?;
     let hosts = match spec.multi_host {
         true => (spec.hosts.iter())
@@ -74,6 +75,12 @@ fn nodes(spec: &Spec, total: usize) -> Result<Vec<Node>, ConfigError> {
     let mut budget = NodeBudget::default();
     // Node name -> its host, to find a name two hosts share.
     let mut names: HashMap<String, usize> = HashMap::new();
+    let explicit = spec.manager_name.is_some()
+        || spec.hosts.iter().any(|h| {
+            h.logger_names.is_some()
+                || h.proxy_names.is_some()
+                || h.interfaces.iter().any(|i| i.names.is_some())
+        });
     for (index, host) in spec.hosts.iter().enumerate() {
         let first_new = nodes.len();
         let mut builder = HostNodes {
@@ -100,7 +107,63 @@ fn nodes(spec: &Spec, total: usize) -> Result<Vec<Node>, ConfigError> {
             names.insert(node.name.clone(), index);
         }
     }
+    if explicit {
+        check_explicit_names(spec, &nodes)?;
+    }
     Ok(nodes)
+}
+
+/// Explicit names (`name`, `names`) may meet each other or a generated
+/// name, on one host too.
+fn check_explicit_names(spec: &Spec, nodes: &[Node]) -> Result<(), ConfigError> {
+    let mut seen: HashMap<&str, Role> = HashMap::with_capacity(nodes.len());
+    for node in nodes {
+        if let Some(role) = seen.insert(node.name.as_str(), node.role) {
+            return Err(ConfigError::file(
+                &spec.file,
+                format!(
+                    "node name \"{}\" is given to a {role} and to a {}; node names must be \
+                     unique (check `name`, `names` and the interface names)",
+                    node.name, node.role
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Applies `[nodes.NAME]` settings to the nodes they name.
+fn apply_node_settings(spec: &Spec, nodes: &mut [Node]) -> Result<(), ConfigError> {
+    for s in &spec.node_settings {
+        let Some(node) = nodes.iter_mut().find(|n| n.name == s.name) else {
+            let names = nodes.iter().map(|n| n.name.as_str());
+            let hint = values::did_you_mean(&s.name, names).map_or(String::new(), |close| {
+                format!(" (did you mean \"{close}\"?)")
+            });
+            return Err(s.at.error(format!(
+                "[nodes.{}] names no node of the cluster{hint}",
+                s.name
+            )));
+        };
+        if let Some(cpus) = &s.cpus {
+            node.settings.cpus = Some(cpus.clone());
+        }
+        for (key, value) in &s.env {
+            match node.env.iter_mut().find(|(k, _)| k == key) {
+                Some(entry) => entry.1 = value.clone(),
+                None => node.env.push((key.clone(), value.clone())),
+            }
+        }
+        if !s.args.is_empty() {
+            let profile_args = spec.profiles.first().map_or(0, |p| p.args.len());
+            let split = node.args.len().saturating_sub(profile_args);
+            let mut args = node.args[..split].to_vec();
+            args.extend(s.args.iter().cloned());
+            args.extend(node.args[split..].iter().cloned());
+            node.args = args.into();
+        }
+    }
+    Ok(())
 }
 
 /// Builds the nodes of one host, numbering listener and metrics ports from
@@ -154,9 +217,17 @@ impl HostNodes<'_> {
             args.extend(template.args.iter().cloned());
             args.extend(p.args.iter().cloned());
             let args: Arc<[String]> = args.into();
+            let names = match role {
+                Role::Manager => None,
+                Role::Logger => self.host.logger_names.as_ref(),
+                Role::Proxy | Role::Worker => self.host.proxy_names.as_ref(),
+            };
             for k in 1..=count {
-                let name = match role {
-                    Role::Manager => "manager".to_string(),
+                let name = match (role, names) {
+                    (Role::Manager, _) => (self.spec.manager_name.as_deref())
+                        .unwrap_or("manager")
+                        .to_string(),
+                    (_, Some(names)) => names[k as usize - 1].clone(),
                     _ => self.prefixed(format!("{role}-{k}")),
                 };
                 let node = self.service_node(name, role, template, &args)?;
@@ -242,12 +313,13 @@ impl HostNodes<'_> {
             env.reserve_exact(1);
             env.insert(0, ("INTERFACE".into(), source.to_string()));
         }
-        let base = match &iface.name {
-            Some(name) => format!("worker-{name}-{}", index0 + 1),
-            None => format!("worker-{}", index0 + 1),
+        let name = match (&iface.names, &iface.name) {
+            (Some(names), _) => names[index0].clone(),
+            (None, Some(name)) => self.prefixed(format!("worker-{name}-{}", index0 + 1)),
+            (None, None) => self.prefixed(format!("worker-{}", index0 + 1)),
         };
         Ok(Node {
-            name: self.prefixed(base),
+            name,
             role: Role::Worker,
             host: self.host.name.clone(),
             local: self.host.local,

@@ -123,6 +123,8 @@ pub struct InterfaceSpec {
     pub line: usize,
     pub capture: Templated,
     pub workers: u32,
+    /// Explicit worker node names, one per worker, used as they are.
+    pub names: Option<Vec<String>>,
     /// The CPU each worker takes, in turn.
     pub cpus: Option<CpuList>,
     /// Args after the worker role's.
@@ -151,6 +153,10 @@ pub struct HostSpec {
     pub manager: bool,
     pub loggers: u32,
     pub proxies: u32,
+    /// Explicit logger/proxy node names (one per node, used as they are:
+    /// no node prefix).
+    pub logger_names: Option<Vec<String>>,
+    pub proxy_names: Option<Vec<String>>,
     /// The first listener port, and where it was set.
     pub port: u16,
     pub port_at: At,
@@ -199,6 +205,21 @@ impl HostSpec {
     }
 }
 
+/// What one node has beyond its role's and interface's settings, by node
+/// name (`[nodes.NAME]`), applied after every node is built.
+#[derive(Debug, Clone)]
+pub struct NodeSettings {
+    pub name: String,
+    /// Where the table is, for "names no node".
+    pub at: At,
+    /// Replaces the node's `CPUAffinity=`.
+    pub cpus: Option<CpuList>,
+    /// Set last, key by key, taken literally.
+    pub env: Vec<(String, String)>,
+    /// After the role's and interface's args, before the profile's.
+    pub args: Vec<String>,
+}
+
 /// The archiver of this host, before its env is merged.
 #[derive(Debug, Clone)]
 pub struct ArchiverSpec {
@@ -238,6 +259,10 @@ pub struct Spec {
     pub this_host: Option<String>,
     /// Whether the config names its hosts (SPEC 2.5).
     pub multi_host: bool,
+    /// The manager's node name; `None`: `manager`.
+    pub manager_name: Option<String>,
+    /// `[nodes.NAME]` tables.
+    pub node_settings: Vec<NodeSettings>,
     pub install: Install,
     pub profiles: Vec<Profile>,
     /// In layout order.

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::spec::{
-    ArchiverSpec, At, Conventions, EnvVar, HostSpec, InterfaceSpec, Pending, Profile, RoleTemplate,
-    Spec, Templated,
+    ArchiverSpec, At, Conventions, EnvVar, HostSpec, InterfaceSpec, NodeSettings, Pending, Profile,
+    RoleTemplate, Spec, Templated,
 };
 use super::values::{self, MAX_SERVICE_NODES, MAX_WORKERS};
 use super::{defaults, expand, ConfigError, ReadOptions, DEFAULT_PREFIX};
@@ -46,6 +46,31 @@ struct Document {
     archiver: ArchiverSection,
     /// Multi-host (SPEC 2.5): every host of the cluster by name.
     hosts: Option<Spanned<BTreeMap<String, Spanned<HostSection>>>>,
+    /// Settings of single nodes by node name, applied last.
+    nodes: Option<Spanned<BTreeMap<String, Spanned<NodeSection>>>>,
+}
+
+/// `[nodes.NAME]`: what one node has beyond its role's and interface's
+/// settings (a ZeekControl node's own `pin_cpus`, `env_vars`, scripts).
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct NodeSection {
+    /// `CPUAffinity=` of this node (replaces the role's or the pinned CPU).
+    cpus: Option<Str>,
+    /// Merged key by key after every other env table; taken literally.
+    env: Option<Env>,
+    /// Added after the role's (and interface's) args, before `[zeek] args`.
+    args: Option<Args>,
+}
+
+/// `loggers`/`proxies` of a host: how many (named `<host>-<role>-<k>`),
+/// or the node names themselves.
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum CountOrNames {
+    Count(i64),
+    // Plain strings: toml cannot keep spans inside an untagged enum.
+    Names(Vec<String>),
 }
 
 /// `[hosts.NAME]`: what runs on one host of a multi-host cluster. The
@@ -56,8 +81,8 @@ struct Document {
 struct HostSection {
     address: Option<Str>,
     manager: Option<Spanned<bool>>,
-    loggers: Option<Spanned<i64>>,
-    proxies: Option<Spanned<i64>>,
+    loggers: Option<Spanned<CountOrNames>>,
+    proxies: Option<Spanned<CountOrNames>>,
     port: Option<Spanned<i64>>,
     metrics_port: Option<Spanned<i64>>,
     #[serde(default)]
@@ -145,6 +170,10 @@ process_table! {
     struct RoleSection {
         enabled: Option<Spanned<bool>>,
         count: Option<Spanned<i64>>,
+        // The manager's node name (default `manager`).
+        name: Option<Str>,
+        // Logger/proxy node names, used as they are (instead of `count`).
+        names: Option<Spanned<Vec<Str>>>,
     }
 }
 
@@ -160,6 +189,8 @@ process_table! {
         name: Option<Str>,
         capture: Option<Str>,
         workers: Option<Spanned<i64>>,
+        // The workers' node names, used as they are (worker k gets the k-th).
+        names: Option<Spanned<Vec<Str>>>,
     }
 }
 
@@ -586,6 +617,8 @@ impl<'a> Reader<'a> {
             },
             this_host,
             multi_host,
+            manager_name: self.manager_name(doc)?,
+            node_settings: self.node_settings(doc)?,
             install,
             profiles: vec![profile],
             hosts,
@@ -801,10 +834,8 @@ impl<'a> Reader<'a> {
             Some(v) => self.check(v.span(), values::parse_address(v.get_ref()))?,
             None => IpAddr::V4(Ipv4Addr::LOCALHOST),
         };
-        let count = |v: &Option<Spanned<i64>>| match v {
-            Some(v) => self.count(v, 0, MAX_SERVICE_NODES),
-            None => Ok(1),
-        };
+        let (loggers, logger_names) = self.role_count(&doc.logger, "logger")?;
+        let (proxies, proxy_names) = self.role_count(&doc.proxy, "proxy")?;
         Ok(HostSpec {
             name: None,
             node_prefix: String::new(),
@@ -812,8 +843,10 @@ impl<'a> Reader<'a> {
             local: true,
             address: Some(address),
             manager: doc.manager.enabled.as_ref().map_or(true, |v| *v.get_ref()),
-            loggers: count(&doc.logger.count)?,
-            proxies: count(&doc.proxy.count)?,
+            loggers,
+            proxies,
+            logger_names,
+            proxy_names,
             port: defaults.port.0,
             port_at: defaults.port.1,
             metrics_port: defaults.metrics_port.0,
@@ -925,14 +958,33 @@ impl<'a> Reader<'a> {
             if capture.get_ref().trim().is_empty() {
                 return Err(self.error(capture.span(), "the capture source is empty"));
             }
-            let workers = s.workers.as_ref().ok_or_else(|| missing("workers"))?;
-            let workers = self.count(workers, 1, MAX_WORKERS)?;
+            let names = s.names.as_ref().map(|n| self.node_names(n)).transpose()?;
+            let workers = match (&s.workers, &names) {
+                (Some(w), Some(names)) => {
+                    let workers = self.count(w, 1, MAX_WORKERS)?;
+                    if workers as usize != names.len() {
+                        return Err(self.error(
+                            w.span(),
+                            format!(
+                                "workers = {workers} but `names` lists {}; give one name per worker \
+                                 (or leave `workers` out)",
+                                names.len()
+                            ),
+                        ));
+                    }
+                    workers
+                }
+                (Some(w), None) => self.count(w, 1, MAX_WORKERS)?,
+                (None, Some(names)) => names.len().min(MAX_WORKERS as usize) as u32,
+                (None, None) => return Err(missing("workers")),
+            };
             let mut template = s.template(self)?;
             out.push(InterfaceSpec {
                 name: Some(name.get_ref().clone()),
                 line: locate(self.text, name.span()).0,
                 capture: self.templated(capture),
                 workers,
+                names,
                 cpus: template.settings.cpus.take(),
                 args: template.args,
                 env: template.env,
@@ -1046,12 +1098,14 @@ impl Reader<'_> {
             ));
         }
         for (section, key) in [(&doc.logger, "loggers"), (&doc.proxy, "proxies")] {
-            if let Some(count) = &section.count {
+            let span = (section.count.as_ref().map(Spanned::span))
+                .or_else(|| section.names.as_ref().map(Spanned::span));
+            if let Some(span) = span {
                 return Err(self.error(
-                    count.span(),
+                    span,
                     format!(
                         "cannot be used together with [hosts]: set `{key} = N` in the \
-                         [hosts.NAME] table of each host that runs them"
+                         [hosts.NAME] table of each host that runs them (or a list of node names)"
                     ),
                 ));
             }
@@ -1099,12 +1153,12 @@ impl Reader<'_> {
             }
             *manager_at = Some((name.to_string(), this_line));
         }
-        let count = |v: &Option<Spanned<i64>>| match v {
-            Some(v) => self.count(v, 0, MAX_SERVICE_NODES),
-            None => Ok(0),
+        let count = |v: &Option<Spanned<CountOrNames>>| match v {
+            Some(v) => self.count_or_names(v),
+            None => Ok((0, None)),
         };
-        let loggers = count(&h.loggers)?;
-        let proxies = count(&h.proxies)?;
+        let (loggers, logger_names) = count(&h.loggers)?;
+        let (proxies, proxy_names) = count(&h.proxies)?;
         let (port, port_at) = match &h.port {
             Some(v) => (self.port(v, false)?, self.at(v.span())),
             None => defaults.port.clone(),
@@ -1126,6 +1180,8 @@ impl Reader<'_> {
             manager,
             loggers,
             proxies,
+            logger_names,
+            proxy_names,
             port,
             port_at,
             metrics_port,
@@ -1205,4 +1261,117 @@ fn check_ip_prefix(text: &str) -> Result<(), String> {
         }
     }
     Ok(())
+}
+
+/// Explicit node names and per-node settings (what `import-zeekctl`
+/// writes so that every node keeps its ZeekControl name).
+impl Reader<'_> {
+    /// Explicit node names: each one usable as a unit instance and spool
+    /// dir, none twice in the list.
+    fn node_names(&self, names: &Spanned<Vec<Str>>) -> Result<Vec<String>, ConfigError> {
+        if names.get_ref().is_empty() {
+            return Err(self.error(
+                names.span(),
+                "the list of node names is empty; list at least one, or leave `names` out",
+            ));
+        }
+        let mut out: Vec<String> = Vec::with_capacity(names.get_ref().len());
+        for name in names.get_ref() {
+            self.check(name.span(), values::check_name_part(name.get_ref()))?;
+            if out.contains(name.get_ref()) {
+                return Err(self.error(
+                    name.span(),
+                    format!("node name \"{}\" is listed twice", name.get_ref()),
+                ));
+            }
+            out.push(name.get_ref().clone());
+        }
+        Ok(out)
+    }
+
+    /// A host's `loggers`/`proxies`: a count, or the node names.
+    fn count_or_names(
+        &self,
+        value: &Spanned<CountOrNames>,
+    ) -> Result<(u32, Option<Vec<String>>), ConfigError> {
+        match value.get_ref() {
+            CountOrNames::Count(n) => {
+                let n = Spanned::new(value.span(), *n);
+                Ok((self.count(&n, 0, MAX_SERVICE_NODES)?, None))
+            }
+            CountOrNames::Names(names) => {
+                let spanned = (names.iter())
+                    .map(|n| Spanned::new(value.span(), n.clone()))
+                    .collect();
+                let names = self.node_names(&Spanned::new(value.span(), spanned))?;
+                Ok((names.len() as u32, Some(names)))
+            }
+        }
+    }
+
+    /// `[logger]`/`[proxy]` `count` or `names` on a single-host config
+    /// (default: one, named `<role>-1`).
+    fn role_count(
+        &self,
+        section: &RoleSection,
+        role: &str,
+    ) -> Result<(u32, Option<Vec<String>>), ConfigError> {
+        match (&section.count, &section.names) {
+            (Some(count), Some(_)) => Err(self.error(
+                count.span(),
+                format!("[{role}] has `count` and `names`; `names` alone says how many"),
+            )),
+            (Some(count), None) => Ok((self.count(count, 0, MAX_SERVICE_NODES)?, None)),
+            (None, Some(names)) => {
+                let names = self.node_names(names)?;
+                Ok((names.len() as u32, Some(names)))
+            }
+            (None, None) => Ok((1, None)),
+        }
+    }
+
+    /// `[manager] name`; `name` elsewhere and `names` on the manager are
+    /// mistakes with a fix.
+    fn manager_name(&self, doc: &Document) -> Result<Option<String>, ConfigError> {
+        if let Some(names) = &doc.manager.names {
+            return Err(self.error(
+                names.span(),
+                "a cluster has one manager; give its node name as `name = \"...\"`",
+            ));
+        }
+        for (section, role) in [(&doc.logger, "logger"), (&doc.proxy, "proxy")] {
+            if let Some(name) = &section.name {
+                return Err(self.error(
+                    name.span(),
+                    format!("[{role}] has no `name`; list the node names as `names = [...]`"),
+                ));
+            }
+        }
+        let Some(name) = &doc.manager.name else {
+            return Ok(None);
+        };
+        self.check(name.span(), values::check_name_part(name.get_ref()))?;
+        Ok(Some(name.get_ref().clone()))
+    }
+
+    /// The `[nodes.NAME]` tables.
+    fn node_settings(&self, doc: &Document) -> Result<Vec<NodeSettings>, ConfigError> {
+        let Some(table) = &doc.nodes else {
+            return Ok(Vec::new());
+        };
+        let mut out = Vec::with_capacity(table.get_ref().len());
+        for (name, section) in table.get_ref() {
+            let s = section.get_ref();
+            out.push(NodeSettings {
+                name: name.clone(),
+                at: self.at(section.span()),
+                cpus: self.cpus(&s.cpus)?,
+                env: (self.env(&s.env)?.into_iter())
+                    .map(|v| (v.name, v.value.text))
+                    .collect(),
+                args: self.args(&s.args)?,
+            });
+        }
+        Ok(out)
+    }
 }
