@@ -26,10 +26,19 @@ fn zeekctl_args(node: &ZeekctlNode, imported: &Imported) -> Vec<String> {
     args
 }
 
-/// Whether `want` appears in `have` in order (other items may be between).
-fn in_order(want: &[String], have: &[String]) -> bool {
-    let mut it = have.iter();
-    want.iter().all(|w| it.any(|h| h == w))
+/// Whether every item of `want` is in `have` (as often as in `want`).
+/// Not the order: ZeekControl loads the site scripts before a node's
+/// `aux_scripts`; here a node's own scripts come before `[zeek] args`.
+fn contains_all(want: &[String], have: &[String]) -> bool {
+    let mut left: Vec<&String> = have.iter().collect();
+    want.iter()
+        .all(|w| match left.iter().position(|h| *h == w) {
+            Some(i) => {
+                left.remove(i);
+                true
+            }
+            None => false,
+        })
 }
 
 fn env_text(env: &BTreeMap<String, String>) -> String {
@@ -104,7 +113,7 @@ fn rows(node: &ZeekctlNode, ours: &Node, imported: &Imported) -> Vec<Row> {
         },
         Row {
             field: "args",
-            same: in_order(&zk_args, &our_args),
+            same: contains_all(&zk_args, &our_args),
             zeekctl: zk_args.join(" "),
             ours: our_args.join(" "),
         },

@@ -145,8 +145,18 @@ fn zeek_section(out: &mut String, input: &Input) {
     let mut args = cfg.site_policy_scripts.clone();
     let _ = writeln!(
         out,
-        "# SitePolicyScripts = {} (every node loads them), then local-networks.zeek, then ZeekArgs",
-        cfg.site_policy_scripts.join(" ")
+        "# SitePolicyScripts = {} (every node loads them){}{}",
+        cfg.site_policy_scripts.join(" "),
+        if input.networks.is_some() && input.networks_script.is_some() {
+            ", then local-networks.zeek (networks.cfg)"
+        } else {
+            ""
+        },
+        if cfg.zeek_args.is_empty() {
+            ""
+        } else {
+            ", then ZeekArgs"
+        }
     );
     match (input.networks, input.networks_script) {
         (Some(_), Some(path)) => args.push(path.display().to_string()),
@@ -288,20 +298,30 @@ fn roles(out: &mut String, input: &Input, hosts: &[Host]) {
         (Kind::Proxy, "proxy", "proxies"),
     ] {
         let of: Vec<&ZeekctlNode> = input.nodes.iter().filter(|n| n.kind == kind).collect();
-        if of.is_empty() && mem_line.is_empty() {
-            continue;
+        // Multi-host: the hosts list the names; the table only carries limits.
+        if hosts.len() == 1 || !mem_line.is_empty() {
+            let _ = writeln!(out, "[{table}]");
         }
-        let _ = writeln!(out, "[{table}]");
         if hosts.len() == 1 {
             let names: Vec<String> = of.iter().map(|n| n.name.clone()).collect();
             if names.is_empty() {
-                let _ = writeln!(out, "count = 0   # no {plural} in node.cfg");
+                let _ = writeln!(
+                    out,
+                    "count = 0   # no {plural} in node.cfg{}",
+                    if kind == Kind::Logger {
+                        ": the manager writes the logs"
+                    } else {
+                        ""
+                    }
+                );
             } else {
                 let _ = writeln!(out, "names = {}", list(&names));
             }
         }
-        out.push_str(mem_line);
-        out.push('\n');
+        if hosts.len() == 1 || !mem_line.is_empty() {
+            out.push_str(mem_line);
+            out.push('\n');
+        }
         for n in of {
             let (env, args) = node_extras(n, global);
             if env.is_empty() && args.is_empty() && n.pin_cpu.is_none() {
@@ -582,6 +602,21 @@ fn instead(key: &str, value: &str) -> String {
         "crashexpireinterval" => "crash reports live in the journal and coredumpctl, which expire on their own".into(),
         "zeekbase" => "set [zeek] prefix to this directory".into(),
         "debug" => "no equivalent; systemd logs every start and stop in the journal".into(),
+        "mindiskspace" => "systemd does not watch disk space; alert on the log dir's file system \
+                           in your monitoring".into(),
+        "mailhostupdown" | "mailconnectionsummary" | "mailreceivingpackets" => {
+            "no cron reports: watch `systemctl status zeek.target` and the metrics ports".into()
+        }
+        "cfgdir" => "this config lives in /etc/zeek/cluster.toml (or `--config`)".into(),
+        "compresscmd" | "compressextension" => "zeek-archiver compresses with gzip; \
+                                                `[archiver] command` runs another shipper".into(),
+        "zeekbin" | "zeekargsworker" | "sitepolicymanager" | "sitepolicyworker" => {
+            "per-role scripts and arguments: `args` in [manager], [logger], [proxy], [worker]".into()
+        }
+        "pcapsnaplen" | "pcapbufsize" => format!(
+            "add `Pcap::{}={value}` to [worker] args",
+            if key == "pcapsnaplen" { "snaplen" } else { "bufsize" }
+        ),
         _ => "no equivalent in zeek-systemd (ZeekControl-specific); nothing to do unless you relied on it".into(),
     }
 }
