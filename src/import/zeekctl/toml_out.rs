@@ -135,7 +135,8 @@ fn header(out: &mut String, input: &Input) {
         "# Node names are ZeekControl's. Review it with `zeek-systemd-generator import-zeekctl --check`\n\
          # (ZeekControl's view of every node next to this file's), then `zeek-systemd-generator check`.\n\
          # systemd now does what zeekctl did: restart on crash (Restart=always), no `zeekctl cron`,\n\
-         # logs archived by zeek-archiver.service, crash reports in `journalctl` and `coredumpctl`.\n"
+         # logs archived by zeek-archiver.service, crashes start zeek-node-crashed@NODE.service\n\
+         # (hook your alerting in with `systemctl edit zeek-node-crashed@.service`).\n"
     );
 }
 
@@ -595,7 +596,7 @@ fn instead(key: &str, value: &str) -> String {
                                 e.g. `e /opt/zeek/logs - - - 30d` in /etc/tmpfiles.d/zeek.conf".into(),
         "mailto" | "mailfrom" | "mailsubjectprefix" | "mailalarmsto" | "mailalarmsinterval"
         | "sendmail" => "ZeekControl's cron mails are gone; set Notice::mail_dest etc. in a site \
-                         script for notice mail, and use systemd OnFailure= or the journal for crash reports".into(),
+                         script for notice mail; crash mail: `systemctl edit zeek-node-crashed@.service`".into(),
         "statslogenable" | "statslogexpireinterval" | "statuscmdshowall" | "cronenabled" => {
             "no `zeekctl cron` here: `systemctl status 'zeek@*'` and the metrics ports replace its checks".into()
         }
