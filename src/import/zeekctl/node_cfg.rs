@@ -256,6 +256,17 @@ fn expand(path: &Path, section: &Section) -> Result<Vec<ZeekctlNode>, ImportErro
             .map(|e| e.key.clone())
             .collect(),
     };
+    let without_interface =
+        kind == Kind::Worker && base.interface.is_none() && lb_method != Some("interfaces");
+    if without_interface {
+        return Err(fail(
+            "interface",
+            format!(
+                "worker '{name}' has no interface: ZeekControl starts it without -i (it sniffs \
+                 nothing); here every worker captures, so give it `interface=` or remove it"
+            ),
+        ));
+    }
     let Some(numprocs) = numprocs else {
         return Ok(vec![base]);
     };

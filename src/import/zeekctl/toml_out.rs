@@ -477,17 +477,9 @@ fn interface_table(
     let first = chunk[0];
     let _ = writeln!(out, "[[{table}]]");
     let _ = writeln!(out, "name = {}", quote(label));
-    match &first.interface {
-        Some(capture) => {
-            let _ = writeln!(out, "capture = {}", quote(capture));
-        }
-        None => {
-            let _ = writeln!(
-                out,
-                "# node.cfg gives no interface: ZeekControl started it without -i; a worker here needs one\ncapture = \"\""
-            );
-        }
-    }
+    // node_cfg refuses workers without an interface.
+    let capture = first.interface.as_deref().unwrap_or_default();
+    let _ = writeln!(out, "capture = {}", quote(capture));
     let _ = writeln!(out, "workers = {}", chunk.len());
     let names: Vec<String> = chunk.iter().map(|n| n.name.clone()).collect();
     let _ = writeln!(out, "names = {}", list(&names));
