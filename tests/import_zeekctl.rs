@@ -260,3 +260,79 @@ fn check_reports_a_difference() {
     assert!(table.contains("cpu      3"), "{table}");
     assert!(table.contains("<-- DIFFERS"), "{table}");
 }
+
+/// One generated worker section: (lb_method, lb_procs, pin_cpus, env value).
+type WorkerSpec = (u8, u8, Vec<u8>, Option<u8>);
+
+fn node_cfg_text(loggers: u8, proxies: u8, workers: &[WorkerSpec]) -> String {
+    let mut text = String::from("[manager]\ntype=manager\nhost=localhost\n\n");
+    for k in 1..=loggers {
+        text.push_str(&format!(
+            "[logger-{k}]\ntype=logger\nhost=localhost\npin_cpus={k}\n\n"
+        ));
+    }
+    for k in 1..=proxies {
+        text.push_str(&format!(
+            "[proxy-{k}]\ntype=proxy\nhost=localhost\nenv_vars=P={k}\n\n"
+        ));
+    }
+    for (i, (method, procs, cpus, env)) in workers.iter().enumerate() {
+        text.push_str(&format!(
+            "[w{i}]\ntype=worker\nhost=localhost\ninterface=eth{i}\n"
+        ));
+        let method = [
+            "af_packet",
+            "custom",
+            "myricom",
+            "interfaces",
+            "pf_ring",
+            "",
+        ][*method as usize];
+        if !method.is_empty() {
+            text.push_str(&format!("lb_method={method}\nlb_procs={procs}\n"));
+            if method == "interfaces" {
+                let list: Vec<String> = (0..*procs).map(|k| format!("if{i}x{k}")).collect();
+                text.push_str(&format!("lb_interfaces={}\n", list.join(",")));
+            }
+        }
+        if !cpus.is_empty() {
+            let list: Vec<String> = cpus.iter().map(u8::to_string).collect();
+            text.push_str(&format!("pin_cpus={}\n", list.join(",")));
+        }
+        if let Some(v) = env {
+            text.push_str(&format!("env_vars=SNF_FLAGS={v}, X=y{v}\n"));
+        }
+        text.push('\n');
+    }
+    text
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+    /// Any node.cfg of these shapes imports into a valid config whose every
+    /// node `--check` finds the same as ZeekControl's.
+    #[test]
+    fn generated_node_cfgs_import_to_the_same_cluster(
+        loggers in 0u8..3,
+        proxies in 1u8..3,
+        workers in proptest::collection::vec(
+            (0u8..6, 1u8..5, proptest::collection::vec(0u8..8, 0..4), proptest::option::of(0u8..3)),
+            1..4,
+        ),
+    ) {
+        let dir = TempDir::new().expect("temp");
+        let cfg = dir.path().join("node.cfg");
+        fs::write(&cfg, node_cfg_text(loggers, proxies, &workers)).expect("write");
+        let imported = zeek_systemd::import::zeekctl::import(
+            &zeek_systemd::import::zeekctl::Sources { node_cfg: cfg, zeekctl_cfg: None, networks_cfg: None },
+            None,
+        ).expect("import");
+        let cluster = zeek_systemd::config::toml::read(
+            Path::new("cluster.toml"),
+            &imported.toml,
+            &zeek_systemd::config::ReadOptions { host: None },
+        ).unwrap_or_else(|e| panic!("{e}\n{}", imported.toml));
+        let (table, differing) = zeek_systemd::import::zeekctl::check::table(&imported, &cluster);
+        proptest::prop_assert_eq!(differing, 0, "{}\n{}", table, imported.toml);
+    }
+}

@@ -557,3 +557,20 @@ mod tests {
         assert!(env_var_dict("=1").is_err());
     }
 }
+
+#[cfg(test)]
+mod robustness {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text: an import or an error, never a panic.
+        #[test]
+        fn any_text_is_read_or_rejected(text in "([\\[\\]a-z_=:%(),.0-9 \t#;-]{0,40}\n){0,12}") {
+            let cfg = ZeekctlCfg::defaults(Path::new("zeekctl.cfg"));
+            let _ = read(Path::new("node.cfg"), &text, &cfg);
+            let _ = super::super::zeekctl_cfg::read(Path::new("zeekctl.cfg"), &text);
+            let _ = super::super::networks_cfg::read(Path::new("networks.cfg"), &text);
+        }
+    }
+}
