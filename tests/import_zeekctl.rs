@@ -223,7 +223,7 @@ fn stdout_output_and_ignored_keys_warned() {
         "{stdout}"
     );
     assert!(
-        stderr.contains(":1: [manager] frobnicate: ignoring unrecognized node config option"),
+        stderr.contains(":1: [manager] frobnicate: ignored, as ZeekControl ignores it"),
         "{stderr}"
     );
 }

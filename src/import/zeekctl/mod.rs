@@ -109,7 +109,8 @@ pub fn import(sources: &Sources, networks_script: Option<&Path>) -> Result<Impor
     for n in &nodes {
         for key in &n.ignored {
             let w = format!(
-                "{}:{}: [{}] {key}: ignoring unrecognized node config option (ZeekControl ignores it too)",
+                "{}:{}: [{}] {key}: ignored, as ZeekControl ignores it (an unknown key, or an \
+                 af_packet option of a node without lb_procs)",
                 sources.node_cfg.display(),
                 n.line,
                 n.section

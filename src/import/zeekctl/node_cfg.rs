@@ -248,11 +248,22 @@ fn expand(path: &Path, section: &Section) -> Result<Vec<ZeekctlNode>, ImportErro
         aux_scripts: value(section, "aux_scripts")
             .map(|s| s.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default(),
-        af_packet_args: af_packet_args(section),
+        // The af_packet plugin writes its options for load-balanced workers
+        // only (zeekctl_config skips the rest).
+        af_packet_args: if kind == Kind::Worker && numprocs.is_some() {
+            af_packet_args(section)
+        } else {
+            Vec::new()
+        },
         ignored: section
             .entries
             .iter()
-            .filter(|e| !KNOWN_KEYS.contains(&e.key.replace('.', "_").as_str()))
+            .filter(|e| {
+                let key = e.key.replace('.', "_");
+                let unused_af_packet =
+                    key.starts_with("af_packet_") && !(kind == Kind::Worker && numprocs.is_some());
+                !KNOWN_KEYS.contains(&key.as_str()) || unused_af_packet
+            })
             .map(|e| e.key.clone())
             .collect(),
     };
