@@ -284,6 +284,7 @@ fn roles(out: &mut String, input: &Input, hosts: &[Host]) {
     });
     let mem_line = mem_line.as_deref().unwrap_or("");
     if let Some(m) = input.nodes.iter().find(|n| n.kind == Kind::Manager) {
+        ignored_comment(out, m);
         let _ = writeln!(
             out,
             "[manager]   # [{}] node.cfg line {}",
@@ -324,6 +325,7 @@ fn roles(out: &mut String, input: &Input, hosts: &[Host]) {
             out.push('\n');
         }
         for n in of {
+            ignored_comment(out, n);
             let (env, args) = node_extras(n, global);
             if env.is_empty() && args.is_empty() && n.pin_cpu.is_none() {
                 continue;
@@ -341,6 +343,19 @@ fn roles(out: &mut String, input: &Input, hosts: &[Host]) {
     }
     if !mem_line.is_empty() {
         let _ = writeln!(out, "[worker]\n{mem_line}");
+    }
+}
+
+/// Says which keys of the node's section ZeekControl ignores (so does
+/// the import), instead of dropping them silently.
+fn ignored_comment(out: &mut String, n: &ZeekctlNode) {
+    if !n.ignored.is_empty() {
+        let _ = writeln!(
+            out,
+            "# [{}] {}: ignored, as ZeekControl ignores it (unknown key, or an af_packet option without lb_procs)",
+            n.section,
+            n.ignored.join(", ")
+        );
     }
 }
 
@@ -437,6 +452,7 @@ fn workers_of(out: &mut String, input: &Input, nodes: &[&ZeekctlNode], table: &s
             first.line,
             describe_lb(first)
         );
+        ignored_comment(out, first);
         let chunks: Vec<Vec<&ZeekctlNode>> = if same {
             vec![group.clone()]
         } else {
