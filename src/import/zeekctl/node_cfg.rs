@@ -267,18 +267,20 @@ fn expand(path: &Path, section: &Section) -> Result<Vec<ZeekctlNode>, ImportErro
             .map(|e| e.key.clone())
             .collect(),
     };
-    let without_interface =
-        kind == Kind::Worker && base.interface.is_none() && lb_method != Some("interfaces");
-    if without_interface {
-        return Err(fail(
+    // After ZeekControl's own checks, so its reasons come first.
+    let no_interface = || {
+        fail(
             "interface",
             format!(
                 "worker '{name}' has no interface: ZeekControl starts it without -i (it sniffs \
                  nothing); here every worker captures, so give it `interface=` or remove it"
             ),
-        ));
-    }
+        )
+    };
     let Some(numprocs) = numprocs else {
+        if kind == Kind::Worker && base.interface.is_none() {
+            return Err(no_interface());
+        }
         return Ok(vec![base]);
     };
     let method = match lb_method {
@@ -299,6 +301,9 @@ fn expand(path: &Path, section: &Section) -> Result<Vec<ZeekctlNode>, ImportErro
             ))
         }
     };
+    if method != "interfaces" && base.interface.is_none() {
+        return Err(no_interface());
+    }
     let mut netifs: Vec<String> = Vec::new();
     if method == "interfaces" {
         let Some(list) = value(section, "lb_interfaces") else {
