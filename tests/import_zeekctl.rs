@@ -330,7 +330,7 @@ proptest::proptest! {
         let cluster = zeek_systemd::config::toml::read(
             Path::new("cluster.toml"),
             &imported.toml,
-            &zeek_systemd::config::ReadOptions { host: None },
+            &zeek_systemd::config::ReadOptions::default(),
         ).unwrap_or_else(|e| panic!("{e}\n{}", imported.toml));
         let (table, differing) = zeek_systemd::import::zeekctl::check::table(&imported, &cluster);
         proptest::prop_assert_eq!(differing, 0, "{}\n{}", table, imported.toml);
