@@ -580,6 +580,11 @@ fn unmapped(out: &mut String, cfg: &ZeekctlCfg) {
         out,
         "# zeekctl.cfg options with no key here, and what to use instead:"
     );
+    let log_dir = cfg
+        .settings
+        .iter()
+        .find(|s| s.key.eq_ignore_ascii_case("logdir"))
+        .map_or("<log_dir>", |s| s.value.as_str());
     for s in rest {
         let _ = writeln!(
             out,
@@ -587,12 +592,40 @@ fn unmapped(out: &mut String, cfg: &ZeekctlCfg) {
             s.key,
             s.value,
             s.line,
-            instead(&s.key.to_lowercase(), &s.value)
+            instead(&s.key.to_lowercase(), &s.value, log_dir)
         );
     }
 }
 
-fn instead(key: &str, value: &str) -> String {
+/// ZeekControl's `LogExpireInterval` (`30day`, `12hr`, `90min`, `0` =
+/// never) as a systemd-tmpfiles age (`30d`, `12h`, `90m`).
+fn tmpfiles_age(value: &str) -> Option<String> {
+    let value = value.trim();
+    let digits_end = value
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(value.len());
+    let (number, unit) = value.split_at(digits_end);
+    let number: u64 = number.parse().ok().filter(|n| *n > 0)?;
+    let unit = match unit.trim() {
+        "" | "day" | "days" => "d",
+        "hr" | "hrs" | "hour" | "hours" => "h",
+        "min" | "mins" => "m",
+        _ => return None,
+    };
+    Some(format!("{number}{unit}"))
+}
+
+fn log_expiry(value: &str, log_dir: &str) -> String {
+    match tmpfiles_age(value) {
+        Some(age) => format!(
+            "no archive expiry here: use a systemd-tmpfiles rule on the log dir, \
+             `e {log_dir} - - - {age}` in /etc/tmpfiles.d/zeek.conf"
+        ),
+        None => "archived logs are kept (0 = never expire, as under ZeekControl)".into(),
+    }
+}
+
+fn instead(key: &str, value: &str, log_dir: &str) -> String {
     match key {
         "compresslogs" => "zeek-archiver compresses archived logs (gzip) by default; \
                            `[archiver] command` runs another shipper".into(),
@@ -600,8 +633,7 @@ fn instead(key: &str, value: &str) -> String {
             "loggers rotate by Zeek's Log::default_rotation_interval; add \
              `Log::default_rotation_interval={value}secs` to [logger] args (or a site script)"
         ),
-        "logexpireinterval" => "no archive expiry here: use a systemd-tmpfiles rule on the log dir, \
-                                e.g. `e /opt/zeek/logs - - - 30d` in /etc/tmpfiles.d/zeek.conf".into(),
+        "logexpireinterval" => log_expiry(value, log_dir),
         "mailto" | "mailfrom" | "mailsubjectprefix" | "mailalarmsto" | "mailalarmsinterval"
         | "sendmail" => "ZeekControl's cron mails are gone; set Notice::mail_dest etc. in a site \
                          script for notice mail; crash mail: `systemctl edit zeek-node-crashed@.service`".into(),
@@ -627,5 +659,20 @@ fn instead(key: &str, value: &str) -> String {
             if key == "pcapsnaplen" { "snaplen" } else { "bufsize" }
         ),
         _ => "no equivalent in zeek-systemd (ZeekControl-specific); nothing to do unless you relied on it".into(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tmpfiles_age;
+
+    #[test]
+    fn log_expire_interval_becomes_a_tmpfiles_age() {
+        assert_eq!(tmpfiles_age("30day").as_deref(), Some("30d"));
+        assert_eq!(tmpfiles_age("30").as_deref(), Some("30d"));
+        assert_eq!(tmpfiles_age("12hr").as_deref(), Some("12h"));
+        assert_eq!(tmpfiles_age("90min").as_deref(), Some("90m"));
+        assert_eq!(tmpfiles_age("0"), None);
+        assert_eq!(tmpfiles_age("soon"), None);
     }
 }
