@@ -411,6 +411,55 @@ true
 }
 
 #[test]
+fn a_valid_reload_is_the_last_good_config_for_the_next_bad_one() {
+    if !real_systemd_available() {
+        return;
+    }
+    // The operator reloads a valid edit (a third worker) without restarting
+    // yet, then a typo is reloaded: the loaded units must stay those of the
+    // valid edit, not go back to the config the cluster was started with.
+    let edited = RELOAD_GOOD.replace("workers = 2", "workers = 3");
+    let scenario = r#"
+start_cluster
+use_config edited.toml
+systemctl daemon-reload || fail "daemon-reload failed"
+wait_for 10 bash -c 'grep -q "workers = 3" /run/zeek-systemd/last-good/cluster.toml' ||
+    fail "the valid reload did not become the last good config"
+use_config broken.toml
+systemctl daemon-reload || fail "daemon-reload failed"
+wait_for 10 systemctl is-failed --quiet zeek-config-check.service
+cp /run/systemd/generator/zeek-systemd/config/cluster.toml /res/units-config
+ls /run/systemd/generator | grep '^zeek@worker' >/res/worker-drop-ins
+systemctl restart zeek.target || fail "restart zeek.target failed"
+wait_for 20 systemctl is-active --quiet zeek@worker-lo-3.service || fail "worker-lo-3 did not start"
+active_nodes >/res/active-after-restart
+true
+"#;
+    let boot = Boot::new(RELOAD_GOOD, &RELOAD_GOOD_NODES, scenario)
+        .file("edited.toml", &edited)
+        .file("broken.toml", RELOAD_BROKEN);
+    let result = run(&boot);
+    result.assert_passed();
+    assert_eq!(result.read("units-config"), edited);
+    assert_eq!(
+        result.read("worker-drop-ins").lines().collect::<Vec<_>>(),
+        [
+            "zeek@worker-lo-1.service.d",
+            "zeek@worker-lo-2.service.d",
+            "zeek@worker-lo-3.service.d"
+        ]
+    );
+    let mut expected = RELOAD_GOOD_NODES.to_vec();
+    expected.push("worker-lo-3");
+    let active: Vec<String> = result
+        .read("active-after-restart")
+        .lines()
+        .map(String::from)
+        .collect();
+    assert_eq!(active, sorted(&expected));
+}
+
+#[test]
 fn start_uses_the_config_the_units_came_from() {
     if !real_systemd_available() {
         return;

@@ -456,10 +456,20 @@ struct ConfigCheckUnit<'a> {
     marker: String,
     /// The `echo` that puts the error into the unit's log.
     message: Option<String>,
+    /// For a valid config: its copy in the output dir and the last good
+    /// dir it replaces, quoted.
+    save_last_good: Option<(String, String)>,
 }
 
 fn render_config_check(plan: &Plan, shared: &Shared) -> String {
     let marker = plan.normal_dir.join(GENERATED_MARKER);
+    let quoted = |p: &Path| syntax::command_line(&[p.display().to_string()]);
+    let save_last_good = plan.rejected.is_none().then(|| {
+        (
+            quoted(&plan.normal_dir.join(CONFIG_COPY_DIR)),
+            quoted(Path::new(LAST_GOOD_DIR)),
+        )
+    });
     ConfigCheckUnit {
         source: &shared.source,
         rejected: shared.rejected.as_deref(),
@@ -475,6 +485,7 @@ fn render_config_check(plan: &Plan, shared: &Shared) -> String {
                 ),
             ])
         }),
+        save_last_good,
     }
     .render()
     .expect("rendering into a String cannot fail")
