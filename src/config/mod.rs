@@ -282,6 +282,16 @@ pub struct ConfigError {
 }
 
 impl ConfigError {
+    /// An error at a line (and key) of `file`.
+    pub fn at(file: &Path, line: usize, key: Option<String>, message: String) -> Self {
+        ConfigError {
+            file: file.to_path_buf(),
+            line: Some(line),
+            key,
+            message,
+        }
+    }
+
     /// An error about the file as a whole.
     pub fn file(path: &Path, message: impl Into<String>) -> Self {
         ConfigError {

@@ -10,59 +10,14 @@ pub mod node_cfg;
 pub mod toml_out;
 pub mod zeekctl_cfg;
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use node_cfg::ZeekctlNode;
 use zeekctl_cfg::ZeekctlCfg;
 
-/// A ZeekControl file that cannot be imported: where and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportError {
-    pub file: PathBuf,
-    pub line: Option<usize>,
-    /// The key, with its node.cfg section (`[worker-1] lb_procs`).
-    pub key: Option<String>,
-    pub message: String,
-}
-
-impl ImportError {
-    /// An error at a line (and key) of `file`.
-    pub fn at(file: &Path, line: usize, key: Option<String>, message: String) -> Self {
-        ImportError {
-            file: file.to_path_buf(),
-            line: Some(line),
-            key,
-            message,
-        }
-    }
-
-    /// An error about `file` as a whole.
-    pub fn file(file: &Path, message: String) -> Self {
-        ImportError {
-            file: file.to_path_buf(),
-            line: None,
-            key: None,
-            message,
-        }
-    }
-}
-
-impl fmt::Display for ImportError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file.display())?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        write!(f, ": ")?;
-        if let Some(key) = &self.key {
-            write!(f, "{key}: ")?;
-        }
-        f.write_str(&self.message)
-    }
-}
-
-impl std::error::Error for ImportError {}
+/// A ZeekControl file that cannot be imported: where and why, in the
+/// form every config reader reports (`file:line: [section] key: message`).
+pub type ImportError = crate::config::ConfigError;
 
 /// The ZeekControl files to import; zeekctl.cfg and networks.cfg are
 /// optional (ZeekControl's defaults apply without them).
