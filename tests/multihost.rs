@@ -3,11 +3,12 @@
 //! own nodes; every host gets the same `cluster-layout.zeek`; a host the
 //! file does not name gets nothing and a warning, and boots fine.
 
-use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-use tempfile::TempDir;
+use std::fs;
+use std::path::Path;
+
+use common::scratch::Root;
 
 const HOSTS: [&str; 3] = ["c-mgr", "c-w-01", "c-w-02"];
 
@@ -17,98 +18,20 @@ fn config_text() -> String {
 }
 
 /// A scratch root with the config at `etc/zeek/cluster.toml`, found the
-/// way systemd's run finds it; the root is cut from the output text.
-struct Root {
-    dir: TempDir,
+/// way systemd's run finds it; one root per host, so every host's units
+/// name `/run/systemd/generator` once the root is cut.
+fn two_hosts_root() -> Root {
+    Root::with_config("cluster.toml", &config_text())
 }
 
-impl Root {
-    fn new() -> Root {
-        let dir = tempfile::Builder::new()
-            .prefix("multihost")
-            .tempdir()
-            .expect("temp dir");
-        fs::create_dir_all(dir.path().join("etc/zeek")).expect("config dir");
-        fs::write(dir.path().join("etc/zeek/cluster.toml"), config_text()).expect("config");
-        Root { dir }
-    }
-
-    /// The output dir of this root; one root per host, so every host's
-    /// units name `/run/systemd/generator` once the root is cut.
-    fn out_dir(&self) -> PathBuf {
-        self.dir.path().join("run/systemd/generator")
-    }
-
-    fn run(&self, host: &str, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_zeek-systemd-generator"))
-            .env_clear()
-            .env("PATH", "/usr/bin:/bin")
-            .env("ZEEK_SYSTEMD_CONFIG_DIR", self.dir.path().join("etc/zeek"))
-            .env(
-                "ZEEK_SYSTEMD_GENERATOR_PATH",
-                "/usr/lib/systemd/system-generators/zeek-systemd-generator",
-            )
-            .env("ZEEK_SYSTEMD_LOG", "stderr")
-            .env("SYSTEMD_PROC_CMDLINE", "")
-            .arg("--host")
-            .arg(host)
-            .args(args)
-            .output()
-            .expect("run the generator")
-    }
-
-    /// Runs and returns stdout; fails on a non-zero exit or any stderr.
-    fn run_ok(&self, host: &str, args: &[&str]) -> String {
-        let output = self.run(host, args);
-        let stderr = String::from_utf8_lossy(&output.stderr);
-        assert!(
-            output.status.success() && stderr.is_empty(),
-            "--host {host} {args:?} failed ({}):\n{stderr}",
-            output.status
-        );
-        self.strip(&String::from_utf8(output.stdout).expect("UTF-8"))
-    }
-
-    fn strip(&self, text: &str) -> String {
-        text.replace(&self.dir.path().display().to_string(), "")
-    }
-
-    /// Generates for `host` into its own output dir and returns that tree
-    /// as text (a header per file, then the file).
-    fn generate(&self, host: &str) -> String {
-        let out = self.out_dir();
-        fs::create_dir_all(&out).expect("output dir");
-        let stdout = self.run_ok(host, &[&out.display().to_string()]);
-        assert_eq!(stdout, "");
-        let mut files = Vec::new();
-        collect(&out, &out, &mut files);
-        files.sort();
-        let mut text = String::new();
-        for (path, body) in files {
-            text.push_str(&format!("--- {path}\n{body}\n"));
-        }
-        self.strip(&text)
-    }
-}
-
-fn collect(base: &Path, dir: &Path, out: &mut Vec<(String, String)>) {
-    for entry in fs::read_dir(dir).expect("read dir") {
-        let entry = entry.expect("dir entry");
-        let path = entry.path();
-        let relative = path.strip_prefix(base).expect("below base").display();
-        let kind = entry.file_type().expect("file type");
-        if kind.is_symlink() {
-            let target = fs::read_link(&path).expect("link");
-            out.push((format!("{relative} -> {}", target.display()), String::new()));
-        } else if kind.is_dir() {
-            collect(base, &path, out);
-        } else {
-            out.push((
-                relative.to_string(),
-                fs::read_to_string(&path).expect("UTF-8 file"),
-            ));
-        }
-    }
+/// Runs `--host HOST ARGS` and returns stdout; fails on a non-zero exit
+/// or any stderr (warnings included).
+fn run_quiet(root: &Root, host: &str, args: &[&str]) -> String {
+    let mut all = vec!["--host", host];
+    all.extend_from_slice(args);
+    let (stdout, warnings) = root.run_ok(&all);
+    assert_eq!(warnings, "", "--host {host} {args:?} warned");
+    stdout
 }
 
 /// The node names of a layout's `Cluster::nodes` table, in order.
@@ -145,10 +68,12 @@ fn each_host_gets_its_nodes_and_the_same_layout() {
     let mut layouts = Vec::new();
     let mut all_generated = Vec::new();
     for host in HOSTS {
-        let root = Root::new();
-        let tree = root.generate(host);
-        let check = root.run_ok(host, &["check"]);
-        let layout = root.run_ok(host, &["layout"]);
+        let root = two_hosts_root();
+        let warnings = root.generate(&["--host", host]);
+        assert_eq!(warnings, "", "--host {host} warned");
+        let tree = root.tree_text();
+        let check = run_quiet(&root, host, &["check"]);
+        let layout = run_quiet(&root, host, &["layout"]);
         insta::assert_snapshot!(
             format!("two-hosts@{host}"),
             format!(
@@ -184,10 +109,9 @@ fn each_host_gets_its_nodes_and_the_same_layout() {
 
 #[test]
 fn a_host_the_config_does_not_name_gets_nothing_and_a_warning() {
-    let root = Root::new();
+    let root = two_hosts_root();
     let out = root.out_dir();
-    fs::create_dir_all(&out).expect("output dir");
-    let output = root.run("elsewhere", &[&out.display().to_string()]);
+    let output = root.run(&["--host", "elsewhere", &out.display().to_string()]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(
         output.status.success(),
@@ -216,9 +140,8 @@ fn a_host_the_config_does_not_name_gets_nothing_and_a_warning() {
 fn host_names_match_case_insensitively() {
     // `hostname` may be upper case; the generator lower-cases it, and so
     // `--host`.
-    let root = Root::new();
+    let root = two_hosts_root();
     let out = root.out_dir();
-    fs::create_dir_all(&out).expect("output dir");
-    root.run_ok("C-W-02", &[&out.display().to_string()]);
+    run_quiet(&root, "C-W-02", &[&out.display().to_string()]);
     assert_eq!(generated_nodes(&out), ["c-w-02-worker-eth1-1"]);
 }

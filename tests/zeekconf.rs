@@ -1,161 +1,54 @@
-//! Zeek's `zeek.conf` format (SPEC 2.4): golden snapshots of everything
-//! the generator writes and of `layout` for configs in both styles and for
-//! multi-host directories, and one test per error class.
-//!
-//! The configs live in `tests/zeekconf/configs/` (single host, installed
-//! as `<root>/etc/zeek/zeek.conf`) and `tests/zeekconf/multi/<name>/`
-//! (installed as `<root>/etc/zeek/cluster/`). The generator runs as systemd
-//! runs it, into `<root>/run/systemd/generator`, and `<root>` is cut from
-//! the text so the snapshots show the paths of a real installation.
+//! Zeek's `zeek.conf` format (SPEC 2.4). One multi-host directory
+//! (`tests/zeekconf/multi/basic/`) is a whole-tree snapshot of every
+//! host: the generator's messages, everything it writes and `layout`.
+//! Every other config is a case about some directives: single-host
+//! configs in `tests/zeekconf/configs/` (installed as
+//! `<root>/etc/zeek/zeek.conf`) with `NAME.expect` beside them, and
+//! `tests/zeekconf/multi/ipv6/` with `multi-expect/ipv6.HOST.expect` (see
+//! `common::scratch::check_expectations`). Bad configs are in
+//! `tests/bad/*.conf` (tests/bad_configs.rs).
 //!
 //! What these configs make systemd run, and their layouts, are compared
 //! with Zeek's own generator and `zeek-cluster-layout-generator -C` by
 //! tests/zeekconf_differential.rs; `layout_matches_zeek_baselines` checks
 //! the facts of Zeek's layout baselines without Zeek's programs.
 
+mod common;
+
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
-use tempfile::TempDir;
-
-const INSTALLED_GENERATOR: &str = "/usr/lib/systemd/system-generators/zeek-systemd-generator";
+use common::scratch::{check_expectations, Root, INSTALLED_GENERATOR};
 
 fn data_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/zeekconf")
 }
 
-/// A scratch root with `etc/zeek` and an empty output dir.
-struct Root {
-    dir: TempDir,
+/// A root whose `etc/zeek/zeek.conf` holds `text`.
+fn single(text: &str) -> Root {
+    Root::with_config("zeek.conf", text)
 }
 
-impl Root {
-    fn new() -> Root {
-        let dir = tempfile::Builder::new()
-            .prefix("zeekconf")
-            .tempdir()
-            .expect("temp dir");
-        let root = Root { dir };
-        fs::create_dir_all(root.config_dir()).expect("config dir");
-        fs::create_dir_all(root.out_dir()).expect("output dir");
-        root
+/// A root whose `etc/zeek/cluster/` holds `files`.
+fn multi(files: &[(String, String)]) -> Root {
+    let root = Root::new();
+    for (name, text) in files {
+        root.write_config(&format!("cluster/{name}"), text);
     }
-
-    /// A root whose `etc/zeek/zeek.conf` holds `text`.
-    fn single(text: &str) -> Root {
-        let root = Root::new();
-        fs::write(root.config_dir().join("zeek.conf"), text).expect("write config");
-        root
-    }
-
-    /// A root whose `etc/zeek/cluster/` holds `files`.
-    fn multi(files: &[(String, String)]) -> Root {
-        let root = Root::new();
-        let dir = root.config_dir().join("cluster");
-        fs::create_dir_all(&dir).expect("cluster dir");
-        for (name, text) in files {
-            fs::write(dir.join(name), text).expect("write config");
-        }
-        root
-    }
-
-    fn path(&self) -> &Path {
-        self.dir.path()
-    }
-
-    fn config_dir(&self) -> PathBuf {
-        self.path().join("etc/zeek")
-    }
-
-    fn out_dir(&self) -> PathBuf {
-        self.path().join("run/systemd/generator")
-    }
-
-    fn command(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_zeek-systemd-generator"));
-        cmd.env_clear()
-            .env("PATH", "/usr/bin:/bin")
-            .env("ZEEK_SYSTEMD_CONFIG_DIR", self.config_dir())
-            .env("ZEEK_SYSTEMD_GENERATOR_PATH", INSTALLED_GENERATOR)
-            .env("ZEEK_SYSTEMD_LOG", "stderr")
-            .env("SYSTEMD_PROC_CMDLINE", "")
-            .current_dir(self.path());
-        cmd
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        self.command()
-            .args(args)
-            .output()
-            .expect("run the generator")
-    }
-
-    /// Text with the scratch root cut out.
-    fn clean(&self, text: &[u8]) -> String {
-        String::from_utf8_lossy(text).replace(&self.path().display().to_string(), "")
-    }
-
-    /// Every file and link under the output dir, sorted, as one text.
-    fn tree(&self) -> String {
-        let mut entries = Vec::new();
-        collect(&self.out_dir(), &mut entries);
-        entries.sort();
-        let mut out = String::new();
-        for path in entries {
-            let shown = path.strip_prefix(self.path()).expect("under root");
-            let meta = fs::symlink_metadata(&path).expect("stat");
-            if meta.file_type().is_symlink() {
-                let target = fs::read_link(&path).expect("readlink");
-                out.push_str(&format!(
-                    "# /{} -> {}\n\n",
-                    shown.display(),
-                    target.display()
-                ));
-            } else {
-                let text = fs::read_to_string(&path).expect("read output");
-                out.push_str(&format!(
-                    "# /{}\n{}\n",
-                    shown.display(),
-                    self.clean(text.as_bytes())
-                ));
-            }
-        }
-        out
-    }
+    root
 }
 
-fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in fs::read_dir(dir).expect("read dir") {
-        let path = entry.expect("dir entry").path();
-        let meta = fs::symlink_metadata(&path).expect("stat");
-        if meta.is_dir() {
-            collect(&path, out);
-        } else {
-            out.push(path);
-        }
-    }
+/// Text with the scratch root cut out.
+fn clean(root: &Root, text: &[u8]) -> String {
+    root.strip(&String::from_utf8_lossy(text))
 }
 
 /// Generates (as systemd would) and lays out, asserting success; returns
 /// the snapshot text: warnings, the unit tree, the layout.
 fn generate_and_layout(root: &Root, generator_args: &[&str], layout_args: &[&str]) -> String {
-    let out_dir = root.out_dir().display().to_string();
-    let mut args: Vec<&str> = generator_args.to_vec();
-    args.push(&out_dir);
-    let generated = root.run(&args);
-    assert!(
-        generated.status.success(),
-        "generator {args:?} failed: {}",
-        root.clean(&generated.stderr)
-    );
-    let layout = root.run(layout_args);
-    assert!(
-        layout.status.success(),
-        "layout {layout_args:?} failed: {}",
-        root.clean(&layout.stderr)
-    );
-    let warnings = root.clean(&generated.stderr);
+    let warnings = root.generate(generator_args);
+    let (layout, _) = root.run_ok(layout_args);
     format!(
         "## generator messages\n{}\n## units\n{}## layout\n{}",
         if warnings.is_empty() {
@@ -163,8 +56,8 @@ fn generate_and_layout(root: &Root, generator_args: &[&str], layout_args: &[&str
         } else {
             &warnings
         },
-        root.tree(),
-        root.clean(&layout.stdout)
+        root.tree_text(),
+        layout
     )
 }
 
@@ -174,32 +67,42 @@ fn snapshot(name: &str, text: &str) {
     });
 }
 
-/// Every single-host config: found as `/etc/zeek/zeek.conf` (no
-/// `--config`), generated and laid out.
-#[test]
-fn golden_single_host_configs() {
+/// The single-host configs (`*.conf` in `tests/zeekconf/configs/`), sorted.
+fn single_host_configs() -> Vec<PathBuf> {
     let mut names: Vec<PathBuf> = fs::read_dir(data_dir().join("configs"))
         .expect("configs dir")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.extension().is_some_and(|e| e == "conf"))
         .collect();
     names.sort();
+    names
+}
+
+/// Reads the expectation file of a case.
+fn expectation(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every single-host config, found as `/etc/zeek/zeek.conf` (no
+/// `--config`), generates what its `.expect` file says.
+#[test]
+fn single_host_cases_have_their_directives() {
+    let configs = single_host_configs();
     assert!(
-        names.len() >= 10,
+        configs.len() >= 10,
         "expected at least 10 configs, found {}",
-        names.len()
+        configs.len()
     );
-    for config in names {
-        let text = fs::read_to_string(&config).expect("read config");
-        let root = Root::single(&text);
-        let out = generate_and_layout(&root, &[], &["layout"]);
-        let stem = config
-            .file_stem()
-            .expect("stem")
-            .to_string_lossy()
-            .into_owned();
-        snapshot(&format!("single-{stem}"), &out);
+    let mut failures = Vec::new();
+    for config in configs {
+        let expect = expectation(&config.with_extension("expect"));
+        let root = single(&fs::read_to_string(&config).expect("read config"));
+        let warnings = root.generate(&[]);
+        for failure in check_expectations(&root, &expect, &warnings, &[]) {
+            failures.push(format!("{}: {failure}", config.display()));
+        }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
 
 /// (file name, text) pairs of a multi-host directory.
@@ -223,43 +126,66 @@ fn multi_files(name: &str) -> Files {
     files
 }
 
-/// Every host of every multi-host directory: `--config <dir> --host H`.
-/// The layout must be the same on every host.
+/// The layout a host prints, without its header line (the only line that
+/// names the host's own file).
+fn layout_body(out: &str) -> String {
+    let layout = out.split("## layout\n").nth(1).expect("layout part");
+    layout.lines().skip(1).collect::<Vec<_>>().join("\n")
+}
+
+/// Every host of the snapshotted multi-host directory: `--config <dir>
+/// --host H`. The layout must be the same on every host.
 #[test]
-fn golden_multi_host_directories() {
-    for (dir, hosts) in [
-        ("basic", &["c-mgr", "wkr-1", "wkr-2"][..]),
-        ("ipv6", &["mgr", "sensor-a"][..]),
-    ] {
-        let files = multi_files(dir);
-        let mut layouts = Vec::new();
-        for host in hosts {
-            let root = Root::multi(&files);
-            let cluster = root.config_dir().join("cluster").display().to_string();
-            let out = generate_and_layout(
-                &root,
-                &["--config", &cluster, "--host", host],
-                &["layout", "--config", &cluster, "--host", host],
-            );
-            snapshot(&format!("multi-{dir}-{host}"), &out);
-            let layout = out.split("## layout\n").nth(1).expect("layout part");
-            // Only the header line names the host's own file.
-            layouts.push(layout.lines().skip(1).collect::<Vec<_>>().join("\n"));
-        }
-        assert!(
-            layouts.windows(2).all(|w| w[0] == w[1]),
-            "{dir}: hosts disagree on the layout"
+fn golden_multi_host_directory() {
+    let files = multi_files("basic");
+    let mut layouts = Vec::new();
+    for host in ["c-mgr", "wkr-1", "wkr-2"] {
+        let root = multi(&files);
+        let cluster = root.config_dir().join("cluster").display().to_string();
+        let out = generate_and_layout(
+            &root,
+            &["--config", &cluster, "--host", host],
+            &["layout", "--config", &cluster, "--host", host],
         );
+        snapshot(&format!("multi-basic-{host}"), &out);
+        layouts.push(layout_body(&out));
     }
+    assert!(
+        layouts.windows(2).all(|w| w[0] == w[1]),
+        "basic: hosts disagree on the layout"
+    );
+}
+
+/// Every host of the IPv6 multi-host directory generates what
+/// `multi-expect/ipv6.HOST.expect` says, and all print the same layout.
+#[test]
+fn multi_host_ipv6_case_has_its_directives() {
+    let files = multi_files("ipv6");
+    let mut failures = Vec::new();
+    let mut layouts = Vec::new();
+    for host in ["mgr", "sensor-a"] {
+        let expect = expectation(&data_dir().join(format!("multi-expect/ipv6.{host}.expect")));
+        let root = multi(&files);
+        let cluster = root.config_dir().join("cluster").display().to_string();
+        let args = ["--config", cluster.as_str(), "--host", host];
+        let warnings = root.generate(&args);
+        for failure in check_expectations(&root, &expect, &warnings, &args) {
+            failures.push(format!("ipv6 --host {host}: {failure}"));
+        }
+        let (layout, _) = root.run_ok(&["layout", "--config", &cluster, "--host", host]);
+        layouts.push(layout.lines().skip(1).collect::<Vec<_>>().join("\n"));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+    assert_eq!(layouts[0], layouts[1], "ipv6: hosts disagree on the layout");
 }
 
 /// The facts of Zeek's layout baselines, checked line by line.
 #[test]
 fn layout_matches_zeek_baselines() {
     let layout = |text: &str| {
-        let root = Root::single(text);
+        let root = single(text);
         let out = root.run(&["layout"]);
-        assert!(out.status.success(), "{}", root.clean(&out.stderr));
+        assert!(out.status.success(), "{}", clean(&root, &out.stderr));
         String::from_utf8(out.stdout).expect("utf-8")
     };
     // Zeek's "-L 0 -P 2 -W 2" baseline.
@@ -309,7 +235,7 @@ fn layout_matches_zeek_baselines() {
 /// file as from the directory: Zeek treats such a file as the host's file.
 #[test]
 fn host_file_means_its_directory() {
-    let root = Root::multi(&multi_files("basic"));
+    let root = multi(&multi_files("basic"));
     let dir = root.config_dir().join("cluster");
     let by_dir = root.run(&[
         "layout",
@@ -342,7 +268,7 @@ fn lookup_order() {
     let root = Root::new();
     let node_names = |root: &Root| {
         let out = root.run(&["check"]);
-        assert!(out.status.success(), "{}", root.clean(&out.stderr));
+        assert!(out.status.success(), "{}", clean(root, &out.stderr));
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let cluster = root.config_dir().join("cluster");
@@ -374,342 +300,6 @@ fn lookup_order() {
     )
     .expect("write");
     assert!(node_names(&root).contains("worker-tomleth-1"));
-}
-
-/// One config per error class: exit 1, a message naming file, line and
-/// key, and nothing written by a generator run.
-#[test]
-fn errors_name_file_line_and_key() {
-    // (config, line, key, words of the message)
-    let cases: &[(&str, usize, &str, &str)] = &[
-        (
-            "interface = eth0\nWorkers = 3\n",
-            2,
-            "",
-            "invalid line 'Workers = 3'",
-        ),
-        (
-            "[zeek]\nloggers = 1\n[zeek]\n",
-            3,
-            "[zeek]",
-            "duplicate section 'zeek'",
-        ),
-        (
-            "[zeek]\nloggers = 1\nloggers = 2\n",
-            3,
-            "[zeek] loggers",
-            "duplicate option 'loggers'",
-        ),
-        (
-            "workers = 2\n[zeek]\nloggers = 1\n",
-            1,
-            "workers",
-            "options in unnamed section mixed",
-        ),
-        (
-            "[interface Eth0]\ninterface = eth0\nworkers = 1\n",
-            1,
-            "[interface Eth0]",
-            "invalid interface name",
-        ),
-        (
-            "[interfacefoo eth0]\ninterface = eth0\nworkers = 1\n",
-            1,
-            "[interfacefoo eth0]",
-            "invalid interface name",
-        ),
-        ("[interface eth0]\n", 1, "[interface eth0]", "empty section"),
-        (
-            "[zeek]\n  loggers = 2\n",
-            2,
-            "[zeek]",
-            "unexpected continuation line",
-        ),
-        (
-            "# x\nmanager = 2\n",
-            2,
-            "manager",
-            "invalid manager value: '2'",
-        ),
-        (
-            "loggers = -1\n",
-            1,
-            "loggers",
-            "invalid loggers value: '-1'",
-        ),
-        (
-            "[zeek]\nproxies = 2x\n",
-            2,
-            "[zeek] proxies",
-            "invalid proxies value: '2x'",
-        ),
-        (
-            "interface = eth0\nworkers = 16x\n",
-            2,
-            "workers",
-            "invalid workers value: '16x'",
-        ),
-        (
-            "[interface eth0]\ninterface = eth0\nworkers = 1\nworker_nice = -21\n",
-            4,
-            "[interface eth0] worker_nice",
-            "invalid worker_nice value '-21'",
-        ),
-        (
-            "manager_nice = 20\n",
-            1,
-            "manager_nice",
-            "invalid manager_nice value '20'",
-        ),
-        (
-            "logger_memory_max = 1.5G\n",
-            1,
-            "logger_memory_max",
-            "invalid logger_memory_max '1.5G'",
-        ),
-        (
-            "interface = eth0\nworker_memory_max = 8g\n",
-            2,
-            "worker_memory_max",
-            "invalid worker_memory_max '8g'",
-        ),
-        (
-            "proxy_cpu_set = 1-2:0\n",
-            1,
-            "proxy_cpu_set",
-            "invalid proxy_cpu_set value '1-2:0'",
-        ),
-        (
-            "interface = eth0\nworkers_cpu_list = 3-2\n",
-            2,
-            "workers_cpu_list",
-            "invalid workers_cpu_list value '3-2'",
-        ),
-        (
-            "interface = eth0\nworkers_cpu_list = 1:1\n",
-            2,
-            "workers_cpu_list",
-            "invalid workers_cpu_list value '1:1'",
-        ),
-        (
-            "address = [1.2.3.4]\n",
-            1,
-            "address",
-            "invalid address '[1.2.3.4]'",
-        ),
-        (
-            "address = 1.2.3.4]\n",
-            1,
-            "address",
-            "invalid address '1.2.3.4]'",
-        ),
-        (
-            "cluster_address = 10.0.0.256\n",
-            1,
-            "cluster_address",
-            "invalid address '10.0.0.256'",
-        ),
-        (
-            "[zeek]\naddress = [a::yy]\n",
-            2,
-            "[zeek] address",
-            "invalid address '[a::yy]'",
-        ),
-        (
-            "address = fd00::1\n",
-            1,
-            "address",
-            "in brackets: [fd00::1]",
-        ),
-        (
-            "cluster_node_prefix = 1-Host\n",
-            1,
-            "cluster_node_prefix",
-            "invalid cluster_node_prefix '1-Host'",
-        ),
-        (
-            "env = A=1\n  NOEQUALS\n",
-            2,
-            "env",
-            "error in env: invalid env value 'NOEQUALS'",
-        ),
-        (
-            "archiver_env = NOEQUALS\n",
-            1,
-            "archiver_env",
-            "error in archiver_env: invalid env value",
-        ),
-        (
-            "interface = eth0\nworker_env = 9X=1\n",
-            2,
-            "worker_env",
-            "error in worker_env: invalid env value '9X=1'",
-        ),
-        (
-            "interface = eth${worker_nr}\nworkers = 1\n",
-            1,
-            "interface",
-            "unknown template variable ${worker_nr}",
-        ),
-        (
-            "interface = eth0\nworker_env = A=${interface_section_name}\nworkers = 1\n",
-            2,
-            "worker_env",
-            "only in [interface NAME] sections",
-        ),
-        (
-            "interface = eth${worker_cpu}\nworkers = 1\n",
-            1,
-            "interface",
-            "needs a CPU list",
-        ),
-        (
-            "manager = 1\nenv = A=${worker_index}\ninterface = eth0\nworkers = 1\n",
-            2,
-            "env",
-            "only available in worker values",
-        ),
-        (
-            "interface = eth${worker_index\nworkers = 1\n",
-            1,
-            "interface",
-            "unclosed",
-        ),
-        (
-            "[zeek]\nworkers = 2\n",
-            2,
-            "[zeek] workers",
-            "invalid key 'workers' in section 'zeek'",
-        ),
-        (
-            "[zeek]\nlogers = 2\n",
-            2,
-            "[zeek] logers",
-            "did you mean 'loggers'",
-        ),
-        (
-            "[interface eth0]\ninterface = eth0\nworkers = 1\nmanager = 1\n",
-            4,
-            "[interface eth0] manager",
-            "invalid option 'manager' in section 'interface eth0'",
-        ),
-        (
-            "workers = 3\n",
-            1,
-            "workers",
-            "found workers but no interface option",
-        ),
-        (
-            "[interface eth0]\ninterface = eth0\n",
-            2,
-            "[interface eth0] interface",
-            "found interface but no workers option",
-        ),
-        (
-            "[interface eth0]\ninterface =\nworkers = 2\n",
-            2,
-            "[interface eth0] interface",
-            "empty interface option not allowed",
-        ),
-        (
-            "loggers = 1\n  2\n",
-            2,
-            "loggers",
-            "multiple values for 'loggers'",
-        ),
-        (
-            "[interface eth0]\ninterface = eth0\nworkers = 1\nworker_numa_policy = interleave\n",
-            4,
-            "[interface eth0] worker_numa_policy",
-            "invalid 'worker_numa_policy' value",
-        ),
-        ("port = abc\n", 1, "port", "invalid port value: 'abc'"),
-        (
-            "port = 27760\ncluster_port = 27761\n",
-            2,
-            "cluster_port",
-            "repeats the setting given at line 1",
-        ),
-        (
-            "metrics_port = 70000\n",
-            1,
-            "metrics_port",
-            "invalid metrics_port value: '70000'",
-        ),
-        (
-            "manager = 1\nloggers = 1\nport = 65535\n",
-            3,
-            "port",
-            "run past port 65535",
-        ),
-        (
-            "port = 10000\nmetrics_port = 9999\ninterface = eth0\nworkers = 1\nmanager = 1\nloggers = 1\nproxies = 1\n",
-            2,
-            "metrics_port",
-            "metrics ports 9999..10002 overlap the cluster listener ports 10000..10002",
-        ),
-        (
-            "restart_interval_sec = 1s\n",
-            1,
-            "restart_interval_sec",
-            "invalid restart_interval_sec value: '1s'",
-        ),
-        (
-            "args = local \"Site::x=a b\n",
-            1,
-            "args",
-            "unclosed \" quote",
-        ),
-        ("user =\n", 1, "user", "invalid user ''"),
-        (
-            "archiver = yes\n",
-            1,
-            "archiver",
-            "invalid archiver value 'yes'",
-        ),
-        (
-            "base_dir = opt/zeek\n",
-            1,
-            "base_dir",
-            "is not an absolute path",
-        ),
-        (
-            "interface = eth0\nenv = A=x\u{1b}y\n",
-            2,
-            "",
-            "control character",
-        ),
-    ];
-    for (text, line, key, words) in cases {
-        let root = Root::new();
-        let config = root.path().join("zeek.conf");
-        fs::write(&config, text).expect("write config");
-        let config = config.display().to_string();
-        let out_dir = root.out_dir().display().to_string();
-        let out = root.run(&["--config", &config, &out_dir]);
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        assert_eq!(
-            out.status.code(),
-            Some(1),
-            "{text:?} was accepted: {stderr}"
-        );
-        let location = if key.is_empty() {
-            format!("{config}:{line}: ")
-        } else {
-            format!("{config}:{line}: {key}: ")
-        };
-        assert!(
-            stderr.contains(&location) && stderr.contains(words),
-            "{text:?}: expected {location:?} and {words:?} in:\n{stderr}"
-        );
-        assert_eq!(
-            fs::read_dir(&out_dir).expect("out dir").count(),
-            0,
-            "{text:?}: the generator wrote something"
-        );
-        let check = root.run(&["check", "--config", &config]);
-        assert_eq!(check.status.code(), Some(1), "{text:?}: check accepted it");
-    }
 }
 
 /// Errors that involve several host files name the file that has them.
@@ -752,11 +342,11 @@ fn multi_host_errors() {
         ),
     ];
     for (files, location, words) in cases {
-        let root = Root::multi(&files);
+        let root = multi(&files);
         let dir = root.config_dir().join("cluster").display().to_string();
         let out_dir = root.out_dir().display().to_string();
         let out = root.run(&["--config", &dir, "--host", "wkr-1", &out_dir]);
-        let stderr = root.clean(&out.stderr);
+        let stderr = clean(&root, &out.stderr);
         assert_eq!(out.status.code(), Some(1), "accepted: {stderr}");
         assert!(
             stderr.contains(location) && stderr.contains(&words),
@@ -771,10 +361,10 @@ fn multi_host_errors() {
         "[zeek]\nmanager = 0\nloggers = 0\nproxies = 0\ncluster_node_prefix = wkr-1\n\
          [interface eth1]\ninterface = eth1\nworkers = 1\n",
     );
-    let root = Root::multi(&files);
+    let root = multi(&files);
     let dir = root.config_dir().join("cluster").display().to_string();
     let out = root.run(&["check", "--config", &dir, "--host", "c-mgr"]);
-    let stderr = root.clean(&out.stderr);
+    let stderr = clean(&root, &out.stderr);
     assert_eq!(out.status.code(), Some(1), "accepted: {stderr}");
     assert!(
         stderr.contains("wkr-2.zeek.conf: cluster_node_prefix: node name 'wkr-1-worker-eth1-1' is also a node of host wkr-1"),
@@ -782,10 +372,10 @@ fn multi_host_errors() {
     );
 
     // A host the directory has no file for.
-    let root = Root::multi(&base);
+    let root = multi(&base);
     let dir = root.config_dir().join("cluster").display().to_string();
     let out = root.run(&["check", "--config", &dir, "--host", "wkr-9"]);
-    let stderr = root.clean(&out.stderr);
+    let stderr = clean(&root, &out.stderr);
     assert_eq!(out.status.code(), Some(1));
     assert!(
         stderr.contains("no wkr-9.zeek.conf for this host"),
@@ -800,10 +390,10 @@ fn multi_host_errors() {
 fn warnings_are_located() {
     let text = "[zeek]\nloggers = 1\n[interface eth0]\ninterface = eth0\nworkers = 1\n\
                 workers_numa_policy = local\n[zeeek]\nx = 1\n";
-    let root = Root::single(text);
+    let root = single(text);
     let out_dir = root.out_dir().display().to_string();
     let out = root.run(&[&out_dir]);
-    let stderr = root.clean(&out.stderr);
+    let stderr = clean(&root, &out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
         stderr.contains(
@@ -832,9 +422,9 @@ fn warnings_are_located() {
 fn mutated_configs_never_panic() {
     use zeek_systemd::config::{zeekconf, ReadOptions};
     let alphabet: &[u8] = b"[]=#\n \t${}-:,0123456789abcxyz_\\\"'/%";
-    let mut seeds: Vec<String> = fs::read_dir(data_dir().join("configs"))
-        .expect("configs dir")
-        .map(|e| fs::read_to_string(e.expect("entry").path()).expect("read"))
+    let mut seeds: Vec<String> = single_host_configs()
+        .iter()
+        .map(|p| fs::read_to_string(p).expect("read"))
         .collect();
     seeds.sort();
     // A fixed linear congruential generator: the same cases every run.

@@ -362,3 +362,4 @@ fn unescape(text: &str) -> String {
 }
 
 pub mod real_zeek;
+pub mod scratch;
