@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand};
 use crate::config::{self, ConfigError, ConfigSource, ReadOptions};
 use crate::layout::{render_layout, POLICY_SCRIPT};
 use crate::log::Log;
-use crate::model::{Cluster, Role};
+use crate::model::{Cluster, Node, Role};
 use crate::plan::{self, DEFAULT_NORMAL_DIR};
 use crate::render::{self, Content};
 use crate::warnings;
@@ -526,7 +526,6 @@ fn check(explicit: Option<&Path>, options: &ReadOptions, deep: bool) -> Result<(
 
 /// The `check` output: one line per node of this host, like `zeekctl nodes`.
 pub fn node_table(cluster: &Cluster) -> String {
-    let dash = || "-".to_string();
     let mut rows: Vec<[String; 7]> = vec![[
         "NODE".into(),
         "ROLE".into(),
@@ -536,34 +535,46 @@ pub fn node_table(cluster: &Cluster) -> String {
         "CPUS".into(),
         "CAPTURE".into(),
     ]];
-    for node in cluster.local_nodes() {
-        rows.push([
-            node.name.clone(),
-            node.role.to_string(),
-            match (&node.address, &node.host) {
-                (Some(addr), _) => addr.to_string(),
-                (None, Some(host)) => host.to_string(),
-                (None, None) => dash(),
-            },
-            node.port.map_or_else(dash, |p| p.to_string()),
-            node.metrics_port.map_or_else(dash, |p| p.to_string()),
-            node.settings
-                .cpus
-                .as_ref()
-                .map_or_else(dash, |c| c.to_affinity()),
-            node.capture
-                .as_ref()
-                .map_or_else(dash, |c| c.source.to_string()),
-        ]);
-    }
+    rows.extend(cluster.local_nodes().map(node_row));
+    let mut out = aligned_columns(&rows);
+    out.push_str(&check_summary(cluster));
+    out
+}
+
+/// One node's row of the `check` table.
+fn node_row(node: &Node) -> [String; 7] {
+    let dash = || "-".to_string();
+    [
+        node.name.clone(),
+        node.role.to_string(),
+        match (&node.address, &node.host) {
+            (Some(addr), _) => addr.to_string(),
+            (None, Some(host)) => host.to_string(),
+            (None, None) => dash(),
+        },
+        node.port.map_or_else(dash, |p| p.to_string()),
+        node.metrics_port.map_or_else(dash, |p| p.to_string()),
+        node.settings
+            .cpus
+            .as_ref()
+            .map_or_else(dash, |c| c.to_affinity()),
+        node.capture
+            .as_ref()
+            .map_or_else(dash, |c| c.source.to_string()),
+    ]
+}
+
+/// Rows as text, each column as wide as its widest cell (the last one
+/// unpadded), trailing blanks trimmed.
+fn aligned_columns(rows: &[[String; 7]]) -> String {
     let mut widths = [0usize; 7];
-    for row in &rows {
+    for row in rows {
         for (w, cell) in widths.iter_mut().zip(row) {
             *w = (*w).max(cell.chars().count());
         }
     }
     let mut out = String::new();
-    for row in &rows {
+    for row in rows {
         let mut line = String::new();
         for (i, (cell, w)) in row.iter().zip(widths).enumerate() {
             if i + 1 == row.len() {
@@ -575,11 +586,16 @@ pub fn node_table(cluster: &Cluster) -> String {
         out.push_str(line.trim_end());
         out.push('\n');
     }
+    out
+}
+
+/// The line under the `check` table: the config is valid, and what this
+/// host runs.
+fn check_summary(cluster: &Cluster) -> String {
     let local = cluster.local_nodes().count();
     let count = |role: Role| cluster.local_nodes().filter(|n| n.role == role).count();
-    let _ = writeln!(
-        out,
-        "\n{}: valid; {local} node(s) on this host{} ({} manager, {} logger, {} proxy, {} worker); archiver {}",
+    format!(
+        "\n{}: valid; {local} node(s) on this host{} ({} manager, {} logger, {} proxy, {} worker); archiver {}\n",
         cluster.source.display(),
         match &cluster.this_host {
             Some(host) => format!(" ({host}), {} in the cluster", cluster.nodes.len()),
@@ -590,8 +606,7 @@ pub fn node_table(cluster: &Cluster) -> String {
         count(Role::Proxy),
         count(Role::Worker),
         if cluster.archiver.is_some() { "on" } else { "off" },
-    );
-    out
+    )
 }
 
 fn status(cluster: &Cluster, config_state: String, json: bool) -> Result<(), Failure> {

@@ -142,33 +142,29 @@ pub fn drop_in_path(node_name: &str) -> PathBuf {
 /// proxies, then workers, each after all nodes of the earlier roles on
 /// this host.
 pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -> Plan<'a> {
-    let local: Vec<&Node> = cluster.local_nodes().collect();
-    let names_of = |roles: &[Role]| -> Rc<str> {
-        let names: Vec<String> = local
-            .iter()
-            .filter(|n| roles.contains(&n.role))
-            .map(|n| unit_name(n))
-            .collect();
-        names.join(" ").into()
-    };
-    let after_for_manager = names_of(&[Role::Logger]);
-    let after_for_proxy = names_of(&[Role::Logger, Role::Manager]);
-    let after_for_worker = names_of(&[Role::Logger, Role::Manager, Role::Proxy]);
-
-    let mut items = Vec::with_capacity(local.len() + 8);
-    let mut others = Vec::with_capacity(3);
     // A host a multi-host config does not name runs nothing: not even an
     // empty zeek.target (the reader has said why in a warning).
-    if !cluster.is_member() {
-        return Plan {
-            cluster,
-            normal_dir: normal_dir.to_path_buf(),
-            generator_exe: generator_exe.to_path_buf(),
-            items,
-            rejected: None,
-            systemd_version: None,
-        };
+    let items = if cluster.is_member() {
+        host_items(cluster)
+    } else {
+        Vec::new()
+    };
+    Plan {
+        cluster,
+        normal_dir: normal_dir.to_path_buf(),
+        generator_exe: generator_exe.to_path_buf(),
+        items,
+        rejected: None,
+        systemd_version: None,
     }
+}
+
+/// The units of a host the cluster runs nodes (or only the archiver) on,
+/// in the order they are written.
+fn host_items(cluster: &Cluster) -> Vec<Item<'_>> {
+    let local: Vec<&Node> = cluster.local_nodes().collect();
+    let mut items = Vec::with_capacity(local.len() + 8);
+    let mut others = Vec::with_capacity(3);
     if !local.is_empty() {
         items.push(Item {
             what: Artifact::NodeTemplate,
@@ -177,17 +173,7 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
             what: Artifact::CrashHook,
         });
     }
-    for node in &local {
-        let after = match node.role {
-            Role::Logger => Rc::from(""),
-            Role::Manager => Rc::clone(&after_for_manager),
-            Role::Proxy => Rc::clone(&after_for_proxy),
-            Role::Worker => Rc::clone(&after_for_worker),
-        };
-        items.push(Item {
-            what: Artifact::NodeDropIn(NodeDropIn { node, after }),
-        });
-    }
+    items.extend(node_drop_ins(&local));
     items.push(Item {
         what: Artifact::Setup,
     });
@@ -203,7 +189,7 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
         items.push(Item {
             what: Artifact::Archiver {
                 archiver,
-                before: names_of(&[Role::Logger, Role::Manager]),
+                before: unit_names(&local, &[Role::Logger, Role::Manager]),
             },
         });
         others.push("zeek-archiver.service");
@@ -222,12 +208,37 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
             },
         });
     }
-    Plan {
-        cluster,
-        normal_dir: normal_dir.to_path_buf(),
-        generator_exe: generator_exe.to_path_buf(),
-        items,
-        rejected: None,
-        systemd_version: None,
-    }
+    items
+}
+
+/// One drop-in per node of this host, each ordered after every node of
+/// the roles that start before its own.
+fn node_drop_ins<'a>(local: &[&'a Node]) -> Vec<Item<'a>> {
+    let after_for_manager = unit_names(local, &[Role::Logger]);
+    let after_for_proxy = unit_names(local, &[Role::Logger, Role::Manager]);
+    let after_for_worker = unit_names(local, &[Role::Logger, Role::Manager, Role::Proxy]);
+    local
+        .iter()
+        .map(|node| {
+            let after = match node.role {
+                Role::Logger => Rc::from(""),
+                Role::Manager => Rc::clone(&after_for_manager),
+                Role::Proxy => Rc::clone(&after_for_proxy),
+                Role::Worker => Rc::clone(&after_for_worker),
+            };
+            Item {
+                what: Artifact::NodeDropIn(NodeDropIn { node, after }),
+            }
+        })
+        .collect()
+}
+
+/// The unit names of this host's nodes of `roles`, space-separated.
+fn unit_names(local: &[&Node], roles: &[Role]) -> Rc<str> {
+    let names: Vec<String> = local
+        .iter()
+        .filter(|n| roles.contains(&n.role))
+        .map(|n| unit_name(n))
+        .collect();
+    names.join(" ").into()
 }

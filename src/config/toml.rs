@@ -499,20 +499,7 @@ impl<'a> Reader<'a> {
                         format!("{key:?} is not a systemd directive name (like LimitNOFILE)"),
                     ));
                 }
-                let scalars: Vec<String> = match v.get_ref() {
-                    DirectiveValue::Text(t) => vec![t.clone()],
-                    DirectiveValue::Integer(n) => vec![n.to_string()],
-                    DirectiveValue::Bool(b) => vec![if *b { "yes" } else { "no" }.to_string()],
-                    DirectiveValue::List(items) => items
-                        .iter()
-                        .map(|i| match i {
-                            DirectiveScalar::Text(t) => t.clone(),
-                            DirectiveScalar::Integer(n) => n.to_string(),
-                            DirectiveScalar::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
-                        })
-                        .collect(),
-                };
-                for scalar in scalars {
+                for scalar in directive_scalars(v.get_ref()) {
                     // Name the directive unless the located key already
                     // does (it does not for inline tables).
                     let named = |mut e: ConfigError| {
@@ -1114,6 +1101,31 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// Whether host `name` runs the manager; `manager_at` holds the host
+    /// (and line) that claimed it first, so a second claim is an error.
+    fn claim_manager(
+        &self,
+        name: &str,
+        h: &HostSection,
+        manager_at: &mut Option<(String, usize)>,
+    ) -> Result<bool, ConfigError> {
+        let Some(m) = h.manager.as_ref().filter(|m| *m.get_ref()) else {
+            return Ok(false);
+        };
+        let this_line = locate(self.text, m.span()).0;
+        if let Some((first, first_line)) = manager_at {
+            return Err(self.error(
+                m.span(),
+                format!(
+                    "a cluster has exactly one manager, and host {first} runs it \
+                     (line {first_line}); set `manager = true` on one host only"
+                ),
+            ));
+        }
+        *manager_at = Some((name.to_string(), this_line));
+        Ok(true)
+    }
+
     /// One `[hosts.NAME]` table.
     fn host(
         &self,
@@ -1139,23 +1151,9 @@ impl Reader<'_> {
             .as_ref()
             .map(|v| self.check(v.span(), values::parse_address(v.get_ref())))
             .transpose()?;
-        let manager = h.manager.as_ref().is_some_and(|m| *m.get_ref());
-        if let Some(m) = h.manager.as_ref().filter(|m| *m.get_ref()) {
-            let this_line = locate(self.text, m.span()).0;
-            if let Some((first, first_line)) = manager_at {
-                return Err(self.error(
-                    m.span(),
-                    format!(
-                        "a cluster has exactly one manager, and host {first} runs it \
-                         (line {first_line}); set `manager = true` on one host only"
-                    ),
-                ));
-            }
-            *manager_at = Some((name.to_string(), this_line));
-        }
-        let count = |v: &Option<Spanned<CountOrNames>>| match v {
-            Some(v) => self.count_or_names(v),
-            None => Ok((0, None)),
+        let manager = self.claim_manager(name, h, manager_at)?;
+        let count = |v: &Option<Spanned<CountOrNames>>| {
+            v.as_ref().map_or(Ok((0, None)), |v| self.count_or_names(v))
         };
         let (loggers, logger_names) = count(&h.loggers)?;
         let (proxies, proxy_names) = count(&h.proxies)?;
@@ -1373,5 +1371,21 @@ impl Reader<'_> {
             });
         }
         Ok(out)
+    }
+}
+
+/// The values of one `[ROLE.systemd.SECTION]` key as systemd text, one
+/// per directive line (a list gives one line per element).
+fn directive_scalars(value: &DirectiveValue) -> Vec<String> {
+    let scalar = |s: &DirectiveScalar| match s {
+        DirectiveScalar::Text(t) => t.clone(),
+        DirectiveScalar::Integer(n) => n.to_string(),
+        DirectiveScalar::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+    };
+    match value {
+        DirectiveValue::Text(t) => vec![t.clone()],
+        DirectiveValue::Integer(n) => vec![n.to_string()],
+        DirectiveValue::Bool(b) => vec![if *b { "yes" } else { "no" }.to_string()],
+        DirectiveValue::List(items) => items.iter().map(scalar).collect(),
     }
 }

@@ -509,6 +509,31 @@ struct SetupUnit<'a> {
     policy_command: Option<String>,
 }
 
+/// The `zeek-setup.service` command that writes cluster-layout.zeek into
+/// the spool's `generated` scripts dir: the generator's `layout`, or a
+/// copy of the layout file the config names.
+fn layout_command(cluster: &Cluster, exe: &str, generated: &Path) -> String {
+    let layout_file = generated.join("cluster-layout.zeek").display().to_string();
+    match &cluster.layout {
+        LayoutSource::Generated => {
+            let mut command = vec![exe, "layout"];
+            // Looked up in the copy as the generator found it on disk.
+            if let Some(host) = &cluster.this_host {
+                command.extend(["--host", host.as_str()]);
+            }
+            command.extend(["-o", &layout_file]);
+            syntax::command_line(&command)
+        }
+        LayoutSource::Copy(path) => syntax::command_line(&[
+            "install",
+            "-m",
+            "0644",
+            &path.display().to_string(),
+            &layout_file,
+        ]),
+    }
+}
+
 fn render_setup(plan: &Plan, shared: &Shared) -> String {
     let cluster = plan.cluster;
     let install = &cluster.install;
@@ -524,26 +549,8 @@ fn render_setup(plan: &Plan, shared: &Shared) -> String {
         syntax::push_command_word(&mut node_dirs, &dir.to_string_lossy());
     }
     let exe = plan.generator_exe.display().to_string();
-    let layout_file = generated.join("cluster-layout.zeek").display().to_string();
     let config_copy = plan.normal_dir.join(CONFIG_COPY_DIR);
-    let layout_command = match &cluster.layout {
-        LayoutSource::Generated => {
-            let mut command = vec![exe.as_str(), "layout"];
-            // Looked up in the copy as the generator found it on disk.
-            if let Some(host) = &cluster.this_host {
-                command.extend(["--host", host.as_str()]);
-            }
-            command.extend(["-o", &layout_file]);
-            syntax::command_line(&command)
-        }
-        LayoutSource::Copy(path) => syntax::command_line(&[
-            "install",
-            "-m",
-            "0644",
-            &path.display().to_string(),
-            &layout_file,
-        ]),
-    };
+    let layout_command = layout_command(cluster, &exe, &generated);
     let policy_command = (cluster.policy_script == PolicyScript::Generated).then(|| {
         let file = generated.join(format!("{POLICY_SCRIPT_NAME}.zeek"));
         syntax::command_line(&[

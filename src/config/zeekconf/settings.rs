@@ -449,6 +449,37 @@ impl Reader<'_> {
         Ok((!text.is_empty()).then(|| text.to_string()))
     }
 
+    /// The named sections of a sectioned file: [zeek] and
+    /// the interface sections; any other section is ignored with a warning.
+    fn sort_sections<'s>(
+        &mut self,
+        named: &[&'s Section],
+    ) -> (Option<&'s Section>, Vec<&'s Section>) {
+        let mut zeek = None;
+        let mut interfaces = Vec::new();
+        for section in named {
+            let name = section.name.as_deref().unwrap_or_default();
+            if name == "zeek" {
+                zeek = Some(*section);
+            } else if name.starts_with("interface") {
+                interfaces.push(*section);
+            } else {
+                let hint = values::did_you_mean(name, ["zeek", "interface"])
+                    .map(|h| format!(" (did you mean [{h}]?)"))
+                    .unwrap_or_default();
+                self.warn(
+                    section.line,
+                    &format!("[{name}]"),
+                    &format!(
+                        "unknown section ignored{hint}; zeek.conf knows [zeek] and \
+                         [interface NAME]"
+                    ),
+                );
+            }
+        }
+        (zeek, interfaces)
+    }
+
     fn file(mut self, sections: &[Section]) -> Result<FileConf, ConfigError> {
         let unnamed = sections.iter().find(|s| s.name.is_none());
         let named: Vec<&Section> = sections.iter().filter(|s| s.name.is_some()).collect();
@@ -474,28 +505,7 @@ impl Reader<'_> {
         let (global, interface_sections): (&Section, Vec<&Section>) = match unnamed {
             Some(top) => (top, vec![top]),
             None => {
-                let mut zeek = None;
-                let mut interfaces = Vec::new();
-                for section in &named {
-                    let name = section.name.as_deref().unwrap_or_default();
-                    if name == "zeek" {
-                        zeek = Some(*section);
-                    } else if name.starts_with("interface") {
-                        interfaces.push(*section);
-                    } else {
-                        let hint = values::did_you_mean(name, ["zeek", "interface"])
-                            .map(|h| format!(" (did you mean [{h}]?)"))
-                            .unwrap_or_default();
-                        self.warn(
-                            section.line,
-                            &format!("[{name}]"),
-                            &format!(
-                                "unknown section ignored{hint}; zeek.conf knows [zeek] and \
-                                 [interface NAME]"
-                            ),
-                        );
-                    }
-                }
+                let (zeek, interfaces) = self.sort_sections(&named);
                 (zeek.unwrap_or(&empty_zeek), interfaces)
             }
         };
@@ -606,6 +616,22 @@ impl Reader<'_> {
         Ok(())
     }
 
+    /// A `user` or `group` value.
+    fn account_name(&self, section: &Section, opt: &Opt) -> Result<String, ConfigError> {
+        let text = self.single(section, opt)?;
+        values::check_account_name(text).map_err(|m| {
+            self.opt_error(section, opt, format!("invalid {} '{text}': {m}", opt.key))
+        })?;
+        Ok(text.to_string())
+    }
+
+    /// An `address` or `cluster_address` value.
+    fn address_value(&self, section: &Section, opt: &Opt) -> Result<IpAddr, ConfigError> {
+        let text = self.single(section, opt)?;
+        parse_address(text)
+            .map_err(|m| self.opt_error(section, opt, format!("invalid address '{text}': {m}")))
+    }
+
     /// One `[zeek]` key that is not a role's process setting.
     fn global_option(
         &mut self,
@@ -633,17 +659,8 @@ impl Reader<'_> {
                 }
             }
             "env" => conf.env = self.env(section, opt)?,
-            "user" | "group" => {
-                let text = self.single(section, opt)?;
-                values::check_account_name(text).map_err(|m| {
-                    self.opt_error(section, opt, format!("invalid {key} '{text}': {m}"))
-                })?;
-                *(if key == "user" {
-                    &mut conf.user
-                } else {
-                    &mut conf.group
-                }) = text.to_string();
-            }
+            "user" => conf.user = self.account_name(section, opt)?,
+            "group" => conf.group = self.account_name(section, opt)?,
             "base_dir" => {
                 if let Some(dir) = self.path_value(section, opt)? {
                     conf.base_dir = PathBuf::from(dir);
@@ -665,12 +682,7 @@ impl Reader<'_> {
                 conf.metrics_port = self.port(section, opt, 0)?;
                 conf.metrics_label = Some((opt.line, section.label(key)));
             }
-            "address" | "cluster_address" => {
-                let text = self.single(section, opt)?;
-                conf.address = Some(parse_address(text).map_err(|m| {
-                    self.opt_error(section, opt, format!("invalid address '{text}': {m}"))
-                })?);
-            }
+            "address" | "cluster_address" => conf.address = Some(self.address_value(section, opt)?),
             "restart_interval_sec" => {
                 conf.restart_sec = self.int(section, opt, 0, 3600)? as u32;
             }
