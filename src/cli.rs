@@ -1,6 +1,7 @@
 //! The command line: the systemd calling convention and the subcommands
 //! for people (`check`, `layout`, `render`, `policy-script`).
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use clap::{Parser, Subcommand};
 
+use crate::config::values::parse_cpu_list;
 use crate::config::{self, ConfigError, ConfigSource, ReadOptions};
 use crate::layout::{render_layout, POLICY_SCRIPT};
 use crate::log::Log;
@@ -296,6 +298,41 @@ fn self_path() -> PathBuf {
     })
 }
 
+/// Forces where the generator's messages go: `kmsg` or `stderr` (tests,
+/// debugging).
+pub const LOG_TARGET_ENV: &str = "ZEEK_SYSTEMD_LOG";
+
+/// Whether the generator's messages go to `/dev/kmsg`: when systemd runs
+/// it, unless `ZEEK_SYSTEMD_LOG` says otherwise.
+fn log_to_kmsg(by_systemd: bool) -> bool {
+    match std::env::var(LOG_TARGET_ENV).as_deref() {
+        Ok("kmsg") => true,
+        Ok("stderr") => false,
+        _ => by_systemd,
+    }
+}
+
+/// Overrides the CPUs `check` takes to be online (tests; a config checked
+/// on another machine than the sensor).
+pub const ONLINE_CPUS_ENV: &str = "ZEEK_SYSTEMD_ONLINE_CPUS";
+
+/// Reads the CPUs that are online on this machine
+/// (`/sys/devices/system/cpu/online`, or `$ZEEK_SYSTEMD_ONLINE_CPUS`),
+/// unless `--host` names another host than this one (its CPUs are not
+/// this machine's). Only for `check`: never at boot.
+fn online_cpus(host: Option<&str>) -> Option<BTreeSet<u32>> {
+    if host.is_some_and(|h| config::this_hostname().as_deref() != Some(h)) {
+        return None;
+    }
+    let text = match std::env::var(ONLINE_CPUS_ENV) {
+        Ok(text) if !text.is_empty() => text,
+        _ => std::fs::read_to_string("/sys/devices/system/cpu/online").ok()?,
+    };
+    parse_cpu_list(&text)
+        .ok()
+        .map(|list| list.0.into_iter().collect())
+}
+
 /// The generator proper, as systemd calls it.
 fn generate(
     dirs: &[PathBuf],
@@ -311,7 +348,7 @@ fn generate(
     let normal_dir = &dirs[0];
     let scope = std::env::var("SYSTEMD_SCOPE").ok();
     let by_systemd = scope.is_some();
-    let log = Log::for_generator(by_systemd);
+    let log = Log::for_generator(log_to_kmsg(by_systemd));
     // Only the systemd that runs us has a version worth knowing.
     let version = by_systemd.then(running_systemd_version).flatten();
 
@@ -507,10 +544,7 @@ fn check(explicit: Option<&Path>, options: &ReadOptions, deep: bool) -> Result<(
         .write_all(table.as_bytes())
         .context("cannot write to stdout")?;
     let log = Log::stderr();
-    for warning in warnings::warnings(
-        &cluster,
-        warnings::online_cpus(options.host.as_deref()).as_ref(),
-    ) {
+    for warning in warnings::warnings(&cluster, online_cpus(options.host.as_deref()).as_ref()) {
         log.warning(&warning);
     }
     if deep {

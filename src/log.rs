@@ -6,9 +6,6 @@ use std::fs::{File, OpenOptions};
 use std::io::Write as _;
 use std::sync::Mutex;
 
-/// Forces where messages go: `kmsg` or `stderr` (tests, debugging).
-pub const LOG_TARGET_ENV: &str = "ZEEK_SYSTEMD_LOG";
-
 /// How serious a message is; the number is the syslog priority.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Level {
@@ -28,15 +25,10 @@ impl Log {
         Log { kmsg: None }
     }
 
-    /// Logs to `/dev/kmsg` when `by_systemd` (or when `ZEEK_SYSTEMD_LOG=kmsg`)
-    /// and it can be opened, else to stderr.
-    pub fn for_generator(by_systemd: bool) -> Self {
-        let wanted = match std::env::var(LOG_TARGET_ENV).as_deref() {
-            Ok("kmsg") => true,
-            Ok("stderr") => false,
-            _ => by_systemd,
-        };
-        let kmsg = wanted
+    /// Logs to `/dev/kmsg` when `to_kmsg` and it can be opened, else to
+    /// stderr.
+    pub fn for_generator(to_kmsg: bool) -> Self {
+        let kmsg = to_kmsg
             .then(|| OpenOptions::new().write(true).open("/dev/kmsg").ok())
             .flatten()
             .map(Mutex::new);

@@ -10,12 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
-use crate::config::values::parse_cpu_list;
 use crate::model::{Cluster, ConfigFormat, Node, Role};
-
-/// Overrides the CPUs `check` takes to be online (tests; a config checked
-/// on another machine than the sensor).
-pub const ONLINE_CPUS_ENV: &str = "ZEEK_SYSTEMD_ONLINE_CPUS";
 
 /// Zeek's ZeroMQ backend: the manager's XPUB/XSUB proxy listens on these
 /// (`listen_xpub_endpoint`/`listen_xsub_endpoint` in
@@ -26,23 +21,6 @@ const ZEROMQ_BACKEND: &str = "frameworks/cluster/backend/zeromq";
 /// AF_PACKET's fanout group when the args do not set one (Zeek's default).
 const DEFAULT_FANOUT_ID: &str = "23";
 const FANOUT_ARG: &str = "AF_Packet::fanout_id=";
-
-/// Reads the CPUs that are online on this machine
-/// (`/sys/devices/system/cpu/online`, or `$ZEEK_SYSTEMD_ONLINE_CPUS`),
-/// unless `--host` names another host than this one (its CPUs are not
-/// this machine's). Only for `check`: never at boot.
-pub fn online_cpus(host: Option<&str>) -> Option<BTreeSet<u32>> {
-    if host.is_some_and(|h| crate::config::this_hostname().as_deref() != Some(h)) {
-        return None;
-    }
-    let text = match std::env::var(ONLINE_CPUS_ENV) {
-        Ok(text) if !text.is_empty() => text,
-        _ => std::fs::read_to_string("/sys/devices/system/cpu/online").ok()?,
-    };
-    parse_cpu_list(&text)
-        .ok()
-        .map(|list| list.0.into_iter().collect())
-}
 
 /// The warnings for `cluster`, each naming the keys involved and the fix.
 /// `online_cpus`: this machine's CPUs, when the caller may read them.
