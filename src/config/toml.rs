@@ -153,9 +153,9 @@ macro_rules! process_table {
                     settings: ProcessSettings {
                         cpus: r.cpus(&self.cpus)?,
                         numa_policy: r.numa(&self.numa_policy)?,
-                        nice: r.nice(&self.nice)?,
+                        nice: r.ranged(&self.nice, values::check_nice)?,
                         memory_max: r.memory(&self.memory_max)?,
-                        oom_score_adjust: r.oom(&self.oom_score_adjust)?,
+                        oom_score_adjust: r.ranged(&self.oom_score_adjust, values::check_oom_score_adjust)?,
                         directives: r.directives(&self.systemd)?,
                     },
                 })
@@ -444,17 +444,16 @@ impl<'a> Reader<'a> {
             .transpose()
     }
 
-    fn nice(&self, value: &Option<Spanned<i64>>) -> Result<Option<i8>, ConfigError> {
+    /// An optional whole number, range-checked by `check` (e.g.
+    /// `values::check_nice`).
+    fn ranged<T>(
+        &self,
+        value: &Option<Spanned<i64>>,
+        check: fn(i64) -> Result<T, String>,
+    ) -> Result<Option<T>, ConfigError> {
         value
             .as_ref()
-            .map(|v| self.check(v.span(), values::check_nice(*v.get_ref())))
-            .transpose()
-    }
-
-    fn oom(&self, value: &Option<Spanned<i64>>) -> Result<Option<i16>, ConfigError> {
-        value
-            .as_ref()
-            .map(|v| self.check(v.span(), values::check_oom_score_adjust(*v.get_ref())))
+            .map(|v| self.check(v.span(), check(*v.get_ref())))
             .transpose()
     }
 

@@ -48,24 +48,18 @@ const INTERFACE_SECTION_KEYS: &[&str] = &[
 /// The roles `[zeek]` gives process settings to, as `<role>_<setting>`.
 const SERVICE_ROLES: &[&str] = &["manager", "logger", "proxy", "archiver"];
 
-/// A per-process setting.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Setting {
-    Args,
-    Env,
-    Nice,
-    MemoryMax,
-    CpuSet,
-    OomScoreAdjust,
-}
+/// Reads one per-process option into a role's (or an interface's
+/// workers') settings.
+type Setter = fn(&Reader<'_>, &Section, &Opt, &mut RoleConf) -> Result<(), ConfigError>;
 
 /// One per-process setting, declared once: `<role>_<suffix>` in `[zeek]`
 /// for every service role and, where `worker` says so, `worker_<suffix>`
-/// in `[interface NAME]`. `zeek`: Zeek's generator knows it (the others
-/// are this product's own; Zeek refuses a file that uses them).
+/// in `[interface NAME]`; `set` reads its value. `zeek`: Zeek's generator
+/// knows it (the others are this product's own; Zeek refuses a file that
+/// uses them).
 struct ProcessKey {
     suffix: &'static str,
-    setting: Setting,
+    set: Setter,
     worker: bool,
     zeek: bool,
 }
@@ -73,51 +67,70 @@ struct ProcessKey {
 const PROCESS_KEYS: &[ProcessKey] = &[
     ProcessKey {
         suffix: "args",
-        setting: Setting::Args,
+        set: |r, s, o, role| {
+            role.args = r.args(s, o)?;
+            Ok(())
+        },
         worker: true,
         zeek: true,
     },
     ProcessKey {
         suffix: "env",
-        setting: Setting::Env,
+        set: |r, s, o, role| {
+            role.env = r.env(s, o)?;
+            Ok(())
+        },
         worker: true,
         zeek: true,
     },
     ProcessKey {
         suffix: "nice",
-        setting: Setting::Nice,
+        set: |r, s, o, role| {
+            role.settings.nice = r.ranged(s, o, values::check_nice, "-20 to 19")?;
+            Ok(())
+        },
         worker: true,
         zeek: true,
     },
     ProcessKey {
         suffix: "memory_max",
-        setting: Setting::MemoryMax,
+        set: |r, s, o, role| {
+            role.settings.memory_max = r.memory(s, o)?;
+            Ok(())
+        },
         worker: true,
         zeek: true,
     },
     ProcessKey {
         suffix: "cpu_set",
-        setting: Setting::CpuSet,
+        set: |r, s, o, role| {
+            role.settings.cpus = r.cpus(s, o)?;
+            Ok(())
+        },
         worker: false,
         zeek: true,
     },
     ProcessKey {
         suffix: "oom_score_adjust",
-        setting: Setting::OomScoreAdjust,
+        set: |r, s, o, role| {
+            role.settings.oom_score_adjust =
+                r.ranged(s, o, values::check_oom_score_adjust, "-1000 to 1000")?;
+            Ok(())
+        },
         worker: true,
         zeek: false,
     },
 ];
 
 /// The setting `key` names for one of `roles` (`logger_nice`: logger, nice).
-fn process_key(key: &str, roles: &[&'static str]) -> Option<(&'static str, Setting)> {
+fn process_key(key: &str, roles: &[&'static str]) -> Option<(&'static str, Setter)> {
     let (role, suffix) = roles
         .iter()
         .find_map(|role| Some((*role, key.strip_prefix(role)?.strip_prefix('_')?)))?;
     PROCESS_KEYS
         .iter()
         .find(|k| k.suffix == suffix && (role != "worker" || k.worker))
-        .map(|k| (role, k.setting))
+        .map(|k| (role, k.set))
 }
 
 fn is_global_key(key: &str) -> bool {
@@ -354,36 +367,26 @@ impl Reader<'_> {
         Ok(self.int(section, opt, min, 65535)? as u16)
     }
 
-    fn nice(&self, section: &Section, opt: &Opt) -> Result<Option<i8>, ConfigError> {
+    /// An optional whole number (empty: none), range-checked by `check`
+    /// (e.g. `values::check_nice`); `range` says the range in the message.
+    fn ranged<T>(
+        &self,
+        section: &Section,
+        opt: &Opt,
+        check: fn(i64) -> Result<T, String>,
+        range: &str,
+    ) -> Result<Option<T>, ConfigError> {
         let text = self.single(section, opt)?;
         if text.is_empty() {
             return Ok(None);
         }
-        match text.parse::<i64>().map(values::check_nice) {
+        match text.parse::<i64>().map(check) {
             Ok(Ok(n)) if !text.starts_with('+') => Ok(Some(n)),
             _ => Err(self.opt_error(
                 section,
                 opt,
                 format!(
-                    "invalid {} value '{text}'; use a whole number from -20 to 19",
-                    opt.key
-                ),
-            )),
-        }
-    }
-
-    fn oom(&self, section: &Section, opt: &Opt) -> Result<Option<i16>, ConfigError> {
-        let text = self.single(section, opt)?;
-        if text.is_empty() {
-            return Ok(None);
-        }
-        match text.parse::<i64>().map(values::check_oom_score_adjust) {
-            Ok(Ok(n)) if !text.starts_with('+') => Ok(Some(n)),
-            _ => Err(self.opt_error(
-                section,
-                opt,
-                format!(
-                    "invalid {} value '{text}'; use a whole number from -1000 to 1000",
+                    "invalid {} value '{text}'; use a whole number from {range}",
                     opt.key
                 ),
             )),
@@ -541,8 +544,8 @@ impl Reader<'_> {
         for opt in &section.options {
             let key = opt.key.as_str();
             self.check_alias(section, opt, &mut seen_alias)?;
-            if let Some((role, setting)) = process_key(key, SERVICE_ROLES) {
-                self.set(section, opt, role_of(&mut conf, role), setting)?;
+            if let Some((role, set)) = process_key(key, SERVICE_ROLES) {
+                set(self, section, opt, role_of(&mut conf, role))?;
             } else if key == "cluster_layout" {
                 let text = self.single(section, opt)?;
                 if !text.is_empty() {
@@ -593,26 +596,6 @@ impl Reader<'_> {
             ));
         }
         seen.push((group, opt.line));
-        Ok(())
-    }
-
-    /// Sets one per-process setting of a role (or of an interface's
-    /// workers).
-    fn set(
-        &self,
-        section: &Section,
-        opt: &Opt,
-        role: &mut RoleConf,
-        setting: Setting,
-    ) -> Result<(), ConfigError> {
-        match setting {
-            Setting::Args => role.args = self.args(section, opt)?,
-            Setting::Env => role.env = self.env(section, opt)?,
-            Setting::Nice => role.settings.nice = self.nice(section, opt)?,
-            Setting::MemoryMax => role.settings.memory_max = self.memory(section, opt)?,
-            Setting::CpuSet => role.settings.cpus = self.cpus(section, opt)?,
-            Setting::OomScoreAdjust => role.settings.oom_score_adjust = self.oom(section, opt)?,
-        }
         Ok(())
     }
 
@@ -818,8 +801,8 @@ impl Reader<'_> {
         let mut numa_seen: Option<usize> = None;
         for opt in &section.options {
             let key = opt.key.as_str();
-            if let Some((_, setting)) = process_key(key, &["worker"]) {
-                self.set(section, opt, &mut iface.role, setting)?;
+            if let Some((_, set)) = process_key(key, &["worker"]) {
+                set(self, section, opt, &mut iface.role)?;
                 continue;
             }
             match key {
