@@ -131,9 +131,12 @@ fn worker_pinning(local: &[&Node], keys: &Keys, out: &mut Vec<String>) {
         };
         interfaces[index].1 += 1;
         for &cpu in node.settings.cpus.iter().flat_map(|c| &c.0) {
-            interfaces[index].2.insert(cpu);
-            interface_of_cpu.entry(cpu).or_default().insert(name);
-            workers_on_cpu.insert(cpu);
+            // Workers wrap onto the interface's list: only a CPU new to
+            // this interface can change the maps (8192 workers at boot).
+            if interfaces[index].2.insert(cpu) {
+                interface_of_cpu.entry(cpu).or_default().insert(name);
+                workers_on_cpu.insert(cpu);
+            }
         }
     }
     for (name, workers, cpus) in &interfaces {
@@ -224,29 +227,41 @@ fn shared_between_interfaces(
 /// Captures that analyse packets twice or give every worker all traffic.
 fn captures(local: &[&Node], keys: &Keys, out: &mut Vec<String>) {
     // capture source -> (interfaces, workers), in config order.
-    let mut sources: Vec<(&str, Vec<&str>, Vec<&str>)> = Vec::new();
+    let mut sources: Vec<(&str, Vec<&str>, usize)> = Vec::new();
     // Templated captures give every worker its own source: a linear search
     // would be quadratic in the workers at boot.
     let mut source_index: HashMap<&str, usize> = HashMap::new();
     // fanout id -> AF_PACKET devices joining it, in config order.
     let mut fanout: BTreeMap<&str, (Vec<&str>, HashSet<&str>)> = BTreeMap::new();
+    // Workers of one interface come one after another and mostly share
+    // their source and fanout group: skip the maps for a repeat.
+    let mut last_source: Option<(&str, usize)> = None;
+    let mut last_fanout: Option<(&str, &str)> = None;
     for node in local.iter().filter(|n| n.role == Role::Worker) {
         let Some(capture) = &node.capture else {
             continue;
         };
         let source: &str = &capture.source;
         let interface: &str = &capture.interface;
-        let index = *source_index.entry(source).or_insert_with(|| {
-            sources.push((source, Vec::new(), Vec::new()));
-            sources.len() - 1
-        });
+        let index = match last_source {
+            Some((last, index)) if last == source => index,
+            _ => *source_index.entry(source).or_insert_with(|| {
+                sources.push((source, Vec::new(), 0));
+                sources.len() - 1
+            }),
+        };
+        last_source = Some((source, index));
         let entry = &mut sources[index];
         if !entry.1.contains(&interface) {
             entry.1.push(interface);
         }
-        entry.2.push(&node.name);
+        entry.2 += 1;
         if let Some(device) = source.strip_prefix("af_packet::") {
             let id = fanout_id(&node.args).unwrap_or(DEFAULT_FANOUT_ID);
+            if last_fanout == Some((id, device)) {
+                continue;
+            }
+            last_fanout = Some((id, device));
             let (devices, seen) = fanout.entry(id).or_default();
             if seen.insert(device) {
                 devices.push(device);
@@ -261,13 +276,13 @@ fn captures(local: &[&Node], keys: &Keys, out: &mut Vec<String>) {
                 quoted_list(interfaces),
                 keys.capture()
             ));
-        } else if workers.len() > 1 && is_plain_pcap(source) {
+        } else if *workers > 1 && is_plain_pcap(source) {
             out.push(format!(
                 "{}: {} workers capture \"{source}\" with libpcap, which does not balance load: \
                  each worker sees all traffic. Use a load-balancing source such as \
                  \"af_packet::{}\" in `{}`, or 1 worker",
                 interface_label(interfaces[0]),
-                workers.len(),
+                workers,
                 source.strip_prefix("pcap::").unwrap_or(source),
                 keys.capture()
             ));
