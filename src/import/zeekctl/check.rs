@@ -51,8 +51,66 @@ fn env_text(env: &BTreeMap<String, String>) -> String {
         .join(" ")
 }
 
-fn rows(node: &ZeekctlNode, ours: &Node, imported: &Imported) -> Vec<Row> {
-    let dash = || "-".to_string();
+fn dash() -> String {
+    "-".to_string()
+}
+
+impl Row {
+    /// A row whose two sides agree when their texts are equal.
+    fn equal_text(field: &'static str, zeekctl: String, ours: String) -> Self {
+        Self {
+            field,
+            same: zeekctl == ours,
+            zeekctl,
+            ours,
+        }
+    }
+}
+
+/// The host: ZeekControl names a host where we may give a name or an
+/// address, so the two are shown but never counted as differing.
+fn host_row(node: &ZeekctlNode, ours: &Node) -> Row {
+    Row {
+        field: "host",
+        zeekctl: node.host.clone(),
+        ours: match (&ours.host, &ours.address) {
+            (Some(h), _) => h.to_string(),
+            (None, Some(a)) => a.to_string(),
+            (None, None) => dash(),
+        },
+        same: true,
+    }
+}
+
+fn capture_row(node: &ZeekctlNode, ours: &Node) -> Row {
+    let our_capture = ours
+        .capture
+        .as_ref()
+        .map_or_else(dash, |c| c.source.to_string());
+    Row::equal_text(
+        "capture",
+        node.interface.clone().unwrap_or_else(dash),
+        our_capture,
+    )
+}
+
+fn cpu_row(node: &ZeekctlNode, ours: &Node) -> Row {
+    let our_cpu = ours
+        .settings
+        .cpus
+        .as_ref()
+        .map_or_else(dash, |c| c.to_affinity());
+    Row::equal_text(
+        "cpu",
+        node.pin_cpu.map_or_else(dash, |c| c.to_string()),
+        our_cpu,
+    )
+}
+
+/// The environment: only the variables ZeekControl sets are compared,
+/// since we add our own (e.g. the cluster node name) that it has no
+/// counterpart for.
+fn env_row(node: &ZeekctlNode, ours: &Node, imported: &Imported) -> Row {
     let zk_env = node.effective_env(&imported.cfg.env);
     let mut our_env: BTreeMap<String, String> = BTreeMap::new();
     for (k, v) in &ours.env {
@@ -63,60 +121,33 @@ fn rows(node: &ZeekctlNode, ours: &Node, imported: &Imported) -> Vec<Row> {
         .filter(|(k, _)| zk_env.contains_key(*k))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
-    let zk_cpu = node.pin_cpu.map_or_else(dash, |c| c.to_string());
-    let our_cpu = ours
-        .settings
-        .cpus
-        .as_ref()
-        .map_or_else(dash, |c| c.to_affinity());
-    let zk_capture = node.interface.clone().unwrap_or_else(dash);
-    let our_capture = ours
-        .capture
-        .as_ref()
-        .map_or_else(dash, |c| c.source.to_string());
+    Row {
+        field: "env",
+        same: zk_env == our_env_shown,
+        zeekctl: env_text(&zk_env),
+        ours: env_text(&our_env_shown),
+    }
+}
+
+fn args_row(node: &ZeekctlNode, ours: &Node, imported: &Imported) -> Row {
     let zk_args = zeekctl_args(node, imported);
     let our_args: Vec<String> = ours.args.to_vec();
+    Row {
+        field: "args",
+        same: contains_all(&zk_args, &our_args),
+        zeekctl: zk_args.join(" "),
+        ours: our_args.join(" "),
+    }
+}
+
+fn rows(node: &ZeekctlNode, ours: &Node, imported: &Imported) -> Vec<Row> {
     vec![
-        Row {
-            field: "type",
-            zeekctl: node.kind.name().into(),
-            ours: ours.role.name().into(),
-            same: node.kind.name() == ours.role.name(),
-        },
-        Row {
-            field: "host",
-            zeekctl: node.host.clone(),
-            ours: match (&ours.host, &ours.address) {
-                (Some(h), _) => h.to_string(),
-                (None, Some(a)) => a.to_string(),
-                (None, None) => dash(),
-            },
-            same: true,
-        },
-        Row {
-            field: "capture",
-            same: zk_capture == our_capture,
-            zeekctl: zk_capture,
-            ours: our_capture,
-        },
-        Row {
-            field: "cpu",
-            same: zk_cpu == our_cpu,
-            zeekctl: zk_cpu,
-            ours: our_cpu,
-        },
-        Row {
-            field: "env",
-            same: zk_env == our_env_shown,
-            zeekctl: env_text(&zk_env),
-            ours: env_text(&our_env_shown),
-        },
-        Row {
-            field: "args",
-            same: contains_all(&zk_args, &our_args),
-            zeekctl: zk_args.join(" "),
-            ours: our_args.join(" "),
-        },
+        Row::equal_text("type", node.kind.name().into(), ours.role.name().into()),
+        host_row(node, ours),
+        capture_row(node, ours),
+        cpu_row(node, ours),
+        env_row(node, ours, imported),
+        args_row(node, ours, imported),
     ]
 }
 

@@ -43,96 +43,18 @@ impl Section {
 
 /// Parses `text` (from `path`) as configparser does.
 pub fn parse(path: &Path, text: &str) -> Result<Vec<Section>, ImportError> {
-    let err = |line: usize, msg: String| ImportError::at(path, line, None, msg);
-    let mut sections: Vec<Section> = Vec::new();
-    let mut defaults: Vec<Entry> = Vec::new();
-    // Which list the next entry goes to: None = no section yet,
-    // Some(None) = [DEFAULT], Some(Some(i)) = sections[i].
-    let mut current: Option<Option<usize>> = None;
-    let mut last_value = false;
+    let mut parser = Parser {
+        path,
+        sections: Vec::new(),
+        defaults: Vec::new(),
+        current: None,
+        last_value: false,
+    };
     for (index, raw) in text.lines().enumerate() {
-        let line = index + 1;
-        let stripped = raw.trim();
-        if stripped.is_empty() {
-            last_value = false;
-            continue;
-        }
-        if stripped.starts_with('#') || stripped.starts_with(';') {
-            continue;
-        }
-        let indented = raw.starts_with([' ', '\t']);
-        if indented && last_value {
-            let entries = match current {
-                Some(Some(i)) => &mut sections[i].entries,
-                _ => &mut defaults,
-            };
-            if let Some(entry) = entries.last_mut() {
-                entry.value.push('\n');
-                entry.value.push_str(stripped);
-            }
-            continue;
-        }
-        if let Some(rest) = stripped.strip_prefix('[') {
-            let Some(end) = rest.rfind(']') else {
-                return Err(err(line, format!("cannot parse line: {stripped}")));
-            };
-            let name = rest[..end].to_string();
-            if name == "DEFAULT" {
-                current = Some(None);
-            } else {
-                if sections.iter().any(|s| s.name == name) {
-                    return Err(err(line, format!("section '{name}' already exists")));
-                }
-                sections.push(Section {
-                    name,
-                    line,
-                    entries: Vec::new(),
-                });
-                current = Some(Some(sections.len() - 1));
-            }
-            last_value = false;
-            continue;
-        }
-        let Some(split) = stripped.find(['=', ':']) else {
-            return Err(err(
-                line,
-                format!("cannot parse line (expected `key = value` or `[section]`): {stripped}"),
-            ));
-        };
-        let key = stripped[..split].trim().to_lowercase();
-        let value = stripped[split + 1..].trim().to_string();
-        let section_name = match current {
-            Some(Some(i)) => sections[i].name.clone(),
-            _ => "DEFAULT".to_string(),
-        };
-        let entries = match current {
-            None => {
-                return Err(err(
-                    line,
-                    "file contains no section headers: every node is a `[name]` section".into(),
-                ))
-            }
-            Some(Some(i)) => &mut sections[i].entries,
-            Some(None) => &mut defaults,
-        };
-        if entries.iter().any(|e| e.key == key) {
-            return Err(ImportError::at(
-                path,
-                line,
-                Some(format!("[{section_name}] {key}")),
-                "option already exists in this section".into(),
-            ));
-        }
-        entries.push(Entry { key, value, line });
-        last_value = true;
+        parser.line(index + 1, raw)?;
     }
-    for section in &mut sections {
-        for d in &defaults {
-            if section.get(&d.key).is_none() {
-                section.entries.push(d.clone());
-            }
-        }
-    }
+    let mut sections = parser.sections;
+    apply_defaults(&mut sections, &parser.defaults);
     for section in &mut sections {
         let snapshot = section.entries.clone();
         for entry in &mut section.entries {
@@ -140,6 +62,130 @@ pub fn parse(path: &Path, text: &str) -> Result<Vec<Section>, ImportError> {
         }
     }
     Ok(sections)
+}
+
+/// The state of reading node.cfg line by line.
+struct Parser<'a> {
+    path: &'a Path,
+    sections: Vec<Section>,
+    defaults: Vec<Entry>,
+    /// Which list the next entry goes to: None = no section yet,
+    /// Some(None) = [DEFAULT], Some(Some(i)) = sections[i].
+    current: Option<Option<usize>>,
+    /// Whether the previous line was a value an indented line continues
+    /// (a blank line ends it, as in configparser).
+    last_value: bool,
+}
+
+impl Parser<'_> {
+    fn err(&self, line: usize, msg: String) -> ImportError {
+        ImportError::at(self.path, line, None, msg)
+    }
+
+    /// Reads one line (`line` counts from 1).
+    fn line(&mut self, line: usize, raw: &str) -> Result<(), ImportError> {
+        let stripped = raw.trim();
+        if stripped.is_empty() {
+            self.last_value = false;
+            return Ok(());
+        }
+        if stripped.starts_with('#') || stripped.starts_with(';') {
+            return Ok(());
+        }
+        let indented = raw.starts_with([' ', '\t']);
+        if indented && self.last_value {
+            self.continuation(stripped);
+            return Ok(());
+        }
+        if let Some(rest) = stripped.strip_prefix('[') {
+            self.header(line, stripped, rest)?;
+            self.last_value = false;
+            return Ok(());
+        }
+        self.entry(line, stripped)?;
+        self.last_value = true;
+        Ok(())
+    }
+
+    /// An indented line: appended to the previous value on a new line.
+    fn continuation(&mut self, stripped: &str) {
+        let entries = match self.current {
+            Some(Some(i)) => &mut self.sections[i].entries,
+            _ => &mut self.defaults,
+        };
+        if let Some(entry) = entries.last_mut() {
+            entry.value.push('\n');
+            entry.value.push_str(stripped);
+        }
+    }
+
+    /// A `[section]` line (`rest` follows the `[`).
+    fn header(&mut self, line: usize, stripped: &str, rest: &str) -> Result<(), ImportError> {
+        let Some(end) = rest.rfind(']') else {
+            return Err(self.err(line, format!("cannot parse line: {stripped}")));
+        };
+        let name = rest[..end].to_string();
+        if name == "DEFAULT" {
+            self.current = Some(None);
+            return Ok(());
+        }
+        if self.sections.iter().any(|s| s.name == name) {
+            return Err(self.err(line, format!("section '{name}' already exists")));
+        }
+        self.sections.push(Section {
+            name,
+            line,
+            entries: Vec::new(),
+        });
+        self.current = Some(Some(self.sections.len() - 1));
+        Ok(())
+    }
+
+    /// A `key = value` or `key: value` line.
+    fn entry(&mut self, line: usize, stripped: &str) -> Result<(), ImportError> {
+        let Some(split) = stripped.find(['=', ':']) else {
+            return Err(self.err(
+                line,
+                format!("cannot parse line (expected `key = value` or `[section]`): {stripped}"),
+            ));
+        };
+        let key = stripped[..split].trim().to_lowercase();
+        let value = stripped[split + 1..].trim().to_string();
+        let (section_name, entries) = match self.current {
+            None => {
+                return Err(self.err(
+                    line,
+                    "file contains no section headers: every node is a `[name]` section".into(),
+                ))
+            }
+            Some(Some(i)) => {
+                let section = &mut self.sections[i];
+                (section.name.clone(), &mut section.entries)
+            }
+            Some(None) => ("DEFAULT".to_string(), &mut self.defaults),
+        };
+        if entries.iter().any(|e| e.key == key) {
+            return Err(ImportError::at(
+                self.path,
+                line,
+                Some(format!("[{section_name}] {key}")),
+                "option already exists in this section".into(),
+            ));
+        }
+        entries.push(Entry { key, value, line });
+        Ok(())
+    }
+}
+
+/// `[DEFAULT]` keys go to every section that does not set them itself.
+fn apply_defaults(sections: &mut [Section], defaults: &[Entry]) {
+    for section in sections {
+        for d in defaults {
+            if section.get(&d.key).is_none() {
+                section.entries.push(d.clone());
+            }
+        }
+    }
 }
 
 /// configparser's `BasicInterpolation` of one value.

@@ -151,101 +151,61 @@ fn line_of(section: &Section, key: &str) -> usize {
     section.get(key).map_or(section.line, |e| e.line)
 }
 
-/// `_check_node` for one section: its processes (several with `lb_procs`).
-fn expand(path: &Path, section: &Section) -> Result<Vec<ZeekctlNode>, ImportError> {
-    let name = &section.name;
-    let fail = |key: &str, msg: String| {
+/// One node.cfg section with the file it is in, so its errors are located.
+struct NodeSection<'a> {
+    path: &'a Path,
+    section: &'a Section,
+}
+
+impl NodeSection<'_> {
+    fn name(&self) -> &str {
+        &self.section.name
+    }
+
+    fn value(&self, key: &str) -> Option<&str> {
+        value(self.section, key)
+    }
+
+    /// An error at `key`'s line (the section's if it has no such key).
+    fn fail(&self, key: &str, msg: String) -> ImportError {
         ImportError::at(
-            path,
-            line_of(section, key),
-            Some(format!("[{name}] {key}")),
+            self.path,
+            line_of(self.section, key),
+            Some(format!("[{}] {key}", self.section.name)),
             msg,
         )
+    }
+}
+
+/// `_check_node` for one section: its processes (several with `lb_procs`).
+fn expand(path: &Path, section: &Section) -> Result<Vec<ZeekctlNode>, ImportError> {
+    let at = NodeSection { path, section };
+    let kind = node_kind(&at)?;
+    let Some(host) = at.value("host") else {
+        return Err(at.fail("host", format!("no host given for node '{}'", at.name())));
     };
-    let kind = match value(section, "type") {
-        None => return Err(fail("type", format!("no type given for node {name}"))),
-        Some("logger") => Kind::Logger,
-        Some("manager") => Kind::Manager,
-        Some("proxy") => Kind::Proxy,
-        Some("worker") => Kind::Worker,
-        Some("standalone") => {
-            return Err(fail(
-                "type",
-                "a standalone node has no cluster equivalent: zeek-systemd runs clusters; \
-                 make it a manager, a proxy and a worker (Zeek's own recommendation for one host)"
-                    .into(),
-            ))
-        }
-        Some(other) => {
-            return Err(fail(
-                "type",
-                format!("unknown node type '{other}' given for node '{name}'"),
-            ))
-        }
-    };
-    let Some(host) = value(section, "host") else {
-        return Err(fail("host", format!("no host given for node '{name}'")));
-    };
-    let env = match value(section, "env_vars") {
+    let env = match at.value("env_vars") {
         Some(text) => env_var_dict(text)
-            .map_err(|m| fail("env_vars", format!("node '{name}' config: {m}")))?,
+            .map_err(|m| at.fail("env_vars", format!("node '{}' config: {m}", at.name())))?,
         None => BTreeMap::new(),
     };
-    let lb_method = value(section, "lb_method");
-    let numprocs = match value(section, "lb_procs") {
-        Some(text) => {
-            if kind != Kind::Worker {
-                return Err(fail(
-                    "lb_procs",
-                    format!("node '{name}' config: load balancing node config options are only for worker nodes"),
-                ));
-            }
-            let n: i64 = python_int(text).ok_or_else(|| {
-                fail(
-                    "lb_procs",
-                    format!(
-                        "number of load-balanced processes must be an integer for node '{name}'"
-                    ),
-                )
-            })?;
-            if n < 1 {
-                return Err(fail(
-                    "lb_procs",
-                    format!("number of load-balanced processes must be greater than zero for node '{name}'"),
-                ));
-            }
-            Some(u32::try_from(n.min(65_000)).unwrap_or(65_000))
-        }
-        None if lb_method.is_some() => {
-            return Err(fail(
-                "lb_method",
-                format!("number of load-balanced processes not specified for node '{name}'"),
-            ))
-        }
-        None => None,
-    };
-    let cpus = match value(section, "pin_cpus") {
-        Some(text) => pin_cpu_list(text, numprocs.unwrap_or(0) as usize).ok_or_else(|| {
-            fail(
-                "pin_cpus",
-                format!("pin cpus list must contain only non-negative integers for node '{name}'"),
-            )
-        })?,
-        None => Vec::new(),
-    };
+    let lb_method = at.value("lb_method");
+    let numprocs = lb_procs(&at, kind, lb_method)?;
+    let cpus = pin_cpus(&at, numprocs)?;
     let base = ZeekctlNode {
-        name: name.clone(),
-        section: name.clone(),
+        name: at.name().to_string(),
+        section: at.name().to_string(),
         line: section.line,
         kind,
         host: host.to_string(),
-        interface: value(section, "interface").map(str::to_string),
+        interface: at.value("interface").map(str::to_string),
         lb_method: lb_method.map(str::to_string),
         lb_procs: numprocs,
         pin_cpu: cpus.first().copied(),
         env,
         plugin_env: Vec::new(),
-        aux_scripts: value(section, "aux_scripts")
+        aux_scripts: at
+            .value("aux_scripts")
             .map(|s| s.split_whitespace().map(str::to_string).collect())
             .unwrap_or_default(),
         // The af_packet plugin writes its options for load-balanced workers
@@ -255,75 +215,185 @@ fn expand(path: &Path, section: &Section) -> Result<Vec<ZeekctlNode>, ImportErro
         } else {
             Vec::new()
         },
-        ignored: section
-            .entries
-            .iter()
-            .filter(|e| {
-                let key = e.key.replace('.', "_");
-                let unused_af_packet =
-                    key.starts_with("af_packet_") && !(kind == Kind::Worker && numprocs.is_some());
-                !KNOWN_KEYS.contains(&key.as_str()) || unused_af_packet
-            })
-            .map(|e| e.key.clone())
-            .collect(),
+        ignored: ignored_keys(section, kind == Kind::Worker && numprocs.is_some()),
     };
     // After ZeekControl's own checks, so its reasons come first.
-    let no_interface = || {
-        fail(
-            "interface",
-            format!(
-                "worker '{name}' has no interface: ZeekControl starts it without -i (it sniffs \
-                 nothing); here every worker captures, so give it `interface=` or remove it"
-            ),
-        )
-    };
     let Some(numprocs) = numprocs else {
         if kind == Kind::Worker && base.interface.is_none() {
-            return Err(no_interface());
+            return Err(no_interface(&at));
         }
         return Ok(vec![base]);
     };
-    let method = match lb_method {
-        None => {
-            return Err(fail(
-                "lb_procs",
-                format!("no load balancing method given for node '{name}'"),
-            ))
-        }
-        Some(m) if LB_METHODS.contains(&m) => m,
-        Some(m) => {
-            return Err(fail(
-                "lb_method",
-                format!(
-                    "unknown load balancing method '{m}' given for node '{name}' (ZeekControl knows {})",
-                    LB_METHODS.join(", ")
-                ),
-            ))
-        }
-    };
+    let method = checked_lb_method(&at, lb_method)?;
     if method != "interfaces" && base.interface.is_none() {
-        return Err(no_interface());
+        return Err(no_interface(&at));
     }
-    let mut netifs: Vec<String> = Vec::new();
-    if method == "interfaces" {
-        let Some(list) = value(section, "lb_interfaces") else {
-            return Err(fail(
-                "lb_interfaces",
-                format!("list of load-balanced interfaces not specified for node '{name}'"),
-            ));
-        };
-        netifs = list.split(',').map(|s| s.trim().to_string()).collect();
-        if netifs.len() != numprocs as usize {
-            return Err(fail(
-                "lb_interfaces",
-                format!("number of load-balanced interfaces is not same as number of load-balanced processes for node '{name}'"),
+    let netifs = if method == "interfaces" {
+        lb_interfaces(&at, numprocs)?
+    } else {
+        Vec::new()
+    };
+    Ok(lb_processes(&base, numprocs, &cpus, netifs))
+}
+
+/// `type`: standalone is refused, as we only run clusters.
+fn node_kind(at: &NodeSection) -> Result<Kind, ImportError> {
+    let name = at.name();
+    match at.value("type") {
+        None => Err(at.fail("type", format!("no type given for node {name}"))),
+        Some("logger") => Ok(Kind::Logger),
+        Some("manager") => Ok(Kind::Manager),
+        Some("proxy") => Ok(Kind::Proxy),
+        Some("worker") => Ok(Kind::Worker),
+        Some("standalone") => Err(at.fail(
+            "type",
+            "a standalone node has no cluster equivalent: zeek-systemd runs clusters; \
+             make it a manager, a proxy and a worker (Zeek's own recommendation for one host)"
+                .into(),
+        )),
+        Some(other) => Err(at.fail(
+            "type",
+            format!("unknown node type '{other}' given for node '{name}'"),
+        )),
+    }
+}
+
+/// `lb_procs`: how many processes the section runs as (None: one,
+/// named as the section).
+fn lb_procs(
+    at: &NodeSection,
+    kind: Kind,
+    lb_method: Option<&str>,
+) -> Result<Option<u32>, ImportError> {
+    let name = at.name();
+    let Some(text) = at.value("lb_procs") else {
+        if lb_method.is_some() {
+            return Err(at.fail(
+                "lb_method",
+                format!("number of load-balanced processes not specified for node '{name}'"),
             ));
         }
+        return Ok(None);
+    };
+    if kind != Kind::Worker {
+        return Err(at.fail(
+            "lb_procs",
+            format!("node '{name}' config: load balancing node config options are only for worker nodes"),
+        ));
     }
+    let n: i64 = python_int(text).ok_or_else(|| {
+        at.fail(
+            "lb_procs",
+            format!("number of load-balanced processes must be an integer for node '{name}'"),
+        )
+    })?;
+    if n < 1 {
+        return Err(at.fail(
+            "lb_procs",
+            format!(
+                "number of load-balanced processes must be greater than zero for node '{name}'"
+            ),
+        ));
+    }
+    Ok(Some(u32::try_from(n.min(65_000)).unwrap_or(65_000)))
+}
+
+/// `pin_cpus`: the CPU of each process, in process order.
+fn pin_cpus(at: &NodeSection, numprocs: Option<u32>) -> Result<Vec<u32>, ImportError> {
+    match at.value("pin_cpus") {
+        Some(text) => pin_cpu_list(text, numprocs.unwrap_or(0) as usize).ok_or_else(|| {
+            at.fail(
+                "pin_cpus",
+                format!(
+                    "pin cpus list must contain only non-negative integers for node '{}'",
+                    at.name()
+                ),
+            )
+        }),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// The keys ZeekControl ignores with a warning: unknown ones, and the
+/// af_packet options of a node the plugin does not configure.
+fn ignored_keys(section: &Section, load_balanced_worker: bool) -> Vec<String> {
+    section
+        .entries
+        .iter()
+        .filter(|e| {
+            let key = e.key.replace('.', "_");
+            let unused_af_packet = key.starts_with("af_packet_") && !load_balanced_worker;
+            !KNOWN_KEYS.contains(&key.as_str()) || unused_af_packet
+        })
+        .map(|e| e.key.clone())
+        .collect()
+}
+
+/// ZeekControl accepts a worker without an interface; we do not.
+fn no_interface(at: &NodeSection) -> ImportError {
+    at.fail(
+        "interface",
+        format!(
+            "worker '{}' has no interface: ZeekControl starts it without -i (it sniffs \
+             nothing); here every worker captures, so give it `interface=` or remove it",
+            at.name()
+        ),
+    )
+}
+
+/// `lb_method`, required with `lb_procs` and one ZeekControl knows.
+fn checked_lb_method<'a>(
+    at: &NodeSection,
+    lb_method: Option<&'a str>,
+) -> Result<&'a str, ImportError> {
+    let name = at.name();
+    match lb_method {
+        None => Err(at.fail(
+            "lb_procs",
+            format!("no load balancing method given for node '{name}'"),
+        )),
+        Some(m) if LB_METHODS.contains(&m) => Ok(m),
+        Some(m) => Err(at.fail(
+            "lb_method",
+            format!(
+                "unknown load balancing method '{m}' given for node '{name}' (ZeekControl knows {})",
+                LB_METHODS.join(", ")
+            ),
+        )),
+    }
+}
+
+/// `lb_interfaces` of `lb_method=interfaces`: one per process.
+fn lb_interfaces(at: &NodeSection, numprocs: u32) -> Result<Vec<String>, ImportError> {
+    let name = at.name();
+    let Some(list) = at.value("lb_interfaces") else {
+        return Err(at.fail(
+            "lb_interfaces",
+            format!("list of load-balanced interfaces not specified for node '{name}'"),
+        ));
+    };
+    let netifs: Vec<String> = list.split(',').map(|s| s.trim().to_string()).collect();
+    if netifs.len() != numprocs as usize {
+        return Err(at.fail(
+            "lb_interfaces",
+            format!("number of load-balanced interfaces is not same as number of load-balanced processes for node '{name}'"),
+        ));
+    }
+    Ok(netifs)
+}
+
+/// The `lb_procs` processes of `base`: `<name>-1` ... `<name>-N`, each
+/// with its own CPU and (with `lb_interfaces`) its own interface.
+fn lb_processes(
+    base: &ZeekctlNode,
+    numprocs: u32,
+    cpus: &[u32],
+    mut netifs: Vec<String>,
+) -> Vec<ZeekctlNode> {
     let mut out = Vec::with_capacity(numprocs as usize);
     for num in 1..=numprocs as usize {
         let mut node = base.clone();
-        node.name = format!("{name}-{num}");
+        node.name = format!("{}-{num}", base.name);
         node.pin_cpu = cpus.get(num - 1).copied();
         // ZeekControl pops from the END of lb_interfaces: <name>-1 gets the
         // last interface listed, <name>-2 the one before it, ...
@@ -332,7 +402,7 @@ fn expand(path: &Path, section: &Section) -> Result<Vec<ZeekctlNode>, ImportErro
         }
         out.push(node);
     }
-    Ok(out)
+    out
 }
 
 /// `af_packet_fanout_id`, `_fanout_mode`, `_buffer_size`: ZeekControl's

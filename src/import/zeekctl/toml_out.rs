@@ -269,19 +269,10 @@ fn cluster_section(out: &mut String, input: &Input, hosts: &[Host]) {
     out.push('\n');
 }
 
+/// The `[manager]`, `[logger]`, `[proxy]` and `[worker]` tables, with the
+/// `[nodes.NAME]` of every logger and proxy that has settings of its own.
 fn roles(out: &mut String, input: &Input, hosts: &[Host]) {
-    let global = &input.cfg.env;
-    let mem = input
-        .cfg
-        .get("memlimit")
-        .filter(|s| !s.value.eq_ignore_ascii_case("unlimited"));
-    let mem_line = mem.map(|s| {
-        format!(
-            "memory_max = \"{}K\"   # MemLimit = {} KiB (ZeekControl: ulimit; here a cgroup limit)\n",
-            s.value.trim(),
-            s.value.trim()
-        )
-    });
+    let mem_line = memory_max_line(input);
     let mem_line = mem_line.as_deref().unwrap_or("");
     if let Some(m) = input.nodes.iter().find(|n| n.kind == Kind::Manager) {
         ignored_comment(out, m);
@@ -292,7 +283,7 @@ fn roles(out: &mut String, input: &Input, hosts: &[Host]) {
         );
         let _ = writeln!(out, "name = {}", quote(&m.name));
         out.push_str(mem_line);
-        node_settings(out, m, global);
+        node_settings(out, m, &input.cfg.env);
         out.push('\n');
     }
     for (kind, table, plural) in [
@@ -300,50 +291,84 @@ fn roles(out: &mut String, input: &Input, hosts: &[Host]) {
         (Kind::Proxy, "proxy", "proxies"),
     ] {
         let of: Vec<&ZeekctlNode> = input.nodes.iter().filter(|n| n.kind == kind).collect();
-        // Multi-host: the hosts list the names; the table only carries limits.
-        if hosts.len() == 1 || !mem_line.is_empty() {
-            let _ = writeln!(out, "[{table}]");
-        }
-        if hosts.len() == 1 {
-            let names: Vec<String> = of.iter().map(|n| n.name.clone()).collect();
-            if names.is_empty() {
-                let _ = writeln!(
-                    out,
-                    "count = 0   # no {plural} in node.cfg{}",
-                    if kind == Kind::Logger {
-                        ": the manager writes the logs"
-                    } else {
-                        ""
-                    }
-                );
-            } else {
-                let _ = writeln!(out, "names = {}", list(&names));
-            }
-        }
-        if hosts.len() == 1 || !mem_line.is_empty() {
-            out.push_str(mem_line);
-            out.push('\n');
-        }
+        role_table(out, &of, (kind, table, plural), hosts.len() == 1, mem_line);
         for n in of {
-            ignored_comment(out, n);
-            let (env, args) = node_extras(n, global);
-            if env.is_empty() && args.is_empty() && n.pin_cpu.is_none() {
-                continue;
-            }
-            let _ = writeln!(
-                out,
-                "[nodes.{}]   # [{}] node.cfg line {}",
-                key(&n.name),
-                n.section,
-                n.line
-            );
-            node_settings(out, n, global);
-            out.push('\n');
+            own_node_table(out, n, &input.cfg.env);
         }
     }
     if !mem_line.is_empty() {
         let _ = writeln!(out, "[worker]\n{mem_line}");
     }
+}
+
+/// `memory_max` for every role from ZeekControl's `MemLimit` (its line,
+/// newline included), unless that is unlimited.
+fn memory_max_line(input: &Input) -> Option<String> {
+    let mem = input
+        .cfg
+        .get("memlimit")
+        .filter(|s| !s.value.eq_ignore_ascii_case("unlimited"));
+    mem.map(|s| {
+        format!(
+            "memory_max = \"{}K\"   # MemLimit = {} KiB (ZeekControl: ulimit; here a cgroup limit)\n",
+            s.value.trim(),
+            s.value.trim()
+        )
+    })
+}
+
+/// The `[logger]` or `[proxy]` table: the names on one host, the memory
+/// limit on any.
+fn role_table(
+    out: &mut String,
+    of: &[&ZeekctlNode],
+    (kind, table, plural): (Kind, &str, &str),
+    one_host: bool,
+    mem_line: &str,
+) {
+    // Multi-host: the hosts list the names; the table only carries limits.
+    if one_host || !mem_line.is_empty() {
+        let _ = writeln!(out, "[{table}]");
+    }
+    if one_host {
+        let names: Vec<String> = of.iter().map(|n| n.name.clone()).collect();
+        if names.is_empty() {
+            let _ = writeln!(
+                out,
+                "count = 0   # no {plural} in node.cfg{}",
+                if kind == Kind::Logger {
+                    ": the manager writes the logs"
+                } else {
+                    ""
+                }
+            );
+        } else {
+            let _ = writeln!(out, "names = {}", list(&names));
+        }
+    }
+    if one_host || !mem_line.is_empty() {
+        out.push_str(mem_line);
+        out.push('\n');
+    }
+}
+
+/// `[nodes.NAME]` for a logger or proxy with its own environment,
+/// scripts or CPU (none if it has none).
+fn own_node_table(out: &mut String, n: &ZeekctlNode, global: &BTreeMap<String, String>) {
+    ignored_comment(out, n);
+    let (env, args) = node_extras(n, global);
+    if env.is_empty() && args.is_empty() && n.pin_cpu.is_none() {
+        return;
+    }
+    let _ = writeln!(
+        out,
+        "[nodes.{}]   # [{}] node.cfg line {}",
+        key(&n.name),
+        n.section,
+        n.line
+    );
+    node_settings(out, n, global);
+    out.push('\n');
 }
 
 /// Says which keys of the node's section ZeekControl ignores (so does

@@ -142,6 +142,20 @@ fn int_option(cfg: &ZeekctlCfg, key: &str, default: i64) -> Result<i64, ImportEr
     })
 }
 
+/// An int option that must be a port number.
+fn port_option(cfg: &ZeekctlCfg, key: &str, default: i64) -> Result<u16, ImportError> {
+    let v = int_option(cfg, key, default)?;
+    u16::try_from(v).map_err(|_| {
+        let s = cfg.get(key).map(|s| (s.line, s.key.clone()));
+        ImportError::at(
+            &cfg.path,
+            s.as_ref().map_or(1, |s| s.0),
+            s.map(|s| s.1),
+            format!("{v} is not a port number"),
+        )
+    })
+}
+
 /// The typed options the importer uses.
 fn apply(cfg: &mut ZeekctlCfg) -> Result<(), ImportError> {
     if let Some(s) = cfg.get("sitepolicyscripts") {
@@ -160,20 +174,8 @@ fn apply(cfg: &mut ZeekctlCfg) -> Result<(), ImportError> {
             )
         })?;
     }
-    let port = |cfg: &ZeekctlCfg, key: &str, default: i64| -> Result<u16, ImportError> {
-        let v = int_option(cfg, key, default)?;
-        u16::try_from(v).map_err(|_| {
-            let s = cfg.get(key).map(|s| (s.line, s.key.clone()));
-            ImportError::at(
-                &cfg.path,
-                s.as_ref().map_or(1, |s| s.0),
-                s.map(|s| s.1),
-                format!("{v} is not a port number"),
-            )
-        })
-    };
-    cfg.zeek_port = port(cfg, "zeekport", 27760)?;
-    cfg.metrics_port = port(cfg, "metricsport", 9991)?;
+    cfg.zeek_port = port_option(cfg, "zeekport", 27760)?;
+    cfg.metrics_port = port_option(cfg, "metricsport", 9991)?;
     cfg.pf_ring_cluster_id = int_option(cfg, "pfringclusterid", 21)?;
     cfg.pf_ring_first_app_instance = int_option(cfg, "pfringfirstappinstance", 0)?;
     if let Some((value, line)) = cfg
@@ -183,6 +185,12 @@ fn apply(cfg: &mut ZeekctlCfg) -> Result<(), ImportError> {
         cfg.pf_ring_cluster_type = value;
         cfg.pf_ring_cluster_type_line = Some(line);
     }
+    check_typed_options(cfg)
+}
+
+/// Options that have no typed field here but that ZeekControl
+/// type-checks: a value ZeekControl would refuse is refused here too.
+fn check_typed_options(cfg: &ZeekctlCfg) -> Result<(), ImportError> {
     for (key, kind) in [
         ("logrotationinterval", "int"),
         ("compresslogs", "bool"),
