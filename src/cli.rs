@@ -146,7 +146,7 @@ impl From<anyhow::Error> for Failure {
 pub fn run(mut cli: Cli) -> Result<(), Failure> {
     let options = ReadOptions {
         host: cli.host.clone(),
-        hostname: config::this_hostname(),
+        hostname: this_hostname(),
     };
     // Paths end up in unit files (SourcePath=, the layout command,
     // ConditionPathExists=), which systemd reads from `/`.
@@ -236,7 +236,7 @@ fn find_for_person(
     explicit: Option<&Path>,
     options: &ReadOptions,
 ) -> Result<ConfigSource, Failure> {
-    let dir = config::config_dir();
+    let dir = config_dir();
     config::find_for_host(explicit, &dir, options.host_or_hostname()).ok_or_else(|| {
         Failure::Other(anyhow::anyhow!(
             "no cluster config found: looked for {0}/cluster.toml, {0}/cluster/<host>.zeek.conf and {0}/zeek.conf \
@@ -321,7 +321,7 @@ pub const ONLINE_CPUS_ENV: &str = "ZEEK_SYSTEMD_ONLINE_CPUS";
 /// unless `--host` names another host than this one (its CPUs are not
 /// this machine's). Only for `check`: never at boot.
 fn online_cpus(host: Option<&str>) -> Option<BTreeSet<u32>> {
-    if host.is_some_and(|h| config::this_hostname().as_deref() != Some(h)) {
+    if host.is_some_and(|h| this_hostname().as_deref() != Some(h)) {
         return None;
     }
     let text = match std::env::var(ONLINE_CPUS_ENV) {
@@ -363,8 +363,7 @@ fn generate(
         );
         return Ok(());
     }
-    let Some(source) =
-        config::find_for_host(explicit, &config::config_dir(), options.host_or_hostname())
+    let Some(source) = config::find_for_host(explicit, &config_dir(), options.host_or_hostname())
     else {
         // Installed but not configured yet: that must not break boot.
         return Ok(());
@@ -456,6 +455,24 @@ fn write_invalid_config_target(normal_dir: &Path, error: &ConfigError, log: &Log
     if let Err(e) = write::write_outputs(normal_dir, &outputs) {
         log.error(&format!("cannot write the invalid-config zeek.target: {e}"));
     }
+}
+
+/// This machine's hostname, cut at the first '.' and lower-cased (the
+/// per-host file names are lower case; host names are not case-sensitive).
+fn this_hostname() -> Option<String> {
+    let name = nix::unistd::gethostname().ok()?;
+    let name = name.to_str()?;
+    let short = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    (!short.is_empty()).then_some(short)
+}
+
+/// The config directory in effect (read here, at the edge): `$ZEEK_SYSTEMD_CONFIG_DIR` or the
+/// build-time default.
+fn config_dir() -> PathBuf {
+    std::env::var_os(config::CONFIG_DIR_ENV)
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(config::DEFAULT_CONFIG_DIR))
 }
 
 /// The version of the systemd running as PID 1, from the libraries it

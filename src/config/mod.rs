@@ -117,24 +117,6 @@ pub fn find_for_host(
         .then_some(ConfigSource::ZeekConf(zeek_conf))
 }
 
-/// This machine's hostname, cut at the first '.' and lower-cased (the
-/// per-host file names are lower case; host names are not case-sensitive).
-pub fn this_hostname() -> Option<String> {
-    let name = nix::unistd::gethostname().ok()?;
-    let name = name.to_str()?;
-    let short = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
-    (!short.is_empty()).then_some(short)
-}
-
-/// The config directory in effect: `$ZEEK_SYSTEMD_CONFIG_DIR` or the
-/// build-time default.
-pub fn config_dir() -> PathBuf {
-    std::env::var_os(CONFIG_DIR_ENV)
-        .filter(|v| !v.is_empty())
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(DEFAULT_CONFIG_DIR))
-}
-
 /// What a reader needs besides the text: which host it is reading for.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
