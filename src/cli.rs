@@ -349,8 +349,6 @@ fn generate(
     let scope = std::env::var("SYSTEMD_SCOPE").ok();
     let by_systemd = scope.is_some();
     let log = Log::for_generator(log_to_kmsg(by_systemd));
-    // Only the systemd that runs us has a version worth knowing.
-    let version = by_systemd.then(running_systemd_version).flatten();
 
     // Nothing to do for the initrd or a user manager.
     if std::env::var("SYSTEMD_IN_INITRD").as_deref() == Ok("1") || scope.as_deref() == Some("user")
@@ -368,6 +366,8 @@ fn generate(
         // Installed but not configured yet: that must not break boot.
         return Ok(());
     };
+    // Only the systemd that runs us has a version worth knowing.
+    let version = by_systemd.then(running_systemd_version).flatten();
     let loaded = config::read_files(&source)
         .and_then(|files| Ok((config::load_files(&source, &files, options)?, files)));
     let (cluster, files) = match loaded {
@@ -404,8 +404,9 @@ fn generate(
     write_units(normal_dir, &cluster, &files, None, version, &log)
 }
 
-/// The config the running cluster was started with, as zeek-setup saved
-/// it (see [`plan::LAST_GOOD_DIR`]); `None` when the cluster is not
+/// The last valid config of the running cluster, as zeek-setup (at start)
+/// or zeek-config-check (at a valid reload) saved it (see
+/// [`plan::LAST_GOOD_DIR`]); `None` when the cluster is not
 /// running (or was started by a version that did not save it), or when
 /// that copy does not load.
 fn load_last_good(options: &ReadOptions) -> Option<(Cluster, config::ConfigFiles)> {
