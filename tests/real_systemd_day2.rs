@@ -246,24 +246,8 @@ true
 }
 
 /// The nodes of `LOOPBACK_CLUSTER` plus a second worker.
-const RELOAD_GOOD: &str = r#"
-[zeek]
-restart_sec = 1
-
-[[interface]]
-name = "lo"
-capture = "af_packet::lo"
-workers = 2
-cpus = "0-1"
-"#;
-
-const RELOAD_GOOD_NODES: [&str; 5] = [
-    "manager",
-    "logger-1",
-    "proxy-1",
-    "worker-lo-1",
-    "worker-lo-2",
-];
+const RELOAD_GOOD: &str = common::TWO_WORKERS_ON_LO;
+const RELOAD_GOOD_NODES: [&str; 5] = common::TWO_WORKERS_ON_LO_NODES;
 
 /// RELOAD_GOOD with a typo on line 8.
 const RELOAD_BROKEN: &str = r#"

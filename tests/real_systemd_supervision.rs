@@ -15,24 +15,8 @@ use common::{parse_show, real_systemd_available, run, Boot, BootResult};
 /// this plus 2 s.
 const RESTART_SEC: f64 = 1.0;
 
-const FAULT_CLUSTER: &str = r#"
-[zeek]
-restart_sec = 1
-
-[[interface]]
-name = "lo"
-capture = "af_packet::lo"
-workers = 2
-cpus = "0-1"
-"#;
-
-const FAULT_NODES: [&str; 5] = [
-    "manager",
-    "logger-1",
-    "proxy-1",
-    "worker-lo-1",
-    "worker-lo-2",
-];
+const FAULT_CLUSTER: &str = common::TWO_WORKERS_ON_LO;
+const FAULT_NODES: [&str; 5] = common::TWO_WORKERS_ON_LO_NODES;
 
 /// `node pid` lines written by `save_pids`.
 fn pids(result: &BootResult, name: &str) -> BTreeMap<String, String> {

@@ -17,6 +17,28 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A cluster the test container's two CPUs can run: a manager, a logger,
+/// a proxy and two AF_PACKET workers on `lo`, restarted after 1 s.
+pub const TWO_WORKERS_ON_LO: &str = r#"
+[zeek]
+restart_sec = 1
+
+[[interface]]
+name = "lo"
+capture = "af_packet::lo"
+workers = 2
+cpus = "0-1"
+"#;
+
+/// The nodes of [`TWO_WORKERS_ON_LO`].
+pub const TWO_WORKERS_ON_LO_NODES: [&str; 5] = [
+    "manager",
+    "logger-1",
+    "proxy-1",
+    "worker-lo-1",
+    "worker-lo-2",
+];
+
 /// Whether the real-systemd tests can run here. Without the means to boot
 /// a container the test fails, unless the skip variable says otherwise:
 /// a required test must never pass by not running.
