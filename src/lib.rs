@@ -1,25 +1,41 @@
-//! zeek-systemd: a systemd generator that runs a Zeek cluster under
-//! systemd instead of ZeekControl.
+//! zeek-systemd: run a Zeek cluster under systemd instead of ZeekControl.
 //!
-//! Data flows one way: config text → [`model::Cluster`] ([`config`]) →
-//! [`plan::Plan`] → rendered files ([`render`], [`layout`]) → disk
-//! ([`write`]). Only `config` knows which format a config came from; only
-//! `write` touches the disk.
+//! Two programs in one crate, one binary (`zeek-systemd`, also installed as
+//! `zeek-systemd-generator`):
+//!
+//! * **The boot program**, [`generator`]: systemd runs it at boot and at
+//!   every `daemon-reload`. Config (or the last good one) →
+//!   [`generator::plan`] → [`generator::render`] → [`generator::write`].
+//! * **The operator's command**, [`verbs`]: `zeek-systemd check | status |
+//!   diag | netstats | render | layout | import-zeekctl ...`, one file per
+//!   verb, sharing one table formatter.
+//!
+//! Below both, the shared core: [`config`] (the only module that knows
+//! which format a config came from: readers → format-neutral spec →
+//! expansion → the validated [`model::Cluster`]), [`model`], [`layout`],
+//! [`warnings`], [`systemd`] (facts about the running systemd), [`log`],
+//! [`env`] (the environment, read once at the edge and passed down),
+//! [`error`] (the error type and exit codes of both programs), and
+//! [`import`] (ZeekControl's configs converted, pure).
+//!
+//! [`cli`] parses the command line and dispatches; `main` maps the outcome
+//! to an exit code.
+//!
+//! The rule (checked by `tests/`, module structure test): the boot program
+//! and the shared core never import [`verbs`]; nothing imports [`cli`]
+//! but `main`; the modules import each other without circles.
 
 #![warn(clippy::too_many_lines)]
 
 pub mod cli;
 pub mod config;
-pub mod deep_check;
-pub mod diag;
+pub mod env;
+pub mod error;
+pub mod generator;
 pub mod import;
 pub mod layout;
 pub mod log;
 pub mod model;
-pub mod netstats;
-pub mod plan;
-pub mod render;
-pub mod status;
 pub mod systemd;
+pub mod verbs;
 pub mod warnings;
-pub mod write;

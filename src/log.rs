@@ -14,25 +14,32 @@ pub enum Level {
     Notice = 5,
 }
 
-/// Where messages go.
+/// Where messages go, and the program name they carry.
 pub struct Log {
     kmsg: Option<Mutex<File>>,
+    program: &'static str,
 }
 
 impl Log {
-    /// Logs to stderr.
+    /// Logs to stderr as `zeek-systemd`, the operator's command.
     pub fn stderr() -> Self {
-        Log { kmsg: None }
+        Log {
+            kmsg: None,
+            program: "zeek-systemd",
+        }
     }
 
-    /// Logs to `/dev/kmsg` when `to_kmsg` and it can be opened, else to
-    /// stderr.
+    /// Logs as `zeek-systemd-generator`, to `/dev/kmsg` when `to_kmsg` and
+    /// it can be opened, else to stderr.
     pub fn for_generator(to_kmsg: bool) -> Self {
         let kmsg = to_kmsg
             .then(|| OpenOptions::new().write(true).open("/dev/kmsg").ok())
             .flatten()
             .map(Mutex::new);
-        Log { kmsg }
+        Log {
+            kmsg,
+            program: "zeek-systemd-generator",
+        }
     }
 
     /// Writes one message; each line becomes its own log record.
@@ -43,8 +50,7 @@ impl Log {
                 let mut file = kmsg.lock().unwrap_or_else(|e| e.into_inner());
                 for line in message.lines() {
                     // One write per record: /dev/kmsg takes a record per write.
-                    let record =
-                        format!("<{}>zeek-systemd-generator[{pid}]: {line}\n", level as u8);
+                    let record = format!("<{}>{}[{pid}]: {line}\n", level as u8, self.program);
                     let _ = file.write_all(record.as_bytes());
                 }
             }
@@ -56,20 +62,23 @@ impl Log {
                 };
                 let mut err = std::io::stderr().lock();
                 for line in message.lines() {
-                    let _ = writeln!(err, "zeek-systemd-generator: {prefix}: {line}");
+                    let _ = writeln!(err, "{}: {prefix}: {line}", self.program);
                 }
             }
         }
     }
 
+    /// Logs an error.
     pub fn error(&self, message: &str) {
         self.log(Level::Error, message);
     }
 
+    /// Logs a warning.
     pub fn warning(&self, message: &str) {
         self.log(Level::Warning, message);
     }
 
+    /// Logs a notice.
     pub fn notice(&self, message: &str) {
         self.log(Level::Notice, message);
     }

@@ -1,21 +1,25 @@
 #![warn(clippy::too_many_lines)]
 
+//! `zeek-systemd` (the operator's command) and, installed under that name,
+//! `zeek-systemd-generator` (the systemd generator): parse the arguments,
+//! read the environment once, run, map the outcome to an exit code.
+
 use std::process::ExitCode;
 
 use clap::Parser as _;
-use zeek_systemd::cli::{self, Cli, Failure};
+use zeek_systemd::cli::{self, Cli};
+use zeek_systemd::env::Environment;
+use zeek_systemd::error::Failure;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    match cli::run(cli) {
+    match cli::run(cli, &Environment::read()) {
         Ok(()) => ExitCode::SUCCESS,
-        // Already reported, to the journal or stderr.
-        Err(Failure::Config | Failure::CheckFailed) => ExitCode::from(1),
-        // As `systemctl status`: 3 for "not running" and the like.
-        Err(Failure::NotRunning) => ExitCode::from(3),
         Err(Failure::Other(error)) => {
-            eprintln!("zeek-systemd-generator: error: {error:#}");
+            eprintln!("zeek-systemd: error: {error:#}");
             ExitCode::from(1)
         }
+        // Already reported, to the journal or stderr.
+        Err(failure) => failure.exit_code(),
     }
 }

@@ -40,7 +40,7 @@ fuzz_target!(|data: &[u8]| {
     for chunk in text.split(MARKER).skip(1) {
         let (host, body) = chunk.split_once('\n').unwrap_or((chunk, ""));
         let file_name = format!("{}{HOST_FILE_SUFFIX}", host.trim());
-        // Only names `read_dir` would pick up, once each, sorted as it
+        // Only names `config::read_files` would pick up, once each, sorted as it
         // sorts them.
         let Some(host) = zeekconf::host_of(&file_name) else {
             continue;

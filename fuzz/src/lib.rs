@@ -9,11 +9,11 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use zeek_systemd::cli::node_table;
+use zeek_systemd::verbs::check::node_table;
 use zeek_systemd::layout::render_layout;
 use zeek_systemd::model::{Cluster, Role};
-use zeek_systemd::plan::{self, Artifact};
-use zeek_systemd::render::{self, Content};
+use zeek_systemd::generator::plan::{self, Artifact};
+use zeek_systemd::generator::render::{self, Content};
 
 /// The output dir the fuzz targets plan for.
 pub const NORMAL_DIR: &str = "/run/systemd/generator";

@@ -5,6 +5,7 @@
 
 pub mod defaults;
 pub mod expand;
+pub mod last_good;
 pub mod spec;
 pub mod template;
 pub mod toml;

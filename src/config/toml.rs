@@ -817,7 +817,10 @@ impl<'a> Reader<'a> {
     fn single_host(&self, doc: &Document, defaults: HostDefaults) -> Result<HostSpec, ConfigError> {
         let c = &doc.cluster;
         let address = match &c.address {
-            Some(v) => self.check(v.span(), values::parse_address(v.get_ref()))?,
+            Some(v) => self.check(
+                v.span(),
+                values::parse_address(v.get_ref(), values::Ipv6Brackets::Optional),
+            )?,
             None => IpAddr::V4(Ipv4Addr::LOCALHOST),
         };
         let (loggers, logger_names) = self.role_count(&doc.logger, "logger")?;
@@ -1148,7 +1151,12 @@ impl Reader<'_> {
         let address = h
             .address
             .as_ref()
-            .map(|v| self.check(v.span(), values::parse_address(v.get_ref())))
+            .map(|v| {
+                self.check(
+                    v.span(),
+                    values::parse_address(v.get_ref(), values::Ipv6Brackets::Optional),
+                )
+            })
             .transpose()?;
         let manager = self.claim_manager(name, h, manager_at)?;
         let count = |v: &Option<Spanned<CountOrNames>>| {

@@ -248,9 +248,19 @@ pub fn parse_numa_policy(text: &str) -> Result<NumaPolicy, String> {
     })
 }
 
-/// Parses a listen address: an IPv4 or IPv6 address, the latter optionally
-/// in brackets (`[fd00::1]`), as both formats allow.
-pub fn parse_address(text: &str) -> Result<IpAddr, String> {
+/// Whether a format takes a bare IPv6 address or wants it in brackets.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Ipv6Brackets {
+    /// `fd00::1` and `[fd00::1]` (TOML).
+    Optional,
+    /// Only `[fd00::1]`, as Zeek's `is_valid_ip` takes it in zeek.conf (so
+    /// the file stays valid for Zeek's own generator too).
+    Required,
+}
+
+/// Parses a listen address: an IPv4 address, or an IPv6 address in
+/// brackets (`[fd00::1]`) or, where `brackets` allows, without.
+pub fn parse_address(text: &str, brackets: Ipv6Brackets) -> Result<IpAddr, String> {
     let inner = match (text.strip_prefix('['), text.strip_suffix(']')) {
         (Some(_), Some(_)) if text.len() >= 2 => &text[1..text.len() - 1],
         (None, None) => text,
@@ -260,6 +270,9 @@ pub fn parse_address(text: &str) -> Result<IpAddr, String> {
     match inner.parse::<IpAddr>() {
         Ok(IpAddr::V4(_)) if bracketed => {
             Err(format!("\"{text}\": brackets are for IPv6 addresses only"))
+        }
+        Ok(IpAddr::V6(_)) if !bracketed && brackets == Ipv6Brackets::Required => {
+            Err(format!("write an IPv6 address in brackets: [{text}]"))
         }
         Ok(addr) => Ok(addr),
         Err(_) => Err(format!("\"{text}\" is not an IPv4 or IPv6 address")),
@@ -461,9 +474,9 @@ mod tests {
 
     #[test]
     fn addresses() {
-        assert!(parse_address("10.0.0.1").is_ok());
-        assert!(parse_address("[fd00::1]").is_ok());
-        assert!(parse_address("fd00::1").is_ok());
+        assert!(parse_address("10.0.0.1", Ipv6Brackets::Optional).is_ok());
+        assert!(parse_address("[fd00::1]", Ipv6Brackets::Optional).is_ok());
+        assert!(parse_address("fd00::1", Ipv6Brackets::Optional).is_ok());
         for bad in [
             "[1.2.3.4",
             "1.2.3.4]",
@@ -472,7 +485,10 @@ mod tests {
             "[1.2.3.4]",
             "host",
         ] {
-            assert!(parse_address(bad).is_err(), "{bad:?} accepted");
+            assert!(
+                parse_address(bad, Ipv6Brackets::Optional).is_err(),
+                "{bad:?} accepted"
+            );
         }
     }
 

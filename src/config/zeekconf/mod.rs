@@ -16,7 +16,7 @@ use super::spec::{
     ArchiverSpec, At, Conventions, EnvVar, HostSpec, InterfaceSpec, Profile, RoleTemplate, Spec,
     Templated,
 };
-use super::{defaults, expand, read_text, ConfigError, ReadOptions};
+use super::{defaults, expand, ConfigError, ReadOptions};
 use crate::model::{
     Cluster, ConfigFormat, Hardening, Install, LayoutSource, NetworkPolicy, PolicyScript,
 };
@@ -45,33 +45,6 @@ pub struct HostFile {
     pub host: String,
     pub path: PathBuf,
     pub text: String,
-}
-
-/// Reads every `<host>.zeek.conf` of `dir` and builds the cluster for
-/// `this_host`.
-pub fn read_dir(dir: &Path, this_host: &str) -> Result<Cluster, ConfigError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| ConfigError::file(dir, format!("cannot read the directory: {e}")))?;
-    let mut names = Vec::new();
-    for entry in entries {
-        let entry =
-            entry.map_err(|e| ConfigError::file(dir, format!("cannot read the directory: {e}")))?;
-        let name = entry.file_name();
-        if let Some(name) = name.to_str() {
-            if host_of(name).is_some() {
-                names.push(name.to_string());
-            }
-        }
-    }
-    names.sort();
-    let mut files = Vec::with_capacity(names.len());
-    for name in names {
-        let path = dir.join(&name);
-        let text = read_text(&path)?;
-        let host = host_of(&name).unwrap_or_default().to_string();
-        files.push(HostFile { host, path, text });
-    }
-    read_hosts(dir, &files, this_host)
 }
 
 /// Builds the cluster of a multi-host directory from its files (sorted by

@@ -2,10 +2,10 @@
 //! Zeek's defaults, validated, each remembered with its line for later
 //! messages (templating happens per node, in the parent module).
 
-use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+use std::net::IpAddr;
 use std::path::{Path, PathBuf};
 
-use super::super::values::{self, MAX_SERVICE_NODES, MAX_WORKERS};
+use super::super::values::{self, Ipv6Brackets, MAX_SERVICE_NODES, MAX_WORKERS};
 use super::super::{defaults, ConfigError, DEFAULT_PREFIX};
 use super::ini::{Opt, Section};
 use crate::model::{CpuList, NumaPolicy, ProcessSettings};
@@ -611,7 +611,7 @@ impl Reader<'_> {
     /// An `address` or `cluster_address` value.
     fn address_value(&self, section: &Section, opt: &Opt) -> Result<IpAddr, ConfigError> {
         let text = self.single(section, opt)?;
-        parse_address(text)
+        values::parse_address(text, Ipv6Brackets::Required)
             .map_err(|m| self.opt_error(section, opt, format!("invalid address '{text}': {m}")))
     }
 
@@ -1018,28 +1018,6 @@ fn role_of<'c>(conf: &'c mut FileConf, prefix: &str) -> &'c mut RoleConf {
     }
 }
 
-/// An address as Zeek's `is_valid_ip` takes it: IPv4, or IPv6 in
-/// brackets (bare IPv6 is refused, so the file stays valid for Zeek's own
-/// generator too).
-pub fn parse_address(text: &str) -> Result<IpAddr, String> {
-    if let Some(inner) = text.strip_prefix('[') {
-        let Some(inner) = inner.strip_suffix(']') else {
-            return Err("unmatched '['".into());
-        };
-        return inner
-            .parse::<Ipv6Addr>()
-            .map(IpAddr::V6)
-            .map_err(|_| format!("'{inner}' in brackets is not an IPv6 address"));
-    }
-    if let Ok(v4) = text.parse::<Ipv4Addr>() {
-        return Ok(IpAddr::V4(v4));
-    }
-    if text.parse::<Ipv6Addr>().is_ok() {
-        return Err(format!("write an IPv6 address in brackets: [{text}]"));
-    }
-    Err("not an IPv4 address (10.0.0.1) or a bracketed IPv6 address ([fd00::1])".into())
-}
-
 /// Splits an argument string into words as systemd splits an `ExecStart=`
 /// line (Zeek writes the joined args there unquoted): whitespace separates
 /// words, double or single quotes group, and a backslash makes a quote or
@@ -1101,8 +1079,8 @@ mod tests {
 
     #[test]
     fn addresses() {
-        assert!(parse_address("10.0.0.1").is_ok());
-        assert!(parse_address("[fd00::1]").is_ok());
+        assert!(values::parse_address("10.0.0.1", Ipv6Brackets::Required).is_ok());
+        assert!(values::parse_address("[fd00::1]", Ipv6Brackets::Required).is_ok());
         for bad in [
             "[1.2.3.4]",
             "1.2.3.4]",
@@ -1113,7 +1091,10 @@ mod tests {
             "host",
             "",
         ] {
-            assert!(parse_address(bad).is_err(), "{bad:?} accepted");
+            assert!(
+                values::parse_address(bad, Ipv6Brackets::Required).is_err(),
+                "{bad:?} accepted"
+            );
         }
     }
 }

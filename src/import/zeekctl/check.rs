@@ -2,18 +2,19 @@
 //! to the same node as the imported config runs it, field by field.
 
 use std::collections::BTreeMap;
-use std::fmt::Write as _;
 
 use super::node_cfg::ZeekctlNode;
 use super::Imported;
 use crate::model::{Cluster, Node};
 
 /// One compared field of one node.
-struct Row {
-    field: &'static str,
-    zeekctl: String,
-    ours: String,
-    same: bool,
+#[derive(Debug)]
+pub struct Row {
+    pub field: &'static str,
+    pub zeekctl: String,
+    pub ours: String,
+    /// Whether the two sides count as the same.
+    pub same: bool,
 }
 
 /// The scripts and arguments ZeekControl puts on the node's command line
@@ -151,56 +152,50 @@ fn rows(node: &ZeekctlNode, ours: &Node, imported: &Imported) -> Vec<Row> {
     ]
 }
 
-/// The review table and the number of nodes that differ (a missing node
-/// counts as differing).
-pub fn table(imported: &Imported, cluster: &Cluster) -> (String, usize) {
-    let mut out = String::new();
-    let mut differing = 0;
-    let _ = writeln!(
-        out,
-        "{:<20} {:<8} {:<40} ZEEK-SYSTEMD",
-        "NODE", "FIELD", "ZEEKCONTROL"
-    );
-    for node in &imported.nodes {
-        let Some(ours) = cluster.nodes.iter().find(|n| n.name == node.name) else {
-            differing += 1;
-            let _ = writeln!(
-                out,
-                "{:<20} MISSING: the imported config has no node of this name",
-                node.name
-            );
-            continue;
-        };
-        let rows = rows(node, ours, imported);
-        if rows.iter().any(|r| !r.same) {
-            differing += 1;
-        }
-        for (i, r) in rows.iter().enumerate() {
-            let name = if i == 0 { node.name.as_str() } else { "" };
-            let mark = if r.same { "" } else { "  <-- DIFFERS" };
-            let _ = writeln!(
-                out,
-                "{name:<20} {:<8} {:<40} {}{mark}",
-                r.field, r.zeekctl, r.ours
-            );
+/// How one node compares.
+#[derive(Debug)]
+pub enum NodeComparison {
+    /// A ZeekControl node and the imported config's node of the same name,
+    /// field by field.
+    Compared { name: String, fields: Vec<Row> },
+    /// A ZeekControl node the imported config does not have.
+    Missing(String),
+    /// A node of the imported config that ZeekControl does not have.
+    Extra(String),
+}
+
+impl NodeComparison {
+    /// Whether the two sides differ (a missing or extra node does).
+    pub fn differs(&self) -> bool {
+        match self {
+            NodeComparison::Compared { fields, .. } => fields.iter().any(|r| !r.same),
+            NodeComparison::Missing(_) | NodeComparison::Extra(_) => true,
         }
     }
-    for ours in &cluster.nodes {
-        if !imported.nodes.iter().any(|n| n.name == ours.name) {
-            differing += 1;
-            let _ = writeln!(out, "{:<20} EXTRA: not a ZeekControl node", ours.name);
-        }
-    }
-    let _ = writeln!(
-        out,
-        "\n{} ZeekControl node(s), {} in the imported config; {}",
-        imported.nodes.len(),
-        cluster.nodes.len(),
-        if differing == 0 {
-            "every node has the same name, type, capture, CPU, environment and scripts".to_string()
-        } else {
-            format!("{differing} node(s) differ")
-        }
+}
+
+/// Every ZeekControl node next to the imported config's node of the same
+/// name (in ZeekControl's order), then the imported config's extra nodes.
+pub fn compare(imported: &Imported, cluster: &Cluster) -> Vec<NodeComparison> {
+    let mut out: Vec<NodeComparison> = imported
+        .nodes
+        .iter()
+        .map(
+            |node| match cluster.nodes.iter().find(|n| n.name == node.name) {
+                Some(ours) => NodeComparison::Compared {
+                    name: node.name.clone(),
+                    fields: rows(node, ours, imported),
+                },
+                None => NodeComparison::Missing(node.name.clone()),
+            },
+        )
+        .collect();
+    out.extend(
+        cluster
+            .nodes
+            .iter()
+            .filter(|ours| !imported.nodes.iter().any(|n| n.name == ours.name))
+            .map(|ours| NodeComparison::Extra(ours.name.clone())),
     );
-    (out, differing)
+    out
 }

@@ -15,6 +15,7 @@
 //!   another key of the section; any other `%` is an error.
 
 use super::ImportError;
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// One `key = value` of a section, with the line it starts on.
@@ -241,4 +242,39 @@ fn interpolate(
     }
     out.push_str(rest);
     Ok(out)
+}
+
+/// `_get_env_var_dict`: `VAR1=1, VAR2=2`. No quoting of any kind: values
+/// cannot contain a comma, quotes stay part of the value, and the key and
+/// the value are stripped of surrounding whitespace.
+pub fn env_var_dict(text: &str) -> Result<BTreeMap<String, String>, String> {
+    let mut env = BTreeMap::new();
+    for keyval in text.split(',') {
+        let Some((key, val)) = keyval.split_once('=') else {
+            return Err(format!("missing '=' in env_vars option value: {keyval}"));
+        };
+        let key = key.trim();
+        if key.is_empty() {
+            return Err(format!(
+                "env_vars option value must contain at least one environment variable name: {keyval}"
+            ));
+        }
+        env.insert(key.to_string(), val.trim().to_string());
+    }
+    Ok(env)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_vars_like_zeekctl() {
+        let env = env_var_dict(" A = 1 , B=\"x y\",C==z").unwrap();
+        assert_eq!(env["A"], "1");
+        assert_eq!(env["B"], "\"x y\"");
+        assert_eq!(env["C"], "=z");
+        assert!(env_var_dict("A=1,").is_err());
+        assert!(env_var_dict("=1").is_err());
+    }
 }

@@ -3,7 +3,6 @@
 //! (same node names, hosts, capture, pinning, environment, scripts).
 
 pub mod check;
-pub mod command;
 pub mod ini;
 pub mod networks_cfg;
 pub mod node_cfg;

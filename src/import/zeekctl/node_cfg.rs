@@ -185,7 +185,7 @@ fn expand(path: &Path, section: &Section) -> Result<Vec<ZeekctlNode>, ImportErro
         return Err(at.fail("host", format!("no host given for node '{}'", at.name())));
     };
     let env = match at.value("env_vars") {
-        Some(text) => env_var_dict(text)
+        Some(text) => ini::env_var_dict(text)
             .map_err(|m| at.fail("env_vars", format!("node '{}' config: {m}", at.name())))?,
         None => BTreeMap::new(),
     };
@@ -451,26 +451,6 @@ pub fn pin_cpu_list(text: &str, numprocs: usize) -> Option<Vec<u32>> {
     Some(list)
 }
 
-/// `_get_env_var_dict`: `VAR1=1, VAR2=2`. No quoting of any kind: values
-/// cannot contain a comma, quotes stay part of the value, and the key and
-/// the value are stripped of surrounding whitespace.
-pub fn env_var_dict(text: &str) -> Result<BTreeMap<String, String>, String> {
-    let mut env = BTreeMap::new();
-    for keyval in text.split(',') {
-        let Some((key, val)) = keyval.split_once('=') else {
-            return Err(format!("missing '=' in env_vars option value: {keyval}"));
-        };
-        let key = key.trim();
-        if key.is_empty() {
-            return Err(format!(
-                "env_vars option value must contain at least one environment variable name: {keyval}"
-            ));
-        }
-        env.insert(key.to_string(), val.trim().to_string());
-    }
-    Ok(env)
-}
-
 /// `_check_nodestore`: the cluster as a whole.
 fn check_nodestore(path: &Path, nodes: &[ZeekctlNode]) -> Result<(), ImportError> {
     let whole = |msg: &str| ImportError::file(path, msg.to_string());
@@ -631,16 +611,6 @@ mod tests {
         assert_eq!(pin_cpu_list(" 4 ", 0), Some(vec![4]));
         assert_eq!(pin_cpu_list("1,-2", 2), None);
         assert_eq!(pin_cpu_list("1,,2", 2), None);
-    }
-
-    #[test]
-    fn env_vars_like_zeekctl() {
-        let env = env_var_dict(" A = 1 , B=\"x y\",C==z").unwrap();
-        assert_eq!(env["A"], "1");
-        assert_eq!(env["B"], "\"x y\"");
-        assert_eq!(env["C"], "=z");
-        assert!(env_var_dict("A=1,").is_err());
-        assert!(env_var_dict("=1").is_err());
     }
 }
 

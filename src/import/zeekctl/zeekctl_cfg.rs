@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use super::node_cfg::env_var_dict;
+use super::ini::env_var_dict;
 use super::ImportError;
 
 /// One `Key = value` line as written (for the comments of the output).

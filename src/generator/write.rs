@@ -21,7 +21,7 @@ use nix::fcntl::{openat, OFlag};
 use nix::sys::stat::{fstatat, mkdirat, Mode, SFlag};
 use nix::unistd::{symlinkat, unlinkat, UnlinkatFlags};
 
-use crate::render::{Content, Output};
+use super::render::{Content, Output};
 
 /// Writes `outputs` below `dir`, which must exist. Takes outputs one at a
 /// time, so a caller can render each just before it is written instead of

@@ -7,10 +7,29 @@ use std::fmt::Write as _;
 
 use anyhow::bail;
 
+use super::systemctl::{self, classify, Exit, PROPERTIES};
+use super::table::{age, now};
+use super::{print, Context};
+use crate::error::Failure;
+use crate::generator::plan;
 use crate::model::{Cluster, Node};
-use crate::plan;
-use crate::status::{age, classify, now};
-use crate::systemd::{self, Exit};
+
+/// `diag` arguments.
+#[derive(clap::Args, Debug)]
+pub struct DiagArgs {
+    /// The node (as `check` lists it).
+    pub node: String,
+    /// How many lines of the journal and of each log to show.
+    #[arg(short = 'n', long, default_value_t = 30)]
+    pub lines: usize,
+}
+
+/// Runs `diag`.
+pub fn exec(args: &DiagArgs, ctx: &Context) -> Result<(), Failure> {
+    let cluster = ctx.load()?;
+    print(&diagnose(&cluster, &args.node, args.lines)?)?;
+    Ok(())
+}
 
 /// Zeek's logs in the node's dir worth a look after a crash.
 const NODE_LOGS: [&str; 2] = ["reporter.log", "stderr.log"];
@@ -27,15 +46,15 @@ pub fn diagnose(cluster: &Cluster, node_name: &str, lines: usize) -> anyhow::Res
     };
     let unit = plan::unit_name(node);
     // What `status` reads, and when the main process last exited.
-    let mut properties = crate::status::PROPERTIES.to_vec();
+    let mut properties = PROPERTIES.to_vec();
     properties.push("ExecMainExitTimestamp");
-    let props = systemd::show(std::slice::from_ref(&unit), &properties)?;
+    let props = systemctl::show(std::slice::from_ref(&unit), &properties)?;
     let props = &props[0];
     let mut out = header(&unit, node, props);
     section(
         &mut out,
         &format!("journal (journalctl -u {unit} -n {lines})"),
-        &systemd::tool_output(
+        &systemctl::tool_output(
             "journalctl",
             &[
                 "--no-pager",
@@ -52,7 +71,7 @@ pub fn diagnose(cluster: &Cluster, node_name: &str, lines: usize) -> anyhow::Res
     section(
         &mut out,
         &format!("last core dump (coredumpctl -1 info {matcher})"),
-        &systemd::tool_output("coredumpctl", &["--no-pager", "-1", "info", &matcher]),
+        &systemctl::tool_output("coredumpctl", &["--no-pager", "-1", "info", &matcher]),
     );
     core_files(&mut out, cluster, node);
     for log in NODE_LOGS {
@@ -95,7 +114,7 @@ fn core_files(out: &mut String, cluster: &Cluster, node: &Node) {
 }
 
 /// State, PID, restarts and the last exit.
-fn header(unit: &str, node: &Node, props: &systemd::Props) -> String {
+fn header(unit: &str, node: &Node, props: &systemctl::Props) -> String {
     let mut out = String::new();
     let now = now();
     let state = classify(props);
@@ -156,7 +175,7 @@ pub fn tail(text: &str, lines: usize) -> String {
 /// How the main process last ended: from the unit while it is down, else
 /// from systemd's "Main process exited" record in the journal (the unit's
 /// own record is reset when the restarted process starts).
-fn last_exit(unit: &str, props: &systemd::Props, now: u64) -> String {
+fn last_exit(unit: &str, props: &systemctl::Props, now: u64) -> String {
     let running = matches!(props.get("ActiveState"), "active" | "reloading")
         || props.get("SubState") == "start";
     if !running {
@@ -176,7 +195,7 @@ fn last_exit(unit: &str, props: &systemd::Props, now: u64) -> String {
 
 /// The newest `EXIT_CODE`/`EXIT_STATUS` record systemd logged for `unit`.
 fn journal_exit(unit: &str) -> Option<(Exit, u64)> {
-    let text = systemd::tool_output(
+    let text = systemctl::tool_output(
         "journalctl",
         &[
             "--no-pager",

@@ -8,15 +8,15 @@ use std::path::{Path, PathBuf};
 
 use askama::Template;
 
+use super::plan::{
+    Artifact, NodeDropIn, Plan, CONFIG_COPY_DIR, CRASH_DIR, DROP_IN_NAME, GENERATED_MARKER,
+};
+use crate::config::last_good::LAST_GOOD_DIR;
 use crate::config::{ConfigFiles, CONFIG_DIR_ENV};
 use crate::layout::POLICY_SCRIPT_NAME;
 use crate::model::{
     Archiver, Cluster, Hardening, LayoutSource, Node, PolicyScript, ProcessSettings, Role,
     UnitSection,
-};
-use crate::plan::{
-    Artifact, NodeDropIn, Plan, CONFIG_COPY_DIR, CRASH_DIR, DROP_IN_NAME, GENERATED_MARKER,
-    LAST_GOOD_DIR,
 };
 
 /// One rendered output, relative to the output dir.

@@ -23,11 +23,6 @@ pub const CONFIG_COPY_DIR: &str = "zeek-systemd/config";
 /// after a `daemon-reload` makes `zeek-config-check.path` run the check.
 pub const GENERATED_MARKER: &str = "zeek-systemd/generated";
 
-/// Where zeek-setup keeps the config of the running cluster (its
-/// `RuntimeDirectory=`, gone when the cluster stops). An invalid config at
-/// `daemon-reload` falls back to it.
-pub const LAST_GOOD_DIR: &str = "/run/zeek-systemd/last-good";
-
 /// Where a node's unclean stop leaves `ZEEK_NODE`, `SERVICE_RESULT`,
 /// `EXIT_CODE` and `EXIT_STATUS` for `zeek-node-crashed@<node>.service`.
 pub const CRASH_DIR: &str = "/run/zeek-systemd/crashed";

@@ -22,9 +22,10 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use nix::unistd::{Gid, Group, Uid, User};
 
+use super::systemctl;
+use crate::generator::{plan, render, write};
 use crate::layout::{render_layout, POLICY_SCRIPT, POLICY_SCRIPT_NAME};
 use crate::model::{Cluster, LayoutSource, Node, PolicyScript, Role};
-use crate::{plan, render, write};
 
 /// How long one `zeek -a` may take (a real Zeek parses `local` in 1-3 s).
 const PARSE_TIMEOUT: Duration = Duration::from_secs(120);
@@ -198,7 +199,7 @@ impl Scratch {
         let scratch = Scratch {
             zeek_path: scratch_zeek_path(cluster, &root),
             root,
-            manager_env: crate::systemd::manager_environment(),
+            manager_env: systemctl::manager_environment(),
         };
         std::fs::set_permissions(&scratch.root, std::fs::Permissions::from_mode(0o755))?;
         let generated = scratch.root.join("generated-scripts");

@@ -13,10 +13,31 @@
 use std::fmt::Write as _;
 use std::time::Duration;
 
+use anyhow::Context as _;
 use serde::Serialize;
 
+use super::{print, table, Context};
+use crate::error::Failure;
 use crate::model::{Cluster, Node, Role};
-use crate::status::format_table;
+
+/// `netstats` arguments.
+#[derive(clap::Args, Debug)]
+pub struct NetstatsArgs {
+    /// Print JSON instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `netstats`.
+pub fn exec(args: &NetstatsArgs, ctx: &Context) -> Result<(), Failure> {
+    let stats = collect(&ctx.load()?);
+    let text = if args.json {
+        serde_json::to_string_pretty(&stats).context("cannot encode the counters")? + "\n"
+    } else {
+        table(&stats)
+    };
+    print(&text).map_err(Failure::Other)
+}
 
 const RECEIVED: &str = "zeek_net_received_packets_total";
 const DROPPED: &str = "zeek_net_dropped_packets_total";
@@ -219,7 +240,7 @@ pub fn table(stats: &[WorkerStats]) -> String {
             }
         }
     }
-    let mut out = format_table(&rows);
+    let mut out = table::format(&rows);
     if !problems.is_empty() {
         out.push('\n');
         out.push_str(&problems);

@@ -1,0 +1,182 @@
+//! The machine and the invocation, read once at the edge (`main`) into
+//! one [`Environment`] that is passed down: nothing below reads the
+//! process environment, `/proc` or `/sys` itself.
+//!
+//! Tests (and chroots) point every fact at another tree with one
+//! variable, [`ROOT_ENV`], instead of one variable per fact.
+
+use std::cell::OnceCell;
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use crate::config::values::parse_cpu_list;
+use crate::config::{CONFIG_DIR_ENV, DEFAULT_CONFIG_DIR};
+
+/// Read the machine's facts under this directory instead of `/`:
+/// `proc/sys/kernel/hostname`, `proc/cmdline` (`proc/1/cmdline` in a
+/// container, as `run/systemd/container` says), `proc/1/maps`,
+/// `sys/devices/system/cpu/online`, and the default config dir.
+pub const ROOT_ENV: &str = "ZEEK_SYSTEMD_ROOT";
+
+/// Overrides the kernel command line (systemd's own tools honour it too).
+pub const PROC_CMDLINE_ENV: &str = "SYSTEMD_PROC_CMDLINE";
+
+/// Overrides the path `zeek-setup.service` calls this program by (default:
+/// this executable). For packagers who install a wrapper, and for tests.
+pub const SELF_PATH_ENV: &str = "ZEEK_SYSTEMD_GENERATOR_PATH";
+
+/// Forces where the generator's messages go: `kmsg` or `stderr` (tests,
+/// debugging).
+pub const LOG_TARGET_ENV: &str = "ZEEK_SYSTEMD_LOG";
+
+/// Who runs the program, as systemd tells a generator (`SYSTEMD_SCOPE`,
+/// `SYSTEMD_IN_INITRD`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// A person (no `SYSTEMD_SCOPE`).
+    Person,
+    /// The system manager, on the real root.
+    System,
+    /// The system manager in the initrd.
+    Initrd,
+    /// A user manager.
+    User,
+}
+
+/// Everything the programs know about the machine they run on.
+#[derive(Debug)]
+pub struct Environment {
+    root: PathBuf,
+    /// This machine's short hostname, lower case (`None`: unknown).
+    pub hostname: Option<String>,
+    /// Where the config is looked for.
+    pub config_dir: PathBuf,
+    /// The kernel command line, words separated by spaces.
+    pub kernel_cmdline: String,
+    /// Who runs us.
+    pub scope: Scope,
+    /// The path `zeek-setup.service` calls this program by.
+    pub self_path: PathBuf,
+    /// Whether the generator's messages go to `/dev/kmsg`.
+    pub log_to_kmsg: bool,
+    systemd_version: OnceCell<Option<u32>>,
+    online_cpus: OnceCell<Option<BTreeSet<u32>>>,
+}
+
+impl Environment {
+    /// Reads the environment of this process (cheap facts now, the rest
+    /// on first use: see [`Environment::systemd_version`]).
+    pub fn read() -> Self {
+        let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+        let root = var(ROOT_ENV).map_or_else(|| PathBuf::from("/"), PathBuf::from);
+        let scope = match std::env::var("SYSTEMD_SCOPE").as_deref() {
+            Err(_) => Scope::Person,
+            Ok("user") => Scope::User,
+            Ok(_) if std::env::var("SYSTEMD_IN_INITRD").as_deref() == Ok("1") => Scope::Initrd,
+            Ok(_) => Scope::System,
+        };
+        let log_to_kmsg = match std::env::var(LOG_TARGET_ENV).as_deref() {
+            Ok("kmsg") => true,
+            Ok("stderr") => false,
+            _ => scope != Scope::Person,
+        };
+        let config_dir = var(CONFIG_DIR_ENV)
+            .map(PathBuf::from)
+            .unwrap_or_else(|| under(&root, Path::new(DEFAULT_CONFIG_DIR)));
+        Environment {
+            hostname: hostname(&root),
+            kernel_cmdline: kernel_cmdline(&root),
+            self_path: var(SELF_PATH_ENV)
+                .map(PathBuf::from)
+                .unwrap_or_else(self_exe),
+            root,
+            config_dir,
+            scope,
+            log_to_kmsg,
+            systemd_version: OnceCell::new(),
+            online_cpus: OnceCell::new(),
+        }
+    }
+
+    /// Whether systemd runs us (as a generator of some manager).
+    pub fn by_systemd(&self) -> bool {
+        self.scope != Scope::Person
+    }
+
+    /// Whether the kernel command line says `zeek.cluster=0` (or
+    /// no/false/off; the last such word wins).
+    pub fn cluster_disabled(&self) -> bool {
+        self.kernel_cmdline
+            .split_whitespace()
+            .filter_map(|word| word.strip_prefix("zeek.cluster="))
+            .next_back()
+            .is_some_and(|value| matches!(value, "0" | "no" | "false" | "off"))
+    }
+
+    /// The version of the systemd running as PID 1 when systemd runs us
+    /// (only that manager's version is worth knowing), from the libraries
+    /// it mapped (`/proc/1/maps`, readable by root; generators get no
+    /// version from systemd). Read on first use: only a generator with a
+    /// config to render needs it.
+    pub fn systemd_version(&self) -> Option<u32> {
+        *self.systemd_version.get_or_init(|| {
+            if !self.by_systemd() {
+                return None;
+            }
+            let maps = std::fs::read(self.root.join("proc/1/maps")).ok()?;
+            crate::systemd::version_from_maps(&String::from_utf8_lossy(&maps))
+        })
+    }
+
+    /// The CPUs online on this machine (`/sys/devices/system/cpu/online`),
+    /// read on first use (only `check` wants them, never the boot path).
+    pub fn online_cpus(&self) -> Option<&BTreeSet<u32>> {
+        self.online_cpus
+            .get_or_init(|| {
+                let path = self.root.join("sys/devices/system/cpu/online");
+                let text = std::fs::read_to_string(path).ok()?;
+                let list = parse_cpu_list(&text).ok()?;
+                Some(list.0.into_iter().collect())
+            })
+            .as_ref()
+    }
+}
+
+/// `path` (absolute) under `root`.
+fn under(root: &Path, path: &Path) -> PathBuf {
+    root.join(path.strip_prefix("/").unwrap_or(path))
+}
+
+/// The hostname cut at the first '.' and lower-cased (the per-host file
+/// names are lower case; host names are not case-sensitive).
+fn hostname(root: &Path) -> Option<String> {
+    let name = if root == Path::new("/") {
+        nix::unistd::gethostname().ok()?.into_string().ok()?
+    } else {
+        std::fs::read_to_string(root.join("proc/sys/kernel/hostname")).ok()?
+    };
+    let name = name.trim();
+    let short = name.split('.').next().unwrap_or(name).to_ascii_lowercase();
+    (!short.is_empty()).then_some(short)
+}
+
+/// The kernel command line: `$SYSTEMD_PROC_CMDLINE`, else `/proc/cmdline`,
+/// or in a container PID 1's arguments (systemd takes those as the kernel
+/// command line there; so does this). Empty when it cannot be read.
+fn kernel_cmdline(root: &Path) -> String {
+    if let Ok(text) = std::env::var(PROC_CMDLINE_ENV) {
+        return text;
+    }
+    let file = if root.join("run/systemd/container").exists() {
+        "proc/1/cmdline"
+    } else {
+        "proc/cmdline"
+    };
+    std::fs::read(root.join(file))
+        .map(|bytes| String::from_utf8_lossy(&bytes).replace('\0', " "))
+        .unwrap_or_default()
+}
+
+fn self_exe() -> PathBuf {
+    std::env::current_exe().unwrap_or_else(|_| PathBuf::from("/usr/bin/zeek-systemd"))
+}

@@ -1,0 +1,93 @@
+//! The operator's program: one file per verb of `zeek-systemd <verb>`,
+//! each with its arguments (a clap `Args` struct) and a thin `exec`. Verbs
+//! read the same model as the generator and systemd's own state; they may
+//! use the generator's plan, render and write, never the other way round.
+
+pub mod check;
+pub mod completions;
+pub mod deep_check;
+pub mod diag;
+pub mod import_zeekctl;
+pub mod layout;
+pub mod netstats;
+pub mod policy_script;
+pub mod render;
+pub mod status;
+pub mod systemctl;
+pub mod table;
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use anyhow::Context as _;
+
+use crate::config::{self, ConfigSource, ReadOptions, CONFIG_DIR_ENV};
+use crate::env::Environment;
+use crate::error::Failure;
+use crate::generator::write;
+use crate::log::Log;
+use crate::model::Cluster;
+
+/// What every verb gets: the global options and the environment.
+pub struct Context<'a> {
+    /// `--config PATH` (absolute).
+    pub config: Option<PathBuf>,
+    /// `--host` and this machine's hostname.
+    pub options: ReadOptions,
+    pub env: &'a Environment,
+}
+
+impl Context<'_> {
+    /// The config a verb works on: `--config`, else the first found in the
+    /// config dir; none at all is an error for a person.
+    pub fn find_config(&self) -> Result<ConfigSource, Failure> {
+        let dir = &self.env.config_dir;
+        config::find_for_host(
+            self.config.as_deref(),
+            dir,
+            self.options.host_or_hostname(),
+        )
+        .ok_or_else(|| {
+            Failure::Other(anyhow::anyhow!(
+                "no cluster config found: looked for {0}/cluster.toml, {0}/cluster/<host>.zeek.conf \
+                 and {0}/zeek.conf (set --config PATH, or ${CONFIG_DIR_ENV} for another directory)",
+                dir.display(),
+            ))
+        })
+    }
+
+    /// Loads the config (see [`Context::find_config`]), its warnings and
+    /// errors to stderr.
+    pub fn load(&self) -> Result<Cluster, Failure> {
+        let log = Log::stderr();
+        match config::load(&self.find_config()?, &self.options) {
+            Ok(cluster) => {
+                for warning in &cluster.warnings {
+                    log.warning(warning);
+                }
+                Ok(cluster)
+            }
+            Err(error) => {
+                log.error(&format!("invalid config: {error}"));
+                Err(Failure::InvalidConfig)
+            }
+        }
+    }
+}
+
+/// Writes `text` to `output` (atomically), or to stdout for `-`.
+pub fn emit(output: &Path, text: &str) -> anyhow::Result<()> {
+    if output == Path::new("-") {
+        return print(text);
+    }
+    write::write_file_atomically(output, text, 0o644)
+        .with_context(|| format!("cannot write {}", output.display()))
+}
+
+/// Writes `text` to stdout.
+pub fn print(text: &str) -> anyhow::Result<()> {
+    std::io::stdout()
+        .lock()
+        .write_all(text.as_bytes())
+        .context("cannot write to stdout")
+}

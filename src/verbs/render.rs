@@ -1,0 +1,35 @@
+//! `render`: print every file the generator would write, with its path
+//! (like `systemctl cat`).
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use super::{print, Context};
+use crate::error::Failure;
+use crate::generator::plan::{self, DEFAULT_NORMAL_DIR};
+use crate::generator::render::{self, Content};
+
+/// `render` arguments.
+#[derive(clap::Args, Debug)]
+pub struct RenderArgs {
+    /// The output dir the paths are shown under.
+    #[arg(long, value_name = "DIR", default_value = DEFAULT_NORMAL_DIR)]
+    pub normal_dir: PathBuf,
+}
+
+/// Runs `render`.
+pub fn exec(args: &RenderArgs, ctx: &Context) -> Result<(), Failure> {
+    let cluster = ctx.load()?;
+    let plan = plan::plan(&cluster, &args.normal_dir, &ctx.env.self_path);
+    let mut out = String::new();
+    for output in render::render(&plan) {
+        let path = args.normal_dir.join(&output.path);
+        let _ = match output.content {
+            Content::File(text) => writeln!(out, "# {}\n{text}", path.display()),
+            Content::Link(target) => {
+                writeln!(out, "# {} -> {}\n", path.display(), target.display())
+            }
+        };
+    }
+    print(&out).map_err(Failure::Other)
+}

@@ -1,0 +1,217 @@
+//! `status`: systemd's view of this host's nodes, the setup and the
+//! archiver units, as one table (like `zeekctl status`) or JSON.
+
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+use anyhow::Context as _;
+use serde::Serialize;
+
+use super::systemctl::{self, classify, Exit, Props, State, PROPERTIES};
+use super::table::{age, bytes, cpu_time, now};
+use super::{print, table, Context};
+use crate::config::last_good::{self, ConfigState, Loaded};
+use crate::error::Failure;
+use crate::generator::plan;
+use crate::log::Log;
+use crate::model::Cluster;
+
+/// `status` arguments.
+#[derive(clap::Args, Debug)]
+pub struct StatusArgs {
+    /// Print JSON instead of the table.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// Runs `status`: exit 3 when a node is not running or the config on disk
+/// is invalid.
+pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
+    let (cluster, config_state) = config(ctx)?;
+    let status = collect(&cluster, config_state)?;
+    let text = if args.json {
+        serde_json::to_string_pretty(&status).context("cannot encode the status")? + "\n"
+    } else {
+        status.table(now())
+    };
+    print(&text)?;
+    if status.all_nodes_running() && status.config.state == ConfigState::Valid {
+        Ok(())
+    } else {
+        Err(Failure::NotRunning)
+    }
+}
+
+/// The config `status` reports on, and its state: the config on disk, or,
+/// when that is invalid and the running cluster was started from a last
+/// good config, that one (not for `--config`: the person asked about that
+/// file).
+fn config(ctx: &Context) -> Result<(Cluster, ConfigState), Failure> {
+    let source = ctx.find_config()?;
+    match last_good::load(&source, &ctx.options, ctx.config.is_none()) {
+        Loaded::Valid { cluster, .. } => Ok((cluster, ConfigState::Valid)),
+        Loaded::LastGood {
+            cluster, rejected, ..
+        } => Ok((
+            cluster,
+            ConfigState::RunningOnLastGood {
+                rejected: rejected.to_string(),
+            },
+        )),
+        Loaded::Invalid(error) => {
+            Log::stderr().error(&format!("invalid config: {error}"));
+            Err(Failure::InvalidConfig)
+        }
+    }
+}
+
+/// Everything `status` reports.
+#[derive(Debug, Serialize)]
+pub struct Status {
+    pub config: ConfigReport,
+    /// The nodes of this host first (layout order), then zeek-setup and
+    /// zeek-archiver.
+    pub units: Vec<UnitStatus>,
+}
+
+/// The config the status was taken against.
+#[derive(Debug, Serialize)]
+pub struct ConfigReport {
+    pub source: PathBuf,
+    /// `valid`, or `INVALID: <error>; the cluster keeps running on the
+    /// last good config (<dir>)` (then `source` is that last good copy).
+    pub state: ConfigState,
+}
+
+/// One row of the table.
+#[derive(Debug, Serialize)]
+pub struct UnitStatus {
+    pub unit: String,
+    /// The node name; `None` for zeek-setup and zeek-archiver.
+    pub node: Option<String>,
+    /// manager, logger, proxy, worker, setup or archiver.
+    pub role: String,
+    pub state: State,
+    /// systemd's own words for it (`activating/auto-restart`).
+    pub systemd_state: String,
+    pub pid: Option<u32>,
+    /// When the unit entered its current state (seconds since the epoch).
+    pub since: Option<u64>,
+    pub restarts: u64,
+    /// How the main process last ended, when it is not running.
+    pub last_exit: Option<String>,
+    pub cpu_time_ns: Option<u64>,
+    pub memory_bytes: Option<u64>,
+    /// `CPUAffinity=` as systemd applies it; `None`: all CPUs.
+    pub cpus: Option<String>,
+}
+
+/// Reads the state of this host's units from systemd; `config_state` says
+/// whether `cluster` is the valid config on disk (`valid`) or what else.
+pub fn collect(cluster: &Cluster, config_state: ConfigState) -> anyhow::Result<Status> {
+    let mut rows: Vec<(String, Option<String>, String)> = cluster
+        .local_nodes()
+        .map(|n| (plan::unit_name(n), Some(n.name.clone()), n.role.to_string()))
+        .collect();
+    rows.push(("zeek-setup.service".into(), None, "setup".into()));
+    if cluster.archiver.is_some() {
+        rows.push(("zeek-archiver.service".into(), None, "archiver".into()));
+    }
+    let units: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+    let props = systemctl::show(&units, &PROPERTIES)?;
+    let units = rows
+        .into_iter()
+        .zip(props)
+        .map(|((unit, node, role), props)| unit_status(unit, node, role, &props))
+        .collect();
+    Ok(Status {
+        config: ConfigReport {
+            source: cluster.source.clone(),
+            state: config_state,
+        },
+        units,
+    })
+}
+
+fn unit_status(unit: String, node: Option<String>, role: String, p: &Props) -> UnitStatus {
+    let state = classify(p);
+    let running = matches!(state, State::Running | State::Stopping);
+    UnitStatus {
+        unit,
+        node,
+        role,
+        state,
+        systemd_state: format!("{}/{}", p.get("ActiveState"), p.get("SubState")),
+        pid: p
+            .number("MainPID")
+            .filter(|&pid| pid != 0)
+            .and_then(|pid| u32::try_from(pid).ok()),
+        since: p.unix_time("StateChangeTimestamp"),
+        restarts: p.number("NRestarts").unwrap_or(0),
+        last_exit: (!running)
+            .then(|| Exit::from_main(p.get("ExecMainCode"), p.get("ExecMainStatus")))
+            .flatten()
+            .map(|e| e.to_string()),
+        cpu_time_ns: p.number("CPUUsageNSec"),
+        memory_bytes: p.number("MemoryCurrent"),
+        cpus: Some(p.get("CPUAffinity").to_string()).filter(|c| !c.is_empty()),
+    }
+}
+
+impl Status {
+    /// Whether every node of this host is running (helpers do not count).
+    pub fn all_nodes_running(&self) -> bool {
+        self.units
+            .iter()
+            .filter(|u| u.node.is_some())
+            .all(|u| u.state == State::Running)
+    }
+
+    /// The table, with ages relative to `now` (seconds since the epoch).
+    pub fn table(&self, now: u64) -> String {
+        let dash = || "-".to_string();
+        let mut rows: Vec<[String; 10]> = vec![[
+            "NODE",
+            "ROLE",
+            "STATE",
+            "PID",
+            "SINCE",
+            "RESTARTS",
+            "LAST-EXIT",
+            "CPU-TIME",
+            "MEMORY",
+            "CPUS",
+        ]
+        .map(String::from)];
+        for u in &self.units {
+            rows.push([
+                u.node.clone().unwrap_or_else(|| u.unit.clone()),
+                u.role.clone(),
+                u.state.name().to_string(),
+                u.pid.map_or_else(dash, |p| p.to_string()),
+                u.since
+                    .map_or_else(dash, |t| format!("{} ago", age(now.saturating_sub(t)))),
+                u.restarts.to_string(),
+                u.last_exit.clone().unwrap_or_else(dash),
+                u.cpu_time_ns.map_or_else(dash, cpu_time),
+                u.memory_bytes.map_or_else(dash, bytes),
+                u.cpus.clone().unwrap_or_else(|| "all".into()),
+            ]);
+        }
+        let mut out = table::format(&rows);
+        let down = self
+            .units
+            .iter()
+            .filter(|u| u.node.is_some() && u.state != State::Running)
+            .count();
+        let nodes = self.units.iter().filter(|u| u.node.is_some()).count();
+        let _ = writeln!(
+            out,
+            "\nconfig {}: {}; {} of {nodes} node(s) running",
+            self.config.source.display(),
+            self.config.state,
+            nodes - down
+        );
+        out
+    }
+}
