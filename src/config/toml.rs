@@ -817,10 +817,7 @@ impl<'a> Reader<'a> {
     fn single_host(&self, doc: &Document, defaults: HostDefaults) -> Result<HostSpec, ConfigError> {
         let c = &doc.cluster;
         let address = match &c.address {
-            Some(v) => self.check(
-                v.span(),
-                values::parse_address(v.get_ref(), values::Ipv6Brackets::Optional),
-            )?,
+            Some(v) => self.check(v.span(), parse_address(v.get_ref()))?,
             None => IpAddr::V4(Ipv4Addr::LOCALHOST),
         };
         let (loggers, logger_names) = self.role_count(&doc.logger, "logger")?;
@@ -1151,12 +1148,7 @@ impl Reader<'_> {
         let address = h
             .address
             .as_ref()
-            .map(|v| {
-                self.check(
-                    v.span(),
-                    values::parse_address(v.get_ref(), values::Ipv6Brackets::Optional),
-                )
-            })
+            .map(|v| self.check(v.span(), parse_address(v.get_ref())))
             .transpose()?;
         let manager = self.claim_manager(name, h, manager_at)?;
         let count = |v: &Option<Spanned<CountOrNames>>| {
@@ -1395,4 +1387,9 @@ fn directive_scalars(value: &DirectiveValue) -> Vec<String> {
         DirectiveValue::Bool(b) => vec![if *b { "yes" } else { "no" }.to_string()],
         DirectiveValue::List(items) => items.iter().map(scalar).collect(),
     }
+}
+
+/// An address as TOML takes it: IPv6 with or without brackets.
+fn parse_address(text: &str) -> Result<std::net::IpAddr, String> {
+    values::parse_address(text, values::Ipv6Brackets::Optional)
 }
