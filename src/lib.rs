@@ -21,7 +21,7 @@
 //! [`cli`] parses the command line and dispatches; `main` maps the outcome
 //! to an exit code.
 //!
-//! The rule (checked by `tests/`, module structure test): the boot program
+//! The rule (checked by the unit tests in `src/module_rules.rs`): the boot program
 //! and the shared core never import [`verbs`]; nothing imports [`cli`]
 //! but `main`; the modules import each other without circles.
 
@@ -39,3 +39,6 @@ pub mod model;
 pub mod systemd;
 pub mod verbs;
 pub mod warnings;
+
+#[cfg(test)]
+mod module_rules;

@@ -1,0 +1,249 @@
+//! The module map of `lib.rs`, enforced: reads every source file, finds
+//! the modules it imports (`crate::…`, `super::…`, `zeek_systemd::…`), and
+//! fails when the boot program or the shared core imports a verb, when
+//! anything but `main` imports `cli`, or when modules import each other in
+//! a circle.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Module path (`generator::plan`) → the modules its file names.
+type Graph = BTreeMap<String, BTreeSet<String>>;
+
+fn source_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("read src/") {
+        let path = entry.expect("dir entry").path();
+        if path.is_dir() {
+            source_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// `src/a/b.rs` and `src/a/b/mod.rs` → `a::b`; `src/lib.rs` → ``.
+fn module_of(src: &Path, file: &Path) -> String {
+    let rel = file
+        .strip_prefix(src)
+        .expect("under src/")
+        .with_extension("");
+    let mut parts: Vec<String> = rel
+        .iter()
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    if matches!(parts.last().map(String::as_str), Some("mod" | "lib")) {
+        parts.pop();
+    }
+    parts.join("::")
+}
+
+/// The paths a file imports, as module paths relative to the crate root
+/// (`crate::a::{b, c::d}` → `a::b`, `a::c::d`); `super::` resolved
+/// against `module`. Comments (doc links) are not imports, and code after
+/// `#[cfg(test)]` is not looked at: tests may reach anywhere.
+fn imported_paths(text: &str, module: &str) -> Vec<String> {
+    let code = text.split("#[cfg(test)]").next().unwrap_or("");
+    let text: String = code
+        .lines()
+        .filter(|line| !line.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let mut out = Vec::new();
+    for (prefix, base) in [
+        ("crate::", String::new()),
+        ("zeek_systemd::", String::new()),
+        ("super::", parent(module)),
+    ] {
+        for (at, _) in text.match_indices(prefix) {
+            let before = text[..at].chars().next_back();
+            if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == ':') {
+                continue;
+            }
+            let rest = &text[at + prefix.len()..];
+            for path in expand(rest) {
+                out.push(join(&base, &path));
+            }
+        }
+    }
+    out
+}
+
+/// The module `super` is in `module` (whatever file holds it).
+fn parent(module: &str) -> String {
+    module.rsplit_once("::").map_or("", |(p, _)| p).to_string()
+}
+
+fn join(base: &str, path: &str) -> String {
+    match (base.is_empty(), path.is_empty()) {
+        (true, _) => path.to_string(),
+        (false, true) => base.to_string(),
+        (false, false) => format!("{base}::{path}"),
+    }
+}
+
+/// `a::b::{c, d::e}, …` → `a::b::c`, `a::b::d::e` (one level of braces is
+/// all the code uses; `self` in a list is the path itself).
+fn expand(rest: &str) -> Vec<String> {
+    let ident = |s: &str| -> usize {
+        s.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .unwrap_or(s.len())
+    };
+    let end = ident(rest);
+    let head = rest[..end].trim_end_matches(':').to_string();
+    if !rest[end..].starts_with('{') || !(end == 0 || rest[..end].ends_with("::")) {
+        return vec![head];
+    }
+    let inner = &rest[end + 1..rest[end..].find('}').map_or(rest.len(), |i| end + i)];
+    inner
+        .split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let name = &item[..ident(item)];
+            let name = name.trim_end_matches(':');
+            if name == "self" {
+                head.clone()
+            } else {
+                join(&head, name)
+            }
+        })
+        .collect()
+}
+
+/// The longest prefix of `path` that is a module of the crate.
+fn resolve<'m>(modules: &'m BTreeSet<String>, path: &str) -> Option<&'m String> {
+    let mut candidate = path.to_string();
+    loop {
+        if let Some(m) = modules.get(&candidate) {
+            return Some(m);
+        }
+        candidate = candidate.rsplit_once("::")?.0.to_string();
+    }
+}
+
+fn graph() -> Graph {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    source_files(&src, &mut files);
+    let modules: BTreeSet<String> = files.iter().map(|f| module_of(&src, f)).collect();
+    let mut graph = Graph::new();
+    for file in &files {
+        let module = module_of(&src, file);
+        let text = std::fs::read_to_string(file).expect("read a source file");
+        let edges = graph.entry(module.clone()).or_default();
+        for path in imported_paths(&text, &module) {
+            if let Some(target) = resolve(&modules, &path) {
+                let own = target == &module || module.starts_with(&format!("{target}::"));
+                if !own && !target.is_empty() {
+                    edges.insert(target.clone());
+                }
+            }
+        }
+    }
+    graph
+}
+
+fn top(module: &str) -> &str {
+    module.split("::").next().unwrap_or(module)
+}
+
+/// A circle of imports, if any (depth-first search).
+fn find_cycle(graph: &Graph) -> Option<Vec<String>> {
+    fn visit(
+        graph: &Graph,
+        node: &str,
+        stack: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) -> Option<Vec<String>> {
+        if let Some(i) = stack.iter().position(|n| n == node) {
+            let mut cycle = stack[i..].to_vec();
+            cycle.push(node.to_string());
+            return Some(cycle);
+        }
+        if !done.insert(node.to_string()) {
+            return None;
+        }
+        stack.push(node.to_string());
+        for next in graph.get(node).into_iter().flatten() {
+            if let Some(cycle) = visit(graph, next, stack, done) {
+                return Some(cycle);
+            }
+        }
+        stack.pop();
+        None
+    }
+    let mut done = BTreeSet::new();
+    graph
+        .keys()
+        .find_map(|node| visit(graph, node, &mut Vec::new(), &mut done))
+}
+
+#[test]
+fn the_boot_program_and_the_core_never_import_a_verb() {
+    let graph = graph();
+    let offenders: Vec<String> = graph
+        .iter()
+        .filter(|(m, _)| !matches!(top(m), "verbs" | "cli" | "main"))
+        .flat_map(|(m, deps)| {
+            deps.iter()
+                .filter(|d| top(d) == "verbs")
+                .map(move |d| format!("{m} imports {d}"))
+        })
+        .collect();
+    assert!(offenders.is_empty(), "{offenders:#?}");
+    // The test would find it: generator imports config, so it sees edges.
+    assert!(
+        graph["generator"].contains("config::last_good"),
+        "{graph:#?}"
+    );
+}
+
+#[test]
+fn nothing_but_main_imports_cli() {
+    let offenders: Vec<String> = graph()
+        .iter()
+        .filter(|(m, deps)| m.as_str() != "main" && deps.iter().any(|d| d == "cli"))
+        .map(|(m, _)| m.clone())
+        .collect();
+    assert!(offenders.is_empty(), "imported by {offenders:?}");
+}
+
+#[test]
+fn modules_import_each_other_without_circles() {
+    let graph = graph();
+    // Circles of files, and of the top-level modules they make up.
+    let mut tops = Graph::new();
+    for (m, deps) in &graph {
+        let entry = tops.entry(top(m).to_string()).or_default();
+        entry.extend(
+            deps.iter()
+                .map(|d| top(d).to_string())
+                .filter(|d| d != top(m)),
+        );
+    }
+    assert_eq!(find_cycle(&graph), None, "files import in a circle");
+    assert_eq!(
+        find_cycle(&tops),
+        None,
+        "top-level modules import in a circle"
+    );
+}
+
+#[test]
+fn the_scanner_sees_imports_and_circles() {
+    let paths = imported_paths(
+        "use super::{self, check, import};\nuse crate::model::{Cluster, Node};\nlet x = crate::log::Log;",
+        "import::zeekctl::command",
+    );
+    assert!(
+        paths.contains(&"import::zeekctl::check".to_string()),
+        "{paths:?}"
+    );
+    assert!(paths.contains(&"import::zeekctl".to_string()), "{paths:?}");
+    assert!(paths.contains(&"model::Cluster".to_string()), "{paths:?}");
+    assert!(paths.contains(&"log::Log".to_string()), "{paths:?}");
+    let mut circle = Graph::new();
+    circle.entry("a".into()).or_default().insert("b".into());
+    circle.entry("b".into()).or_default().insert("a".into());
+    assert!(find_cycle(&circle).is_some());
+}
