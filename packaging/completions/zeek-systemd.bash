@@ -1,4 +1,4 @@
-_zeek__systemd__generator() {
+_zeek__systemd() {
     local i cur prev opts cmd
     COMPREPLY=()
     if [[ "${BASH_VERSINFO[0]}" -ge 4 ]]; then
@@ -14,67 +14,67 @@ _zeek__systemd__generator() {
     do
         case "${cmd},${i}" in
             ",$1")
-                cmd="zeek__systemd__generator"
+                cmd="zeek__systemd"
                 ;;
-            zeek__systemd__generator,check)
-                cmd="zeek__systemd__generator__subcmd__check"
+            zeek__systemd,check)
+                cmd="zeek__systemd__subcmd__check"
                 ;;
-            zeek__systemd__generator,completions)
-                cmd="zeek__systemd__generator__subcmd__completions"
+            zeek__systemd,completions)
+                cmd="zeek__systemd__subcmd__completions"
                 ;;
-            zeek__systemd__generator,diag)
-                cmd="zeek__systemd__generator__subcmd__diag"
+            zeek__systemd,diag)
+                cmd="zeek__systemd__subcmd__diag"
                 ;;
-            zeek__systemd__generator,help)
-                cmd="zeek__systemd__generator__subcmd__help"
+            zeek__systemd,help)
+                cmd="zeek__systemd__subcmd__help"
                 ;;
-            zeek__systemd__generator,import-zeekctl)
-                cmd="zeek__systemd__generator__subcmd__import__subcmd__zeekctl"
+            zeek__systemd,import-zeekctl)
+                cmd="zeek__systemd__subcmd__import__subcmd__zeekctl"
                 ;;
-            zeek__systemd__generator,layout)
-                cmd="zeek__systemd__generator__subcmd__layout"
+            zeek__systemd,layout)
+                cmd="zeek__systemd__subcmd__layout"
                 ;;
-            zeek__systemd__generator,netstats)
-                cmd="zeek__systemd__generator__subcmd__netstats"
+            zeek__systemd,netstats)
+                cmd="zeek__systemd__subcmd__netstats"
                 ;;
-            zeek__systemd__generator,policy-script)
-                cmd="zeek__systemd__generator__subcmd__policy__subcmd__script"
+            zeek__systemd,policy-script)
+                cmd="zeek__systemd__subcmd__policy__subcmd__script"
                 ;;
-            zeek__systemd__generator,render)
-                cmd="zeek__systemd__generator__subcmd__render"
+            zeek__systemd,render)
+                cmd="zeek__systemd__subcmd__render"
                 ;;
-            zeek__systemd__generator,status)
-                cmd="zeek__systemd__generator__subcmd__status"
+            zeek__systemd,status)
+                cmd="zeek__systemd__subcmd__status"
                 ;;
-            zeek__systemd__generator__subcmd__help,check)
-                cmd="zeek__systemd__generator__subcmd__help__subcmd__check"
+            zeek__systemd__subcmd__help,check)
+                cmd="zeek__systemd__subcmd__help__subcmd__check"
                 ;;
-            zeek__systemd__generator__subcmd__help,completions)
-                cmd="zeek__systemd__generator__subcmd__help__subcmd__completions"
+            zeek__systemd__subcmd__help,completions)
+                cmd="zeek__systemd__subcmd__help__subcmd__completions"
                 ;;
-            zeek__systemd__generator__subcmd__help,diag)
-                cmd="zeek__systemd__generator__subcmd__help__subcmd__diag"
+            zeek__systemd__subcmd__help,diag)
+                cmd="zeek__systemd__subcmd__help__subcmd__diag"
                 ;;
-            zeek__systemd__generator__subcmd__help,help)
-                cmd="zeek__systemd__generator__subcmd__help__subcmd__help"
+            zeek__systemd__subcmd__help,help)
+                cmd="zeek__systemd__subcmd__help__subcmd__help"
                 ;;
-            zeek__systemd__generator__subcmd__help,import-zeekctl)
-                cmd="zeek__systemd__generator__subcmd__help__subcmd__import__subcmd__zeekctl"
+            zeek__systemd__subcmd__help,import-zeekctl)
+                cmd="zeek__systemd__subcmd__help__subcmd__import__subcmd__zeekctl"
                 ;;
-            zeek__systemd__generator__subcmd__help,layout)
-                cmd="zeek__systemd__generator__subcmd__help__subcmd__layout"
+            zeek__systemd__subcmd__help,layout)
+                cmd="zeek__systemd__subcmd__help__subcmd__layout"
                 ;;
-            zeek__systemd__generator__subcmd__help,netstats)
-                cmd="zeek__systemd__generator__subcmd__help__subcmd__netstats"
+            zeek__systemd__subcmd__help,netstats)
+                cmd="zeek__systemd__subcmd__help__subcmd__netstats"
                 ;;
-            zeek__systemd__generator__subcmd__help,policy-script)
-                cmd="zeek__systemd__generator__subcmd__help__subcmd__policy__subcmd__script"
+            zeek__systemd__subcmd__help,policy-script)
+                cmd="zeek__systemd__subcmd__help__subcmd__policy__subcmd__script"
                 ;;
-            zeek__systemd__generator__subcmd__help,render)
-                cmd="zeek__systemd__generator__subcmd__help__subcmd__render"
+            zeek__systemd__subcmd__help,render)
+                cmd="zeek__systemd__subcmd__help__subcmd__render"
                 ;;
-            zeek__systemd__generator__subcmd__help,status)
-                cmd="zeek__systemd__generator__subcmd__help__subcmd__status"
+            zeek__systemd__subcmd__help,status)
+                cmd="zeek__systemd__subcmd__help__subcmd__status"
                 ;;
             *)
                 ;;
@@ -82,7 +82,7 @@ _zeek__systemd__generator() {
     done
 
     case "${cmd}" in
-        zeek__systemd__generator)
+        zeek__systemd)
             opts="-h -V --config --host --help --version check layout render policy-script status diag netstats import-zeekctl completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -104,7 +104,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__check)
+        zeek__subcmd__systemd__subcmd__check)
             opts="-h --deep --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -126,7 +126,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__completions)
+        zeek__subcmd__systemd__subcmd__completions)
             opts="-h --config --host --help bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -148,7 +148,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__diag)
+        zeek__subcmd__systemd__subcmd__diag)
             opts="-n -h --lines --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -178,7 +178,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__help)
+        zeek__subcmd__systemd__subcmd__help)
             opts="check layout render policy-script status diag netstats import-zeekctl completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -192,7 +192,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__check)
+        zeek__subcmd__systemd__subcmd__help__subcmd__check)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -206,7 +206,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__completions)
+        zeek__subcmd__systemd__subcmd__help__subcmd__completions)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -220,7 +220,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__diag)
+        zeek__subcmd__systemd__subcmd__help__subcmd__diag)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -234,7 +234,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__help)
+        zeek__subcmd__systemd__subcmd__help__subcmd__help)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -248,7 +248,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__import__subcmd__zeekctl)
+        zeek__subcmd__systemd__subcmd__help__subcmd__import__subcmd__zeekctl)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -262,7 +262,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__layout)
+        zeek__subcmd__systemd__subcmd__help__subcmd__layout)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -276,7 +276,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__netstats)
+        zeek__subcmd__systemd__subcmd__help__subcmd__netstats)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -290,7 +290,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__policy__subcmd__script)
+        zeek__subcmd__systemd__subcmd__help__subcmd__policy__subcmd__script)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -304,7 +304,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__render)
+        zeek__subcmd__systemd__subcmd__help__subcmd__render)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -318,7 +318,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__help__subcmd__status)
+        zeek__subcmd__systemd__subcmd__help__subcmd__status)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -332,7 +332,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__import__subcmd__zeekctl)
+        zeek__subcmd__systemd__subcmd__import__subcmd__zeekctl)
             opts="-o -h --node-cfg --zeekctl-cfg --networks-cfg --output --check --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -374,7 +374,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__layout)
+        zeek__subcmd__systemd__subcmd__layout)
             opts="-o -h --output --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -404,7 +404,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__netstats)
+        zeek__subcmd__systemd__subcmd__netstats)
             opts="-h --json --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -426,7 +426,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__policy__subcmd__script)
+        zeek__subcmd__systemd__subcmd__policy__subcmd__script)
             opts="-o -h --output --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -456,7 +456,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__render)
+        zeek__subcmd__systemd__subcmd__render)
             opts="-h --normal-dir --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -482,7 +482,7 @@ _zeek__systemd__generator() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
-        zeek__subcmd__systemd__subcmd__generator__subcmd__status)
+        zeek__subcmd__systemd__subcmd__status)
             opts="-h --json --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -508,7 +508,7 @@ _zeek__systemd__generator() {
 }
 
 if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
-    complete -F _zeek__systemd__generator -o nosort -o bashdefault -o default zeek-systemd-generator
+    complete -F _zeek__systemd -o nosort -o bashdefault -o default zeek-systemd
 else
-    complete -F _zeek__systemd__generator -o bashdefault -o default zeek-systemd-generator
+    complete -F _zeek__systemd -o bashdefault -o default zeek-systemd
 fi

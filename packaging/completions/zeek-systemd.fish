@@ -1,0 +1,89 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_zeek_systemd_global_optspecs
+    string join \n config= host= h/help V/version
+end
+
+function __fish_zeek_systemd_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_zeek_systemd_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_zeek_systemd_using_subcommand
+    set -l cmd (__fish_zeek_systemd_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c zeek-systemd -n "__fish_zeek_systemd_needs_command" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_needs_command" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd -n "__fish_zeek_systemd_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c zeek-systemd -n "__fish_zeek_systemd_needs_command" -s V -l version -d 'Print version'
+complete -c zeek-systemd -n "__fish_zeek_systemd_needs_command" -a "check" -d 'Validate the config and print the nodes of this host, with warnings for settings that validate but hurt'
+complete -c zeek-systemd -n "__fish_zeek_systemd_needs_command" -a "layout" -d 'Write cluster-layout.zeek for the whole cluster'
+complete -c zeek-systemd -n "__fish_zeek_systemd_needs_command" -a "render" -d 'Print every file the generator would write, with its path'
+complete -c zeek-systemd -n "__fish_zeek_systemd_needs_command" -a "policy-script" -d 'Write the Zeek script that rotates logs into the archiver\'s queue'
+complete -c zeek-systemd -n "__fish_zeek_systemd_needs_command" -a "status" -d 'Show systemd\'s view of this host\'s nodes (state, PID, restarts, last exit, CPU time, memory, CPUs) and the config\'s state; exit 3 if a node is not running or the config is invalid'
+complete -c zeek-systemd -n "__fish_zeek_systemd_needs_command" -a "diag" -d 'After a crash: a node\'s last exit and when, restarts, journal tail, last core dump and the tail of its reporter.log/stderr.log'
+complete -c zeek-systemd -n "__fish_zeek_systemd_needs_command" -a "netstats" -d 'Packets received, dropped and seen on the link per worker, from each worker\'s Prometheus metrics endpoint (like `zeekctl netstats`)'
+complete -c zeek-systemd -n "__fish_zeek_systemd_needs_command" -a "import-zeekctl" -d 'Turn ZeekControl\'s node.cfg, zeekctl.cfg and networks.cfg into a cluster.toml that keeps its node names'
+complete -c zeek-systemd -n "__fish_zeek_systemd_needs_command" -a "completions" -d 'Print the completion script for a shell (packages ship them; see packaging/gen-completions.sh)'
+complete -c zeek-systemd -n "__fish_zeek_systemd_needs_command" -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand check" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand check" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand check" -l deep -d 'Also check that the user, group and zeek binary exist, that every node command line parses its scripts (zeek -a, as the node user) and that the units pass systemd-analyze verify'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand check" -s h -l help -d 'Print help'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand layout" -s o -l output -d 'Output file (`-` for stdout)' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand layout" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand layout" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand layout" -s h -l help -d 'Print help'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand render" -l normal-dir -d 'The output dir the paths are shown under' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand render" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand render" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand render" -s h -l help -d 'Print help'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand policy-script" -s o -l output -d 'Output file (`-` for stdout)' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand policy-script" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand policy-script" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand policy-script" -s h -l help -d 'Print help'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand status" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand status" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand status" -l json -d 'Print JSON instead of the table'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand status" -s h -l help -d 'Print help'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand diag" -s n -l lines -d 'How many lines of the journal and of each log to show' -r
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand diag" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand diag" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand diag" -s h -l help -d 'Print help'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand netstats" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand netstats" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand netstats" -l json -d 'Print JSON instead of the table'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand netstats" -s h -l help -d 'Print help'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl" -l node-cfg -d 'ZeekControl\'s node list [default: <prefix>/etc/node.cfg]' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl" -l zeekctl-cfg -d 'ZeekControl\'s options [default: <prefix>/etc/zeekctl.cfg, if it exists]' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl" -l networks-cfg -d 'ZeekControl\'s local networks [default: <prefix>/etc/networks.cfg, if it exists]' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl" -s o -l output -d 'Where to write cluster.toml (`-` for stdout); local-networks.zeek goes next to it' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl" -l check -d 'Write nothing; print every node as ZeekControl runs it next to the imported config\'s (exit 1 if any differs)'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl" -s h -l help -d 'Print help'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand completions" -l config -d 'The config to read instead of looking in the config directory' -r -F
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand completions" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script status diag netstats import-zeekctl completions help" -f -a "check" -d 'Validate the config and print the nodes of this host, with warnings for settings that validate but hurt'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script status diag netstats import-zeekctl completions help" -f -a "layout" -d 'Write cluster-layout.zeek for the whole cluster'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script status diag netstats import-zeekctl completions help" -f -a "render" -d 'Print every file the generator would write, with its path'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script status diag netstats import-zeekctl completions help" -f -a "policy-script" -d 'Write the Zeek script that rotates logs into the archiver\'s queue'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script status diag netstats import-zeekctl completions help" -f -a "status" -d 'Show systemd\'s view of this host\'s nodes (state, PID, restarts, last exit, CPU time, memory, CPUs) and the config\'s state; exit 3 if a node is not running or the config is invalid'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script status diag netstats import-zeekctl completions help" -f -a "diag" -d 'After a crash: a node\'s last exit and when, restarts, journal tail, last core dump and the tail of its reporter.log/stderr.log'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script status diag netstats import-zeekctl completions help" -f -a "netstats" -d 'Packets received, dropped and seen on the link per worker, from each worker\'s Prometheus metrics endpoint (like `zeekctl netstats`)'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script status diag netstats import-zeekctl completions help" -f -a "import-zeekctl" -d 'Turn ZeekControl\'s node.cfg, zeekctl.cfg and networks.cfg into a cluster.toml that keeps its node names'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script status diag netstats import-zeekctl completions help" -f -a "completions" -d 'Print the completion script for a shell (packages ship them; see packaging/gen-completions.sh)'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand help; and not __fish_seen_subcommand_from check layout render policy-script status diag netstats import-zeekctl completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
