@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Boot-path benchmark of zeek-systemd-generator (SPEC 4.5).
+# Boot-path benchmark of the generator (zeek-systemd run as systemd runs it, SPEC 4.5).
 #
 # For each N it writes a config with a manager, 4 loggers, 4 proxies and N
 # workers pinned over a CPU list with a templated env var, then runs the
@@ -53,7 +53,7 @@ done
 if [ -z "$bin" ]; then
     cargo build --release --quiet --manifest-path "$root/Cargo.toml"
     target_dir=$(cargo metadata --format-version 1 --no-deps --manifest-path "$root/Cargo.toml" | jq -r .target_directory)
-    bin="$target_dir/release/zeek-systemd-generator"
+    bin="$target_dir/release/zeek-systemd"
 fi
 [ -x "$bin" ] || { echo "run.sh: $bin is not an executable" >&2; exit 2; }
 
