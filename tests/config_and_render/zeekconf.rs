@@ -6,11 +6,11 @@
 //! `<root>/etc/zeek/zeek.conf`) with `NAME.expect` beside them, and
 //! `tests/zeekconf/multi/ipv6/` with `multi-expect/ipv6.HOST.expect` (see
 //! `common::scratch::check_expectations`). Bad configs are in
-//! `tests/bad/*.conf` (tests/bad_configs.rs).
+//! `tests/bad/*.conf` (tests/config_and_render/bad_configs.rs).
 //!
 //! What these configs make systemd run, and their layouts, are compared
 //! with Zeek's own generator and `zeek-cluster-layout-generator -C` by
-//! tests/zeekconf_differential.rs; `layout_matches_zeek_baselines` checks
+//! tests/differential/; `layout_matches_zeek_baselines` checks
 //! the facts of Zeek's layout baselines without Zeek's programs.
 
 use crate::common;

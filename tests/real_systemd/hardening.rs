@@ -6,7 +6,7 @@
 //! over netlink, call sched_setscheduler) and nothing else (write /etc,
 //! another node's dir, the generated scripts; reach public addresses).
 //! One boot per hardening level; the scores are printed
-//! (`cargo test --test real_systemd_hardening -- --nocapture`).
+//! (`cargo test --test real_systemd hardening -- --nocapture`).
 
 use crate::common;
 

@@ -9,7 +9,7 @@
 //! zeek.target` every log is in the archive, named as zeek-archiver names
 //! them, none left in the queue or a node's dir; and with `logs_not_lost`:
 //! after `kill -9` of a logger the logs it had open reach the archive.
-//! What Zeek logged is printed (`cargo test --test real_zeek -- --nocapture`).
+//! What Zeek logged is printed (`cargo test --test real_zeek single_host -- --nocapture`).
 
 use crate::common;
 

@@ -1,9 +1,9 @@
 //! `check --deep` on this machine: missing user and binary, escape-hatch
 //! directives systemd rejects (judged by systemd-analyze itself), and
 //! script errors as a real Zeek reports them (the Zeek of `ZEEK_DIST`, as
-//! for tests/real_zeek.rs). The node-user,
+//! for tests/real_zeek/). The node-user,
 //! exact-environment side runs under a real systemd in
-//! tests/real_systemd_verbs.rs.
+//! tests/real_systemd/verbs.rs.
 
 use crate::common;
 
