@@ -5,15 +5,15 @@ set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 # systemd-container: systemd-nspawn for the real-systemd tests; systemd:
-# systemd-analyze; dbus: the system bus tests/zeekconf_differential.rs asks
+# systemd-analyze; dbus: the system bus tests/differential/ asks
 # systemd over (busctl); groff-base/man-db: the man page tests; debootstrap:
-# the Debian root the .deb is installed into (tests/real_systemd_deb.rs).
+# the Debian root the .deb is installed into (tests/real_systemd/deb.rs).
 apt-get install -y -qq systemd systemd-container dbus groff-base man-db debootstrap >/dev/null
 # A real Zeek for tests/real_zeek*.rs: its runtime libraries, gzip for
 # zeek-archiver, iproute2 for the multi-host network; the tests unpack
 # the Zeek of ZEEK_DIST themselves.
 apt-get install -y -qq libpcap0.8 libssl3 zlib1g libmaxminddb0 libkrb5-3 libzmq5 gzip xz-utils iproute2 >/dev/null
-# cargo-deb: tests/real_systemd_deb.rs builds the package with `cargo deb`.
+# cargo-deb: tests/real_systemd/deb.rs builds the package with `cargo deb`.
 if ! cargo deb --version >/dev/null 2>&1; then
     cargo install cargo-deb --locked
 fi

@@ -8,13 +8,42 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-/// Set to 1 to skip the real-systemd tests on a machine that cannot boot
-/// a container (not root, no systemd-nspawn). CI never sets it.
-pub const SKIP_ENV: &str = "ZEEK_SYSTEMD_SKIP_REAL_SYSTEMD";
-
 /// The project root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The program under test. Every test runs it through this: renaming the
+/// binary changes this line only.
+pub fn program() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_zeek-systemd-generator"))
+}
+
+/// The one rule for a test that needs something a machine may lack (Zeek,
+/// Zeek's own generator, a bootable systemd, cargo-deb): returns `found`
+/// when it is true. When it is false: with the environment variable `CI`
+/// set (non-empty) the test fails, naming `what` is missing and `how` to
+/// provide it (a required test never passes by not running); elsewhere it
+/// prints one line to stderr and returns false, and the test returns
+/// early. The line is written to the process's stderr directly, not
+/// through the test harness's capture, so a plain `cargo test` shows it.
+pub fn require(found: bool, what: &str, how: &str) -> bool {
+    if found {
+        return true;
+    }
+    let test = std::thread::current()
+        .name()
+        .unwrap_or("a test")
+        .to_string();
+    if std::env::var_os("CI").is_some_and(|v| !v.is_empty()) {
+        panic!("{test} needs {what}, which is missing (CI is set: required): {how}");
+    }
+    use std::io::Write as _;
+    let _ = writeln!(
+        std::io::stderr().lock(),
+        "skipped: {test}: needs {what} ({how})"
+    );
+    false
 }
 
 /// A cluster the test container's two CPUs can run: a manager, a logger,
@@ -39,23 +68,81 @@ pub const TWO_WORKERS_ON_LO_NODES: [&str; 5] = [
     "worker-lo-2",
 ];
 
-/// Whether the real-systemd tests can run here. Without the means to boot
-/// a container the test fails, unless the skip variable says otherwise:
-/// a required test must never pass by not running.
+/// Whether a real systemd can be booted here (root and systemd-nspawn),
+/// under the rule of [`require`].
 pub fn real_systemd_available() -> bool {
     let root_user = nix::unistd::geteuid().is_root();
     let nspawn = which::which("systemd-nspawn").is_ok();
-    if root_user && nspawn {
-        return true;
+    require(
+        root_user && nspawn,
+        "a bootable systemd",
+        &format!(
+            "run as root with systemd-nspawn: apt-get install systemd-container, or \
+             tests/setup-debian.sh; root: {root_user}, systemd-nspawn: {nspawn}"
+        ),
+    )
+}
+
+/// A share of this machine for a test that boots containers or does other
+/// heavy work. The real-systemd tests of one binary run in parallel
+/// threads of one process (cargo runs the binaries one after another), so
+/// nothing but this keeps, say, the .deb build or a real-Zeek cluster
+/// from running next to a timing-sensitive supervision boot. A counting
+/// semaphore (Mutex + Condvar) of one slot per CPU, as many boots as
+/// cargo's default test threads ran at once per binary before the
+/// binaries were merged (so the limit also holds with more
+/// `--test-threads`): [`run`] takes one slot per boot (unless the caller
+/// already holds a share, `Boot::share_held`); [`BootSlot::whole_machine`]
+/// takes them all, for work that used to run alone in its own binary.
+/// Isolation between parallel boots is not this: nspawn-run gives each
+/// boot its own cgroup tree (tests/systemd/nspawn-run, TESTING.md).
+pub struct BootSlot(usize);
+
+struct Slots {
+    free: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+fn slots() -> &'static Slots {
+    static SLOTS: std::sync::OnceLock<Slots> = std::sync::OnceLock::new();
+    SLOTS.get_or_init(|| Slots {
+        free: std::sync::Mutex::new(slot_count()),
+        freed: std::sync::Condvar::new(),
+    })
+}
+
+fn slot_count() -> usize {
+    std::thread::available_parallelism().map_or(1, |n| n.get())
+}
+
+impl BootSlot {
+    fn take(n: usize) -> BootSlot {
+        let slots = slots();
+        let mut free = slots.free.lock().unwrap_or_else(|e| e.into_inner());
+        while *free < n {
+            free = slots.freed.wait(free).unwrap_or_else(|e| e.into_inner());
+        }
+        *free -= n;
+        BootSlot(n)
     }
-    if std::env::var(SKIP_ENV).as_deref() == Ok("1") {
-        eprintln!("skipping real-systemd test: {SKIP_ENV}=1 (root: {root_user}, systemd-nspawn: {nspawn})");
-        return false;
+
+    /// One boot's share.
+    pub fn one() -> BootSlot {
+        BootSlot::take(1)
     }
-    panic!(
-        "the real-systemd tests need root and systemd-nspawn (apt-get install systemd-container); \
-         root: {root_user}, systemd-nspawn: {nspawn}. Set {SKIP_ENV}=1 to skip them deliberately."
-    );
+
+    /// Every slot: no other boot runs in this process while it is held.
+    pub fn whole_machine() -> BootSlot {
+        BootSlot::take(slot_count())
+    }
+}
+
+impl Drop for BootSlot {
+    fn drop(&mut self) {
+        let slots = slots();
+        *slots.free.lock().unwrap_or_else(|e| e.into_inner()) += self.0;
+        slots.freed.notify_all();
+    }
 }
 
 /// One container boot.
@@ -95,6 +182,10 @@ pub struct Boot {
     /// for its full 2-minute timeout: what a sensor whose capture NICs
     /// have no address sees at every boot.
     pub mask_wait_online: bool,
+    /// The caller holds a [`BootSlot`] covering this boot (e.g.
+    /// `whole_machine()` around two boots that must run at once): [`run`]
+    /// takes no slot of its own.
+    pub share_held: bool,
 }
 
 impl Boot {
@@ -113,6 +204,7 @@ impl Boot {
             timeout_secs: 120,
             os_root: None,
             mask_wait_online: true,
+            share_held: false,
         }
     }
 
@@ -206,6 +298,7 @@ pub fn parse_show(text: &str) -> BTreeMap<String, String> {
 
 /// Boots a container as `boot` says and runs its scenario.
 pub fn run(boot: &Boot) -> BootResult {
+    let _slot = (!boot.share_held).then(BootSlot::one);
     let root = root();
     let work = WorkDir(
         tempfile::Builder::new()
@@ -237,7 +330,7 @@ pub fn run(boot: &Boot) -> BootResult {
     .unwrap();
     make_executable(&scenario);
 
-    let generator = PathBuf::from(env!("CARGO_BIN_EXE_zeek-systemd-generator"));
+    let generator = program();
     let mut cmd = Command::new(root.join("tests/systemd/nspawn-run"));
     cmd.arg("--result-dir")
         .arg(dir.join("res"))

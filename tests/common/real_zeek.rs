@@ -1,43 +1,44 @@
-//! A real Zeek for the real-Zeek tests: found through `ZEEK_DIST` (a
-//! binary tarball, or an installed or unpacked Zeek prefix with `bin/zeek`),
-//! bound read-only into the container at the prefix the configs name.
+//! A real Zeek for the real-Zeek tests and `check --deep`: found through
+//! `ZEEK_DIST` (a binary tarball, or an installed or unpacked Zeek prefix
+//! with `bin/zeek`), else at the conventional `/opt/zeek`; bound read-only
+//! into the container at the prefix the configs name.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, MutexGuard, OnceLock};
+use std::sync::OnceLock;
 
 /// Where the Zeek under test is: a `.tar.xz`/`.tar.gz`/`.tar` of a Zeek
 /// prefix (unpacked once per test run), or a Zeek prefix directory.
 pub const DIST_ENV: &str = "ZEEK_DIST";
-/// Set to 1 to skip the real-Zeek tests deliberately. CI never sets it.
-pub const SKIP_ENV: &str = "ZEEK_SYSTEMD_SKIP_REAL_ZEEK";
 
-/// The Zeek prefix inside the containers.
+/// The Zeek prefix inside the containers, and the conventional install
+/// prefix on the host, used when `ZEEK_DIST` is unset.
 pub const PREFIX: &str = "/opt/zeek";
 
 /// The Zeek prefix on the host (a dir with bin/, lib/, share/), or None
-/// when the tests are skipped on purpose. Panics when `ZEEK_DIST` is unset
-/// or wrong, unless the skip variable is 1: a required test must not pass
-/// by not running.
+/// when there is no Zeek and the test is skipped (`super::require`: never
+/// in CI). A `ZEEK_DIST` that is set but wrong always fails.
 pub fn zeek_prefix() -> Option<PathBuf> {
-    if !super::real_systemd_available() {
-        return None;
-    }
-    let Some(dist) = std::env::var_os(DIST_ENV) else {
-        if std::env::var(SKIP_ENV).as_deref() == Ok("1") {
-            eprintln!("skipping real-Zeek test: {SKIP_ENV}=1 and {DIST_ENV} unset");
+    let dist = match std::env::var_os(DIST_ENV).filter(|v| !v.is_empty()) {
+        Some(dist) => PathBuf::from(dist),
+        None if Path::new(PREFIX).join("bin/zeek").is_file() => PathBuf::from(PREFIX),
+        None => {
+            super::require(
+                false,
+                "Zeek",
+                &format!(
+                    "set {DIST_ENV} to a Zeek 8.1+ install prefix or binary tarball, or install \
+                     it at {PREFIX}"
+                ),
+            );
             return None;
         }
-        panic!(
-            "the real-Zeek tests need {DIST_ENV}=PATH: a Zeek binary tarball or an installed Zeek \
-             prefix (with bin/zeek, share/zeek). Set {SKIP_ENV}=1 to skip them deliberately."
-        );
     };
     static PREFIX_DIR: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let prefix = PREFIX_DIR.get_or_init(|| resolve(Path::new(&dist)));
+    let prefix = PREFIX_DIR.get_or_init(|| resolve(&dist));
     match prefix {
         Ok(p) => Some(p.clone()),
-        Err(e) => panic!("{DIST_ENV}={}: {e}", Path::new(&dist).display()),
+        Err(e) => panic!("{DIST_ENV}={}: {e}", dist.display()),
     }
 }
 
@@ -111,12 +112,12 @@ pub fn binds(prefix: &Path) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-/// One real-Zeek boot at a time: a cluster with `local` loaded takes most
-/// of two CPUs while it starts, and parallel boots would only slow each
-/// other past their time limits.
-pub fn serial() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+/// One real-Zeek test at a time, and nothing else booting meanwhile: a
+/// cluster with `local` loaded takes most of two CPUs while it starts, and
+/// parallel boots would only slow each other past their time limits. The
+/// test's boots then set `Boot::share_held`.
+pub fn serial() -> super::BootSlot {
+    super::BootSlot::whole_machine()
 }
 
 /// The overall exposure `systemd-analyze security UNIT` printed for `unit`.

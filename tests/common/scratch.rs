@@ -82,7 +82,7 @@ impl Root {
     /// The generator binary with an environment that does not depend on
     /// the machine or on who runs the tests.
     pub fn command(&self) -> Command {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_zeek-systemd-generator"));
+        let mut cmd = Command::new(super::program());
         cmd.env_clear()
             .env("PATH", "/usr/bin:/bin")
             .env("ZEEK_SYSTEMD_CONFIG_DIR", self.config_dir())

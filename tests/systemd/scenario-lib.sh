@@ -70,7 +70,7 @@ stop_cluster() {
     done
 }
 
-# ---- supervision helpers (tests/real_systemd_supervision.rs) ----
+# ---- supervision helpers (tests/real_systemd/supervision.rs) ----
 
 # (No awk here: /usr/bin/awk is a link into /etc/alternatives, which the
 # container's empty /etc lacks.)

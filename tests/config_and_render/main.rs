@@ -1,0 +1,17 @@
+//! Reading configs and rendering units, without booting anything: golden
+//! outputs (examples/, tests/golden/, tests/zeekconf/, tests/multihost/),
+//! the bad-config catalogue (tests/bad/), cluster.toml and zeek.conf
+//! agreeing, per-node process settings, property tests, and the memory
+//! sharing of the model.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod bad_configs;
+mod formats_agree;
+mod golden;
+mod memory;
+mod multihost;
+mod process_settings;
+mod properties;
+mod zeekconf;

@@ -1,0 +1,322 @@
+//! The calling convention and the boot-time rules (SPEC 4.0, 4.1), run on
+//! the binary as systemd and people run it.
+
+use crate::common;
+
+use std::path::Path;
+
+use assert_cmd::Command;
+
+const CONFIG: &str = r#"
+[[interface]]
+name = "eth1"
+capture = "af_packet::eth1"
+workers = 2
+"#;
+
+/// A config dir with `cluster.toml` and an empty output dir.
+struct Setup {
+    dir: tempfile::TempDir,
+}
+
+impl Setup {
+    fn new(config: Option<&str>) -> Setup {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("etc")).unwrap();
+        std::fs::create_dir_all(dir.path().join("out")).unwrap();
+        if let Some(text) = config {
+            std::fs::write(dir.path().join("etc/cluster.toml"), text).unwrap();
+        }
+        Setup { dir }
+    }
+
+    fn out(&self) -> std::path::PathBuf {
+        self.dir.path().join("out")
+    }
+
+    fn generator(&self) -> Command {
+        let mut cmd = Command::new(common::program());
+        cmd.env("ZEEK_SYSTEMD_CONFIG_DIR", self.dir.path().join("etc"))
+            .env("SYSTEMD_PROC_CMDLINE", "quiet splash")
+            .env("ZEEK_SYSTEMD_LOG", "stderr")
+            .env_remove("SYSTEMD_IN_INITRD")
+            .env_remove("SYSTEMD_SCOPE");
+        cmd
+    }
+
+    fn written(&self) -> Vec<String> {
+        let mut names: Vec<String> = std::fs::read_dir(self.out())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+fn assert_empty(dir: &Path) {
+    assert_eq!(
+        std::fs::read_dir(dir).unwrap().count(),
+        0,
+        "{} is not empty",
+        dir.display()
+    );
+}
+
+#[test]
+fn one_output_dir_generates() {
+    let s = Setup::new(Some(CONFIG));
+    s.generator().arg(s.out()).assert().success();
+    let written = s.written();
+    for name in [
+        "zeek.target",
+        "zeek@.service",
+        "zeek-setup.service",
+        "zeek-archiver.service",
+        "zeek@worker-eth1-2.service.d",
+    ] {
+        assert!(
+            written.contains(&name.to_string()),
+            "{name} missing from {written:?}"
+        );
+    }
+}
+
+#[test]
+fn three_output_dirs_write_only_into_the_normal_one() {
+    let s = Setup::new(Some(CONFIG));
+    let early = s.dir.path().join("early");
+    let late = s.dir.path().join("late");
+    std::fs::create_dir_all(&early).unwrap();
+    std::fs::create_dir_all(&late).unwrap();
+    s.generator()
+        .arg(s.out())
+        .arg(&early)
+        .arg(&late)
+        .assert()
+        .success();
+    assert!(!s.written().is_empty());
+    assert_empty(&early);
+    assert_empty(&late);
+}
+
+#[test]
+fn two_or_four_output_dirs_are_a_usage_error() {
+    let s = Setup::new(Some(CONFIG));
+    for count in [2, 4] {
+        let dirs: Vec<_> = (0..count).map(|_| s.out()).collect();
+        s.generator()
+            .args(&dirs)
+            .assert()
+            .failure()
+            .stderr(predicates::str::contains(
+                "expected 1 or 3 output directories",
+            ));
+    }
+    assert_empty(&s.out());
+}
+
+#[test]
+fn no_config_writes_nothing_and_succeeds() {
+    let s = Setup::new(None);
+    s.generator().arg(s.out()).assert().success().stderr("");
+    assert_empty(&s.out());
+}
+
+#[test]
+fn no_config_is_an_error_for_check() {
+    let s = Setup::new(None);
+    s.generator()
+        .arg("check")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("no cluster config found"));
+}
+
+#[test]
+fn nothing_in_the_initrd_or_for_a_user_manager() {
+    let s = Setup::new(Some(CONFIG));
+    s.generator()
+        .env("SYSTEMD_IN_INITRD", "1")
+        .arg(s.out())
+        .assert()
+        .success();
+    assert_empty(&s.out());
+    s.generator()
+        .env("SYSTEMD_SCOPE", "user")
+        .arg(s.out())
+        .assert()
+        .success();
+    assert_empty(&s.out());
+}
+
+#[test]
+fn kernel_command_line_can_turn_the_cluster_off() {
+    let s = Setup::new(Some(CONFIG));
+    for off in [
+        "zeek.cluster=0",
+        "quiet zeek.cluster=off",
+        "zeek.cluster=1 zeek.cluster=no",
+    ] {
+        s.generator()
+            .env("SYSTEMD_PROC_CMDLINE", off)
+            .arg(s.out())
+            .assert()
+            .success()
+            .stderr(predicates::str::contains(
+                "zeek.cluster=0 on the kernel command line",
+            ));
+        assert_empty(&s.out());
+    }
+    // The last word wins, as for systemd's own switches.
+    s.generator()
+        .env("SYSTEMD_PROC_CMDLINE", "zeek.cluster=0 zeek.cluster=1")
+        .arg(s.out())
+        .assert()
+        .success();
+    assert!(!s.written().is_empty());
+}
+
+#[test]
+fn an_invalid_config_under_systemd_leaves_a_target_that_says_why() {
+    let s = Setup::new(Some(
+        "[[interface]]\nname = \"eth1\"\ncapture = \"af_packet::eth1\"\nworkers = 0\n",
+    ));
+    s.generator()
+        .env("SYSTEMD_SCOPE", "system")
+        .arg(s.out())
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "cluster.toml:4: [[interface]] workers:",
+        ));
+    assert_eq!(s.written(), ["zeek.target"]);
+    let target = std::fs::read_to_string(s.out().join("zeek.target")).unwrap();
+    assert!(
+        target.contains("Description=Zeek cluster: INVALID CONFIG: "),
+        "{target}"
+    );
+    assert!(
+        target.contains("cluster.toml:4: [[interface]] workers: must be between 1 and"),
+        "{target}"
+    );
+    assert!(target.contains("AssertPathExists="), "{target}");
+}
+
+#[test]
+fn an_invalid_config_run_by_a_person_writes_nothing() {
+    let s = Setup::new(Some("[zeek]\nnope = 1\n"));
+    s.generator()
+        .arg(s.out())
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains(
+            "cluster.toml:2: [zeek] nope: unknown key",
+        ));
+    assert_empty(&s.out());
+}
+
+#[test]
+fn subcommands_after_global_options() {
+    let s = Setup::new(Some(CONFIG));
+    let config = s.dir.path().join("etc/cluster.toml");
+    s.generator()
+        .arg("--config")
+        .arg(&config)
+        .arg("check")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("worker-eth1-2"));
+    s.generator()
+        .arg("render")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "# /run/systemd/generator/zeek@worker-eth1-1.service.d/50-zeek-systemd-generator.conf",
+        ));
+}
+
+#[test]
+fn layout_is_written_atomically_to_a_file() {
+    let s = Setup::new(Some(CONFIG));
+    let file = s.dir.path().join("cluster-layout.zeek");
+    s.generator()
+        .arg("layout")
+        .arg("-o")
+        .arg(&file)
+        .assert()
+        .success()
+        .stdout("");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("redef Cluster::nodes += {"), "{text}");
+    assert!(text.contains(r#"["worker-eth1-2"] = [$node_type=Cluster::WORKER, $ip=127.0.0.1, $manager="manager", $metrics_port=9995/tcp],"#), "{text}");
+    let leftovers: Vec<_> = std::fs::read_dir(s.dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .filter(|n| n.to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn version_and_help() {
+    let s = Setup::new(None);
+    s.generator()
+        .arg("--version")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(env!("CARGO_PKG_VERSION")));
+    s.generator()
+        .arg("--help")
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("check"));
+}
+
+/// The node template as the generator writes it when systemd `version`
+/// (read from a fake `/proc/1/maps`) runs it, for a config `restart_sec`.
+fn template_under_systemd(version: &str, restart_sec: u32) -> String {
+    let s = Setup::new(Some(&format!(
+        "[zeek]\nrestart_sec = {restart_sec}\n{CONFIG}"
+    )));
+    let maps = s.dir.path().join("maps");
+    std::fs::write(
+        &maps,
+        format!("7f00-7f01 r-xp 0 fe:01 1 /usr/lib/systemd/libsystemd-shared-{version}.so\n"),
+    )
+    .unwrap();
+    s.generator()
+        .env("SYSTEMD_SCOPE", "system")
+        .env("ZEEK_SYSTEMD_PID1_MAPS", &maps)
+        .arg(s.out())
+        .assert()
+        .success();
+    std::fs::read_to_string(s.out().join("zeek@.service")).unwrap()
+}
+
+#[test]
+fn restart_back_off_only_where_the_running_systemd_has_it() {
+    let new = template_under_systemd("255", 1);
+    assert!(new.contains("\nRestartSteps=5\n"), "{new}");
+    assert!(new.contains("\nRestartMaxDelaySec=60\n"), "{new}");
+    assert!(new.contains("\nRestartSec=1\n"), "{new}");
+
+    // systemd 252 would log "Unknown key name" for them.
+    let old = template_under_systemd("252", 1);
+    assert!(!old.contains("\nRestartSteps="), "{old}");
+    assert!(!old.contains("\nRestartMaxDelaySec="), "{old}");
+    assert!(old.contains("No restart back-off: systemd 252"), "{old}");
+
+    // A restart delay of two minutes is longer than the back-off's cap.
+    let slow = template_under_systemd("256", 120);
+    assert!(!slow.contains("\nRestartSteps="), "{slow}");
+}
+
+#[test]
+fn a_person_running_the_generator_gets_no_back_off_guess() {
+    let s = Setup::new(Some(CONFIG));
+    s.generator().arg(s.out()).assert().success();
+    let template = std::fs::read_to_string(s.out().join("zeek@.service")).unwrap();
+    assert!(!template.contains("\nRestartSteps="), "{template}");
+    assert!(!template.contains("restart back-off"), "{template}");
+}

@@ -1,0 +1,13 @@
+//! The program's verbs as a person runs them: the command line and its
+//! completions, `check --deep`, `netstats`, warnings, and `import-zeekctl`
+//! (tests/zeekctl/).
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod cli;
+mod cli_completions;
+mod deep_check;
+mod import_zeekctl;
+mod netstats;
+mod warnings;
