@@ -69,10 +69,11 @@ impl Environment {
     pub fn read() -> Self {
         let var = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
         let root = var(ROOT_ENV).map_or_else(|| PathBuf::from("/"), PathBuf::from);
+        let in_initrd = std::env::var("SYSTEMD_IN_INITRD").as_deref() == Ok("1");
         let scope = match std::env::var("SYSTEMD_SCOPE").as_deref() {
+            _ if in_initrd => Scope::Initrd,
             Err(_) => Scope::Person,
             Ok("user") => Scope::User,
-            Ok(_) if std::env::var("SYSTEMD_IN_INITRD").as_deref() == Ok("1") => Scope::Initrd,
             Ok(_) => Scope::System,
         };
         let log_to_kmsg = match std::env::var(LOG_TARGET_ENV).as_deref() {

@@ -8,6 +8,23 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
+/// A fake machine for `ZEEK_SYSTEMD_ROOT`: `files` are (path under the
+/// root, text), e.g. `("sys/devices/system/cpu/online", "0-3")` or
+/// `("proc/1/maps", ...)`; the program reads its facts about the machine
+/// there instead of under `/`.
+pub fn machine_root(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let root = tempfile::tempdir().expect("temp dir");
+    for (path, text) in files {
+        let path = root.path().join(path);
+        std::fs::create_dir_all(path.parent().expect("a parent")).expect("mkdir");
+        std::fs::write(path, text).expect("write a machine file");
+    }
+    root
+}
+
+/// The variable that points the program at a [`machine_root`].
+pub const ROOT_ENV: &str = "ZEEK_SYSTEMD_ROOT";
+
 /// The project root.
 pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -16,7 +33,7 @@ pub fn root() -> PathBuf {
 /// The program under test. Every test runs it through this: renaming the
 /// binary changes this line only.
 pub fn program() -> PathBuf {
-    PathBuf::from(env!("CARGO_BIN_EXE_zeek-systemd-generator"))
+    PathBuf::from(env!("CARGO_BIN_EXE_zeek-systemd"))
 }
 
 /// The one rule for a test that needs something a machine may lack (Zeek,

@@ -17,8 +17,12 @@ use tempfile::TempDir;
 /// Where `zeek-setup.service` calls the generator in the output texts.
 pub const INSTALLED_GENERATOR: &str = "/usr/lib/systemd/system-generators/zeek-systemd-generator";
 
-/// The prefix of a warning on stderr; warnings are not failures.
-const WARNING: &str = "zeek-systemd-generator: warning: ";
+/// The prefixes of a warning on stderr (the generator's, a verb's);
+/// warnings are not failures.
+const WARNINGS: [&str; 2] = [
+    "zeek-systemd-generator: warning: ",
+    "zeek-systemd: warning: ",
+];
 
 /// The file name of every node's drop-in.
 pub const DROP_IN: &str = "50-zeek-systemd-generator.conf";
@@ -107,10 +111,13 @@ impl Root {
     pub fn run_ok(&self, args: &[&str]) -> (String, String) {
         let output = self.run(args);
         let stderr = self.strip(&String::from_utf8_lossy(&output.stderr));
-        let errors: Vec<&str> = stderr.lines().filter(|l| !l.starts_with(WARNING)).collect();
+        let errors: Vec<&str> = stderr
+            .lines()
+            .filter(|l| !WARNINGS.iter().any(|w| l.starts_with(w)))
+            .collect();
         assert!(
             output.status.success() && errors.is_empty(),
-            "zeek-systemd-generator {args:?} failed ({}):\n{stderr}",
+            "zeek-systemd {args:?} failed ({}):\n{stderr}",
             output.status
         );
         let stdout = String::from_utf8(output.stdout).expect("UTF-8 output");

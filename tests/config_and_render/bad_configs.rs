@@ -104,12 +104,15 @@ fn location(path: &Path, case: &Case) -> String {
     out
 }
 
-/// The one error line of a failed run, checked against the case.
+/// The one error line of a failed run, checked against the case; `what`
+/// ran is the program the message names: the generator speaks as
+/// `zeek-systemd-generator`, a verb as `zeek-systemd`.
 fn assert_error(stderr: &str, path: &Path, case: &Case, what: &str) {
-    let expected = format!(
-        "zeek-systemd-generator: error: invalid config: {}",
-        location(path, case)
-    );
+    let program = match what {
+        "generator" => "zeek-systemd-generator",
+        _ => "zeek-systemd",
+    };
+    let expected = format!("{program}: error: invalid config: {}", location(path, case));
     let line = stderr
         .lines()
         .find(|l| l.contains("invalid config:"))

@@ -30,18 +30,18 @@ fn from_zeekconf(text: &str) -> Cluster {
 /// The rendered `OOMScoreAdjust=` of `unit` (a drop-in path or the
 /// archiver's unit name), `None` when it has none.
 fn oom_of(cluster: &Cluster, unit: &str) -> Option<String> {
-    let plan = zeek_systemd::plan::plan(
+    let plan = zeek_systemd::generator::plan::plan(
         cluster,
         Path::new("/run/systemd/generator"),
         Path::new("/usr/lib/systemd/system-generators/zeek-systemd-generator"),
     );
-    let outputs = zeek_systemd::render::render(&plan);
+    let outputs = zeek_systemd::generator::render::render(&plan);
     let output = outputs
         .iter()
         .find(|o| o.path.to_string_lossy().ends_with(unit))
         .unwrap_or_else(|| panic!("no output {unit}"));
     let text = match &output.content {
-        zeek_systemd::render::Content::File(text) => text.clone(),
+        zeek_systemd::generator::render::Content::File(text) => text.clone(),
         other => panic!("{unit} is not a file: {other:?}"),
     };
     let values: Vec<&str> = text

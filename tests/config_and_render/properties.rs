@@ -11,9 +11,9 @@ use std::path::Path;
 
 use proptest::prelude::*;
 use zeek_systemd::config::{toml, ReadOptions};
+use zeek_systemd::generator::plan::{self, Artifact};
+use zeek_systemd::generator::render::{self, Content, Output};
 use zeek_systemd::model::{Cluster, Role};
-use zeek_systemd::plan::{self, Artifact};
-use zeek_systemd::render::{self, Content, Output};
 
 const NORMAL_DIR: &str = "/run/systemd/generator";
 const GENERATOR: &str = "/usr/bin/zeek-systemd-generator";

@@ -463,12 +463,12 @@ fn mutated_configs_never_panic() {
         match zeekconf::read(path, &text, &ReadOptions::default()) {
             Ok(cluster) => {
                 valid += 1;
-                let plan = zeek_systemd::plan::plan(
+                let plan = zeek_systemd::generator::plan::plan(
                     &cluster,
                     Path::new("/run/systemd/generator"),
                     Path::new(INSTALLED_GENERATOR),
                 );
-                assert!(!zeek_systemd::render::render(&plan).is_empty());
+                assert!(!zeek_systemd::generator::render::render(&plan).is_empty());
                 assert!(zeek_systemd::layout::render_layout(&cluster).contains("Cluster::nodes"));
             }
             Err(error) => {

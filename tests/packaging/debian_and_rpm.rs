@@ -29,16 +29,58 @@ fn deb_assets() -> Vec<(String, String)> {
         .collect()
 }
 
+/// `(dest, target)` of every symlink asset in `[package.metadata.deb]`.
+fn deb_links() -> Vec<(String, String)> {
+    let text = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml readable");
+    let manifest: toml::Table = toml::from_str(&text).expect("Cargo.toml parses");
+    let assets = manifest["package"]["metadata"]["deb"]["assets"]
+        .as_array()
+        .expect("[package.metadata.deb] assets is an array");
+    assets
+        .iter()
+        .filter_map(|asset| {
+            let table = asset.as_table()?;
+            Some((
+                table.get("dest")?.as_str()?.to_string(),
+                table.get("link_name")?.as_str()?.to_string(),
+            ))
+        })
+        .collect()
+}
+
 #[test]
-fn every_deb_asset_exists_and_the_generator_goes_to_system_generators() {
+fn every_deb_asset_exists_and_the_program_is_also_the_generator() {
     let assets = deb_assets();
     assert!(
-        assets.iter().any(
-            |(source, dest)| source == "target/release/zeek-systemd-generator"
-                && dest == "usr/lib/systemd/system-generators/zeek-systemd-generator"
-        ),
+        assets
+            .iter()
+            .any(|(source, dest)| source == "target/release/zeek-systemd"
+                && dest == "usr/bin/zeek-systemd"),
         "{assets:?}"
     );
+    // The generator is the same program, by a relative link that resolves
+    // from its own directory to /usr/bin/zeek-systemd.
+    let generator = "usr/lib/systemd/system-generators/zeek-systemd-generator";
+    let links = deb_links();
+    let (_, target) = links
+        .iter()
+        .find(|(dest, _)| dest == generator)
+        .unwrap_or_else(|| panic!("no symlink asset for {generator}: {links:?}"));
+    let resolved = Path::new("/")
+        .join(generator)
+        .parent()
+        .expect("a dir")
+        .join(target);
+    let resolved: PathBuf = resolved.components().fold(PathBuf::new(), |mut acc, c| {
+        match c {
+            std::path::Component::ParentDir => {
+                acc.pop();
+            }
+            other => acc.push(other),
+        }
+        acc
+    });
+    assert_eq!(resolved, Path::new("/usr/bin/zeek-systemd"));
     for (source, _) in &assets {
         // cargo-deb builds target/release itself.
         if source.starts_with("target/release/") {

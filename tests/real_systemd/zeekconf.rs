@@ -8,7 +8,7 @@ use crate::common;
 use std::path::{Path, PathBuf};
 
 use common::{real_systemd_available, run, Boot, BootResult};
-use zeek_systemd::config::zeekconf;
+use zeek_systemd::config::{self, zeekconf};
 use zeek_systemd::model::{Cluster, Role};
 
 const SPOOL: &str = "/opt/zeek/var/spool/zeek";
@@ -189,7 +189,13 @@ workers_cpu_list = 0-1
     let dir = tempfile::tempdir().expect("temp dir");
     std::fs::write(dir.path().join("zs-mgr.zeek.conf"), manager_host).unwrap();
     std::fs::write(dir.path().join(format!("{HOSTNAME}.zeek.conf")), sensor).unwrap();
-    let cluster = zeekconf::read_dir(dir.path(), HOSTNAME).expect("valid directory");
+    let source = config::find_for_host(Some(dir.path()), dir.path(), Some(HOSTNAME))
+        .expect("a multi-host directory");
+    let options = config::ReadOptions {
+        host: Some(HOSTNAME.into()),
+        hostname: None,
+    };
+    let cluster = config::load(&source, &options).expect("valid directory");
     let local: Vec<&str> = cluster
         .nodes
         .iter()

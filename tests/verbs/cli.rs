@@ -279,15 +279,12 @@ fn template_under_systemd(version: &str, restart_sec: u32) -> String {
     let s = Setup::new(Some(&format!(
         "[zeek]\nrestart_sec = {restart_sec}\n{CONFIG}"
     )));
-    let maps = s.dir.path().join("maps");
-    std::fs::write(
-        &maps,
-        format!("7f00-7f01 r-xp 0 fe:01 1 /usr/lib/systemd/libsystemd-shared-{version}.so\n"),
-    )
-    .unwrap();
+    let maps =
+        format!("7f00-7f01 r-xp 0 fe:01 1 /usr/lib/systemd/libsystemd-shared-{version}.so\n");
+    let machine = common::machine_root(&[("proc/1/maps", &maps)]);
     s.generator()
         .env("SYSTEMD_SCOPE", "system")
-        .env("ZEEK_SYSTEMD_PID1_MAPS", &maps)
+        .env(common::ROOT_ENV, machine.path())
         .arg(s.out())
         .assert()
         .success();

@@ -22,21 +22,9 @@ const SUBCOMMANDS: [&str; 7] = [
 /// Each shell, a line only that shell's script format has, and the
 /// committed file packages install.
 const SHELLS: [(&str, &str, &str); 3] = [
-    (
-        "bash",
-        "complete -F _zeek__systemd__generator",
-        "zeek-systemd-generator.bash",
-    ),
-    (
-        "zsh",
-        "#compdef zeek-systemd-generator",
-        "_zeek-systemd-generator",
-    ),
-    (
-        "fish",
-        "complete -c zeek-systemd-generator",
-        "zeek-systemd-generator.fish",
-    ),
+    ("bash", "complete -F _zeek__systemd", "zeek-systemd.bash"),
+    ("zsh", "#compdef zeek-systemd", "_zeek-systemd"),
+    ("fish", "complete -c zeek-systemd", "zeek-systemd.fish"),
 ];
 
 fn script(shell: &str) -> String {

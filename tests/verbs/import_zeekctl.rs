@@ -257,7 +257,7 @@ fn check_reports_a_difference() {
         &zeek_systemd::config::ReadOptions::default(),
     )
     .expect("still valid");
-    let (table, differing) = zeek_systemd::import::zeekctl::check::table(&imported, &cluster);
+    let (table, differing) = check_table(&imported, &cluster);
     assert_eq!(differing, 2, "{table}");
     assert!(table.contains("cpu      3"), "{table}");
     assert!(table.contains("<-- DIFFERS"), "{table}");
@@ -334,7 +334,19 @@ proptest::proptest! {
             &imported.toml,
             &zeek_systemd::config::ReadOptions::default(),
         ).unwrap_or_else(|e| panic!("{e}\n{}", imported.toml));
-        let (table, differing) = zeek_systemd::import::zeekctl::check::table(&imported, &cluster);
+        let (table, differing) = check_table(&imported, &cluster);
         proptest::prop_assert_eq!(differing, 0, "{}\n{}", table, imported.toml);
     }
+}
+
+/// The `--check` review table of `imported` against `cluster`, and how many
+/// nodes differ.
+fn check_table(
+    imported: &zeek_systemd::import::zeekctl::Imported,
+    cluster: &zeek_systemd::model::Cluster,
+) -> (String, usize) {
+    let comparison = zeek_systemd::import::zeekctl::check::compare(imported, cluster);
+    let differing = comparison.iter().filter(|c| c.differs()).count();
+    let table = zeek_systemd::verbs::import_zeekctl::comparison_table(&comparison);
+    (table, differing)
 }

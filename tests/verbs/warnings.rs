@@ -9,7 +9,7 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-const ONLINE_CPUS_ENV: &str = "ZEEK_SYSTEMD_ONLINE_CPUS";
+const ONLINE_CPUS: &str = "sys/devices/system/cpu/online";
 
 struct Run {
     status: bool,
@@ -23,8 +23,9 @@ fn check(name: &str, text: &str, online: &str) -> Run {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join(name);
     std::fs::write(&path, text).unwrap();
+    let machine = common::machine_root(&[(ONLINE_CPUS, online)]);
     let out = Command::new(common::program())
-        .env(ONLINE_CPUS_ENV, online)
+        .env(common::ROOT_ENV, machine.path())
         .env("ZEEK_SYSTEMD_LOG", "stderr")
         .arg("--config")
         .arg(&path)
@@ -36,13 +37,17 @@ fn check(name: &str, text: &str, online: &str) -> Run {
 
 fn run_of(out: std::process::Output, path: &Path) -> Run {
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let prefix = format!("zeek-systemd-generator: warning: {}: ", path.display());
+    // `check` speaks as zeek-systemd, the generator as itself.
+    let prefixes = ["zeek-systemd", "zeek-systemd-generator"]
+        .map(|program| format!("{program}: warning: {}: ", path.display()));
     let warnings: Vec<String> = stderr
         .lines()
         .filter_map(|l| {
             if l.contains("warning") {
                 Some(
-                    l.strip_prefix(&prefix)
+                    prefixes
+                        .iter()
+                        .find_map(|p| l.strip_prefix(p.as_str()))
                         .unwrap_or_else(|| panic!("warning does not name {}: {l}", path.display()))
                         .to_string(),
                 )
@@ -411,11 +416,12 @@ fn generation_logs_warnings_and_writes_units_without_reading_the_machine() {
         "[[interface]]\nname = \"eth1\"\ncapture = \"af_packet::eth1\"\nworkers = 4\ncpus = \"4000-4001\"\n",
     )
     .unwrap();
+    let machine = common::machine_root(&[(ONLINE_CPUS, "0")]);
     let output = Command::new(common::program())
         .env("ZEEK_SYSTEMD_CONFIG_DIR", &etc)
         .env("ZEEK_SYSTEMD_LOG", "stderr")
         .env("SYSTEMD_PROC_CMDLINE", "")
-        .env(ONLINE_CPUS_ENV, "0")
+        .env(common::ROOT_ENV, machine.path())
         .env_remove("SYSTEMD_SCOPE")
         .env_remove("SYSTEMD_IN_INITRD")
         .arg(&out)
