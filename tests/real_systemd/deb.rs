@@ -41,6 +41,8 @@ const NODES: [&str; 5] = [
 ];
 
 const GENERATOR: &str = "/usr/lib/systemd/system-generators/zeek-systemd-generator";
+/// The program on PATH; the generator is a link to it.
+const PROGRAM: &str = "/usr/bin/zeek-systemd";
 
 /// The cargo that runs this test (so `cargo deb` finds the same toolchain
 /// and `$CARGO_HOME/bin/cargo-deb`).
@@ -185,12 +187,12 @@ deb=/res-in/{deb_name}
 dpkg -i "$deb" >/res/dpkg-install.log 2>&1 || fail "dpkg -i failed: $(cat /res/dpkg-install.log)"
 getent passwd zeek >/res/passwd.txt || fail "the postinst made no zeek user"
 getent group zeek >/res/group.txt || fail "the postinst made no zeek group"
-ls -l {GENERATOR} >/res/generator.txt || fail "no generator in system-generators"
-readlink /usr/bin/zeek-systemd-generator >/res/symlink.txt
+ls -l {PROGRAM} >/res/program.txt || fail "no {PROGRAM}"
+readlink {GENERATOR} >/res/symlink.txt || fail "no generator link in system-generators"
 # Installed with no config: nothing generated, nothing started.
 systemctl show -p LoadState --value zeek.target >/res/loadstate-no-config.txt
 if command -v man >/dev/null; then
-    man -w zeek-systemd-generator zeek-cluster.toml >/res/man-w.txt 2>&1 || fail "man -w: $(cat /res/man-w.txt)"
+    man -w zeek-systemd zeek-systemd-generator zeek-cluster.toml >/res/man-w.txt 2>&1 || fail "man -w: $(cat /res/man-w.txt)"
 fi
 
 mkdir -p /etc/zeek
@@ -215,7 +217,8 @@ for u in zeek.target zeek-setup.service zeek@manager.service; do
     systemctl show -p LoadState --value "$u"
 done >/res/loadstate-removed.txt
 ls /run/systemd/generator >/res/generator-dir-removed.txt 2>&1
-test -e {GENERATOR} && fail "the generator is still installed"
+test -L {GENERATOR} && fail "the generator is still installed"
+test -e {PROGRAM} && fail "{PROGRAM} is still installed"
 systemctl start zeek.target >/res/start-removed.log 2>&1 && fail "zeek.target still starts after dpkg -r"
 getent passwd zeek >/res/passwd-removed.txt
 true
@@ -250,15 +253,16 @@ true
         "{passwd}"
     );
     let uid = passwd.split(':').nth(2).unwrap().to_string();
-    assert!(result.read("generator.txt").starts_with("-rwxr-xr-x "));
+    assert!(result.read("program.txt").starts_with("-rwxr-xr-x "));
     assert_eq!(
         result.read("symlink.txt").trim(),
-        "../lib/systemd/system-generators/zeek-systemd-generator"
+        "../../../bin/zeek-systemd"
     );
     assert_eq!(result.read("loadstate-no-config.txt").trim(), "not-found");
     let man = result.read("man-w.txt");
     assert!(
         man.contains("/usr/share/man/man8/zeek-systemd-generator.8.gz")
+            && man.contains("/usr/share/man/man8/zeek-systemd.8.gz")
             && man.contains("/usr/share/man/man5/zeek-cluster.toml.5.gz"),
         "man -w: {man:?}"
     );
@@ -279,9 +283,10 @@ true
         );
     }
     assert_eq!(result.read("active.txt"), "active\nactive\nactive\n");
-    // The units call the packaged generator (the path of the running binary).
+    // The units call the packaged program by its real path (the generator
+    // link resolved, as the running binary sees itself).
     let setup = result.read("setup-execstart.txt");
-    assert!(setup.contains(&format!("path={GENERATOR} ")), "{setup}");
+    assert!(setup.contains(&format!("path={PROGRAM} ")), "{setup}");
     assert_eq!(
         result.read("verify.log"),
         "",
