@@ -1,7 +1,7 @@
 #!/bin/sh
 # Regenerates the shell completion scripts committed in packaging/completions/
 # from the binary's own command definition (`zeek-systemd completions SHELL`;
-# they complete the operator's command, zeek-systemd). tests/cli_completions.rs
+# they complete the operator's command, zeek-systemd). tests/verbs/cli_completions.rs
 # fails when the committed files differ from what the binary prints, so run
 # this after changing the command line (src/cli.rs, the verbs' arguments):
 #
