@@ -1,0 +1,1 @@
+//! Faults with a real Zeek (issue 19, point 3).
