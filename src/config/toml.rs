@@ -1470,7 +1470,8 @@ impl Reader<'_> {
         }
         if let Some(command) = &a.command {
             out.command = self.args(&a.command)?;
-            if !out.command.first().is_some_and(|exe| exe.starts_with('/')) {
+            // An empty list is no command (the default).
+            if out.command.first().is_some_and(|exe| !exe.starts_with('/')) {
                 return Err(self.error(
                     command.span(),
                     "the alert command must start with an absolute path to the executable",

@@ -249,14 +249,11 @@ fn gdb_backtrace(zeek: &str, core: &str, timeout_sec: u32) -> String {
     match output {
         Ok(out) => {
             let text = String::from_utf8_lossy(&out.stdout);
-            let frames: String =
-                text.lines()
-                    .filter(|l| l.starts_with('#'))
-                    .fold(String::new(), |mut s, l| {
-                        s.push_str(l);
-                        s.push('\n');
-                        s
-                    });
+            // gdb prints the crashing frame once when it loads the core
+            // and again in the backtrace.
+            let mut lines: Vec<&str> = text.lines().filter(|l| l.starts_with('#')).collect();
+            lines.dedup();
+            let frames: String = lines.iter().map(|l| format!("{l}\n")).collect();
             if frames.is_empty() {
                 format!("(gdb gave no frames: {})\n", tail(&text, 5).trim())
             } else {
