@@ -69,6 +69,9 @@ pub enum Command {
     /// Turn ZeekControl's node.cfg, zeekctl.cfg and networks.cfg into a
     /// cluster.toml that keeps its node names.
     ImportZeekctl(verbs::import_zeekctl::ImportArgs),
+    /// Crash and disk-space reports (run by zeek-node-crashed@NODE and
+    /// zeek-disk-watch), and `alert test` to try the [alerts] channels.
+    Alert(verbs::alert::AlertArgs),
     /// Print the completion script for a shell (packages ship them; see
     /// packaging/gen-completions.sh).
     #[command(hide = true)]
@@ -102,6 +105,7 @@ pub fn run(cli: Cli, env: &Environment) -> Result<(), Failure> {
         Command::Diag(args) => verbs::diag::exec(&args, &ctx),
         Command::Netstats(args) => verbs::netstats::exec(&args, &ctx),
         Command::ImportZeekctl(args) => verbs::import_zeekctl::exec(&args),
+        Command::Alert(args) => verbs::alert::exec(&args, &ctx),
         Command::Completions(args) => verbs::completions::exec(&args, Cli::command()),
     }
 }

@@ -129,6 +129,12 @@ impl Environment {
         })
     }
 
+    /// `path` (absolute) on this machine: under [`ROOT_ENV`] when set
+    /// (the alert verbs keep their state at such a path).
+    pub fn path(&self, path: &str) -> PathBuf {
+        under(&self.root, Path::new(path))
+    }
+
     /// The CPUs online on this machine (`/sys/devices/system/cpu/online`),
     /// read on first use (only `check` wants them, never the boot path).
     pub fn online_cpus(&self) -> Option<&BTreeSet<u32>> {

@@ -305,6 +305,77 @@ pub struct Cluster {
     /// Things the operator should fix that do not stop the cluster
     /// (deprecated keys), already located ("file:line: key: ...").
     pub warnings: Vec<String>,
+    /// Log retention, disk space and alerts.
+    pub operations: Operations,
+}
+
+/// What keeps the logs and tells a person when something is wrong: how
+/// long archived logs are kept, the free space below which the log file
+/// systems are reported, and where alerts go. TOML-only settings
+/// (`[logs]`, `[disk]`, `[alerts]`); a zeek.conf config gets the
+/// defaults (`config::defaults::operations`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operations {
+    /// Archived logs older than this are deleted; `None`: kept forever.
+    pub log_keep: Option<Age>,
+    pub min_free: MinFree,
+    pub alerts: Alerts,
+}
+
+/// A validated age, as seconds and as systemd-tmpfiles writes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Age {
+    pub seconds: u64,
+    /// The age in tmpfiles.d(5) syntax (`30d`, `12h`, `90min`, `2w`).
+    pub tmpfiles: String,
+}
+
+/// The free space below which a file system is reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MinFree {
+    /// Percent of the file system's size (1..=99).
+    Percent(u8),
+    /// Bytes.
+    Bytes(u64),
+}
+
+impl MinFree {
+    /// The threshold in bytes for a file system of `size` bytes.
+    pub fn bytes(self, size: u64) -> u64 {
+        match self {
+            MinFree::Percent(p) => size / 100 * u64::from(p),
+            MinFree::Bytes(b) => b,
+        }
+    }
+}
+
+impl fmt::Display for MinFree {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            MinFree::Percent(p) => write!(f, "{p}%"),
+            MinFree::Bytes(b) => write!(f, "{b} bytes"),
+        }
+    }
+}
+
+/// Where crash and disk-space reports go besides the journal, and how
+/// many may go out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alerts {
+    /// Mail recipients, through the local MTA (`sendmail -t`); empty: no mail.
+    pub mail_to: Vec<String>,
+    /// The `From:` address; `None`: `zeek@<hostname>`.
+    pub mail_from: Option<String>,
+    /// The MTA's sendmail-compatible program.
+    pub sendmail: PathBuf,
+    /// A command that gets the report on stdin (executable first); empty: none.
+    pub command: Vec<String>,
+    /// An http(s) URL the report is POSTed to as JSON.
+    pub webhook: Option<String>,
+    /// Most reports this host sends in an hour (all nodes together).
+    pub max_per_hour: u32,
+    /// Seconds one delivery may take before it is given up.
+    pub timeout_sec: u32,
 }
 
 /// A host of a multi-host cluster, as `Cluster::hosts` in the layout

@@ -72,3 +72,50 @@ pub fn archiver_dirs(spool_dir: &Path, log_dir: &Path) -> [String; 2] {
         log_dir.display().to_string(),
     ]
 }
+
+/// How long archived logs are kept: 30 days. Unbounded, the archive
+/// fills its file system, and then the loss is of the newest logs (the
+/// archiver cannot move them, the queue grows into the spool, loggers
+/// fail to write); 30 days covers the usual look-back of an incident on
+/// the sensor itself (long-term storage is a log store's job). A site
+/// that must keep everything says `keep = "forever"`; import-zeekctl
+/// keeps ZeekControl's `LogExpireInterval` (0 = forever, its default).
+pub const LOG_KEEP_DAYS: u64 = 30;
+
+/// Free space below which the spool, queue and archive file systems are
+/// reported: 5%, ZeekControl's `MinDiskSpace` default.
+pub const MIN_FREE_PERCENT: u8 = 5;
+
+/// The local MTA's sendmail interface (postfix, exim, msmtp, nullmailer
+/// all install one there).
+pub const SENDMAIL: &str = "/usr/sbin/sendmail";
+
+/// Most alert reports a host sends in an hour: a crash loop of every
+/// worker must not turn into hundreds of mails (each node's hook is also
+/// limited to 5 starts in 10 minutes by systemd).
+pub const ALERTS_PER_HOUR: u32 = 20;
+
+/// Seconds one alert delivery may take: a hanging MTA or webhook is
+/// given up, never waited for.
+pub const ALERT_TIMEOUT_SEC: u32 = 30;
+
+/// Retention, disk threshold and alerts when the config says nothing.
+pub fn operations() -> crate::model::Operations {
+    use crate::model::{Age, Alerts, MinFree, Operations};
+    Operations {
+        log_keep: Some(Age {
+            seconds: LOG_KEEP_DAYS * 86400,
+            tmpfiles: format!("{LOG_KEEP_DAYS}d"),
+        }),
+        min_free: MinFree::Percent(MIN_FREE_PERCENT),
+        alerts: Alerts {
+            mail_to: Vec::new(),
+            mail_from: None,
+            sendmail: SENDMAIL.into(),
+            command: Vec::new(),
+            webhook: None,
+            max_per_hour: ALERTS_PER_HOUR,
+            timeout_sec: ALERT_TIMEOUT_SEC,
+        },
+    }
+}

@@ -54,6 +54,7 @@ pub fn cluster(spec: Spec) -> Result<Cluster, ConfigError> {
         network: spec.network,
         hosts,
         warnings: spec.warnings,
+        operations: spec.operations,
     })
 }
 

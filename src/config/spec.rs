@@ -12,8 +12,8 @@ use std::sync::Arc;
 
 use super::ConfigError;
 use crate::model::{
-    ConfigFormat, CpuList, Hardening, Install, LayoutSource, NetworkPolicy, PolicyScript,
-    ProcessSettings,
+    ConfigFormat, CpuList, Hardening, Install, LayoutSource, NetworkPolicy, Operations,
+    PolicyScript, ProcessSettings,
 };
 
 /// Where a value came from: the file, its line and key when known.
@@ -278,4 +278,6 @@ pub struct Spec {
     pub hardening: Hardening,
     pub network: NetworkPolicy,
     pub warnings: Vec<String>,
+    /// Retention, disk threshold and alerts.
+    pub operations: Operations,
 }

@@ -14,10 +14,10 @@ use super::spec::{
     RoleTemplate, Spec, Templated,
 };
 use super::values::{self, MAX_SERVICE_NODES, MAX_WORKERS};
-use super::{defaults, expand, ConfigError, ReadOptions, DEFAULT_PREFIX};
+use super::{defaults, expand, operations, ConfigError, ReadOptions, DEFAULT_PREFIX};
 use crate::model::{
-    Cluster, ConfigFormat, CpuList, Hardening, Install, LayoutSource, NetworkPolicy, NumaPolicy,
-    PolicyScript, ProcessSettings, UnitDirective, UnitSection,
+    Alerts, Cluster, ConfigFormat, CpuList, Hardening, Install, LayoutSource, NetworkPolicy,
+    NumaPolicy, Operations, PolicyScript, ProcessSettings, UnitDirective, UnitSection,
 };
 
 type Str = Spanned<String>;
@@ -48,6 +48,15 @@ struct Document {
     hosts: Option<Spanned<BTreeMap<String, Spanned<HostSection>>>>,
     /// Settings of single nodes by node name, applied last.
     nodes: Option<Spanned<BTreeMap<String, Spanned<NodeSection>>>>,
+    /// Retention of the archived logs.
+    #[serde(default)]
+    logs: LogsSection,
+    /// The free-space threshold of the log file systems.
+    #[serde(default)]
+    disk: DiskSection,
+    /// Where crash and disk-space reports go.
+    #[serde(default)]
+    alerts: AlertsSection,
 }
 
 /// `[nodes.NAME]`: what one node has beyond its role's and interface's
@@ -618,6 +627,7 @@ impl<'a> Reader<'a> {
             hardening,
             network: NetworkPolicy { ip_allow },
             warnings,
+            operations: self.operations(doc)?,
         })
     }
 
@@ -1392,4 +1402,92 @@ fn directive_scalars(value: &DirectiveValue) -> Vec<String> {
 /// An address as TOML takes it: IPv6 with or without brackets.
 fn parse_address(text: &str) -> Result<std::net::IpAddr, String> {
     values::parse_address(text, values::Ipv6Brackets::Optional)
+}
+
+/// `[logs]`: how long the archive keeps logs.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct LogsSection {
+    /// `30d`, `12h`, `2w`, `forever`.
+    keep: Option<Str>,
+}
+
+/// `[disk]`: when the spool, queue and archive file systems are reported.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct DiskSection {
+    /// `5%` or a size (`20G`).
+    min_free: Option<Str>,
+}
+
+/// `[alerts]`: the channels crash and disk-space reports go to, besides
+/// the journal, and how many may go.
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct AlertsSection {
+    mail_to: Option<Spanned<Vec<Str>>>,
+    mail_from: Option<Str>,
+    sendmail: Option<Str>,
+    command: Option<Args>,
+    webhook: Option<Str>,
+    max_per_hour: Option<Spanned<i64>>,
+    timeout_sec: Option<Spanned<i64>>,
+}
+
+/// The operations settings (`[logs]`, `[disk]`, `[alerts]`).
+impl Reader<'_> {
+    fn operations(&self, doc: &Document) -> Result<Operations, ConfigError> {
+        let mut ops = defaults::operations();
+        if let Some(keep) = &doc.logs.keep {
+            ops.log_keep = self.check(keep.span(), operations::parse_age(keep.get_ref()))?;
+        }
+        if let Some(min_free) = &doc.disk.min_free {
+            ops.min_free = self.check(
+                min_free.span(),
+                operations::parse_min_free(min_free.get_ref()),
+            )?;
+        }
+        self.alerts(&doc.alerts, &mut ops.alerts)?;
+        Ok(ops)
+    }
+
+    fn alerts(&self, a: &AlertsSection, out: &mut Alerts) -> Result<(), ConfigError> {
+        if let Some(list) = &a.mail_to {
+            for address in list.get_ref() {
+                self.check(
+                    address.span(),
+                    operations::check_mail_address(address.get_ref()),
+                )?;
+                out.mail_to.push(address.get_ref().clone());
+            }
+        }
+        if let Some(from) = &a.mail_from {
+            self.check(from.span(), operations::check_mail_address(from.get_ref()))?;
+            out.mail_from = Some(from.get_ref().clone());
+        }
+        if let Some(sendmail) = &a.sendmail {
+            out.sendmail = self.path_value(sendmail)?;
+        }
+        if let Some(command) = &a.command {
+            out.command = self.args(&a.command)?;
+            // An empty list is no command (the default).
+            if out.command.first().is_some_and(|exe| !exe.starts_with('/')) {
+                return Err(self.error(
+                    command.span(),
+                    "the alert command must start with an absolute path to the executable",
+                ));
+            }
+        }
+        if let Some(url) = &a.webhook {
+            self.check(url.span(), operations::check_webhook(url.get_ref()))?;
+            out.webhook = Some(url.get_ref().clone());
+        }
+        if let Some(n) = &a.max_per_hour {
+            out.max_per_hour = self.count(n, 1, 3600)?;
+        }
+        if let Some(n) = &a.timeout_sec {
+            out.timeout_sec = self.count(n, 1, 600)?;
+        }
+        Ok(())
+    }
 }

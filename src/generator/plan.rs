@@ -68,6 +68,7 @@ impl Item<'_> {
             Artifact::ConfigCheckPath => PathBuf::from("zeek-config-check.path"),
             Artifact::ConfigCheck => PathBuf::from("zeek-config-check.service"),
             Artifact::Archiver { .. } => PathBuf::from("zeek-archiver.service"),
+            Artifact::Ops(unit) => PathBuf::from(unit.path()),
             Artifact::Link { path, .. } => PathBuf::from(path),
         }
     }
@@ -105,11 +106,68 @@ pub enum Artifact<'a> {
         archiver: &'a Archiver,
         before: Rc<str>,
     },
+    /// A unit (or rule file) that keeps the logs or tells a person: see
+    /// [`OpsUnit`].
+    Ops(OpsUnit),
     /// A symlink at `path` to `target`.
     Link {
         path: &'static str,
         target: &'static str,
     },
+}
+
+/// The files that expire archived logs and watch disk space (issue 19).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OpsUnit {
+    /// The systemd-tmpfiles rule that says how old an archived log may get.
+    LogExpiryRules,
+    /// Runs `systemd-tmpfiles --clean` on that rule.
+    LogExpiryService,
+    /// Runs the expiry hourly while the cluster runs.
+    LogExpiryTimer,
+    /// Runs `zeek-systemd alert disk`.
+    DiskWatchService,
+    /// Runs the disk watch every minute while the cluster runs.
+    DiskWatchTimer,
+}
+
+/// Where [`OpsUnit::LogExpiryRules`] goes in the output dir: systemd-tmpfiles
+/// reads no generator dir by itself; the expiry service names the file.
+pub const LOG_EXPIRY_RULES: &str = "zeek-systemd/log-expiry.conf";
+
+impl OpsUnit {
+    /// The file's path in the output dir.
+    pub fn path(self) -> &'static str {
+        match self {
+            OpsUnit::LogExpiryRules => LOG_EXPIRY_RULES,
+            OpsUnit::LogExpiryService => "zeek-log-expiry.service",
+            OpsUnit::LogExpiryTimer => "zeek-log-expiry.timer",
+            OpsUnit::DiskWatchService => "zeek-disk-watch.service",
+            OpsUnit::DiskWatchTimer => "zeek-disk-watch.timer",
+        }
+    }
+}
+
+/// The operations units of this host and the timers `zeek.target` wants:
+/// the disk watch wherever something runs, the log expiry where the
+/// archive is (the archiver runs here) unless logs are kept forever.
+fn ops_items(cluster: &Cluster, others: &mut Vec<&'static str>) -> Vec<Item<'static>> {
+    let mut units = vec![OpsUnit::DiskWatchService, OpsUnit::DiskWatchTimer];
+    others.push(OpsUnit::DiskWatchTimer.path());
+    if cluster.archiver.is_some() && cluster.operations.log_keep.is_some() {
+        units.extend([
+            OpsUnit::LogExpiryRules,
+            OpsUnit::LogExpiryService,
+            OpsUnit::LogExpiryTimer,
+        ]);
+        others.push(OpsUnit::LogExpiryTimer.path());
+    }
+    units
+        .into_iter()
+        .map(|unit| Item {
+            what: Artifact::Ops(unit),
+        })
+        .collect()
 }
 
 /// A node's drop-in: the node and the units it starts after.
@@ -159,7 +217,7 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
 fn host_items(cluster: &Cluster) -> Vec<Item<'_>> {
     let local: Vec<&Node> = cluster.local_nodes().collect();
     let mut items = Vec::with_capacity(local.len() + 8);
-    let mut others = Vec::with_capacity(3);
+    let mut others = Vec::with_capacity(5);
     if !local.is_empty() {
         items.push(Item {
             what: Artifact::NodeTemplate,
@@ -189,6 +247,7 @@ fn host_items(cluster: &Cluster) -> Vec<Item<'_>> {
         });
         others.push("zeek-archiver.service");
     }
+    items.extend(ops_items(cluster, &mut others));
     items.push(Item {
         what: Artifact::Target {
             nodes: local,

@@ -3,7 +3,7 @@
 //! hurt; `--deep` also tries what only this machine can tell
 //! ([`super::deep_check`]).
 
-use super::{deep_check, print, table, Context};
+use super::{deep_check, disk, print, table, Context};
 use crate::error::Failure;
 use crate::log::Log;
 use crate::model::{Cluster, Node, Role};
@@ -27,6 +27,7 @@ pub fn exec(args: &CheckArgs, ctx: &Context) -> Result<(), Failure> {
     for warning in warnings::warnings(&cluster, online_cpus(ctx)) {
         log.warning(&warning);
     }
+    disk_space(&cluster, ctx)?;
     if args.deep {
         let findings = deep_check::run(&cluster, &ctx.env.self_path);
         let (report, passed) = deep_check::report(&findings);
@@ -38,19 +39,33 @@ pub fn exec(args: &CheckArgs, ctx: &Context) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The free space of the spool, queue and archive file systems, and a
+/// warning for each below `[disk] min_free` (only for this machine's own
+/// host: another host's disks are not here).
+fn disk_space(cluster: &Cluster, ctx: &Context) -> Result<(), Failure> {
+    if other_host(ctx) {
+        return Ok(());
+    }
+    let usage = disk::usage(cluster);
+    print(&format!("\n{}", disk::table(&usage)))?;
+    for warning in disk::warnings(&usage) {
+        Log::stderr().warning(&warning);
+    }
+    Ok(())
+}
+
 /// This machine's online CPUs, unless `--host` names another host (its
 /// CPUs are not this machine's).
 fn online_cpus<'e>(ctx: &Context<'e>) -> Option<&'e std::collections::BTreeSet<u32>> {
-    let env = ctx.env;
-    let other_host = ctx
-        .options
-        .host
-        .as_deref()
-        .is_some_and(|h| env.hostname.as_deref() != Some(h));
-    if other_host {
+    if other_host(ctx) {
         return None;
     }
-    env.online_cpus()
+    ctx.env.online_cpus()
+}
+
+/// Whether `--host` names another host than this machine.
+fn other_host(ctx: &Context) -> bool {
+    (ctx.options.host.as_deref()).is_some_and(|h| ctx.env.hostname.as_deref() != Some(h))
 }
 
 /// The `check` output: one line per node of this host, like `zeekctl nodes`.

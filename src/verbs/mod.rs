@@ -3,10 +3,13 @@
 //! read the same model as the generator and systemd's own state; they may
 //! use the generator's plan, render and write, never the other way round.
 
+pub mod alert;
 pub mod check;
 pub mod completions;
 pub mod deep_check;
+pub mod deliver;
 pub mod diag;
+pub mod disk;
 pub mod import_zeekctl;
 pub mod layout;
 pub mod netstats;

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::systemctl::{self, classify, Exit, Props, State, PROPERTIES};
 use super::table::{age, bytes, cpu_time, now};
-use super::{print, table, Context};
+use super::{disk, print, table, Context};
 use crate::config::last_good::{self, ConfigState, Loaded};
 use crate::error::Failure;
 use crate::generator::plan;
@@ -72,6 +72,8 @@ pub struct Status {
     /// The nodes of this host first (layout order), then zeek-setup and
     /// zeek-archiver.
     pub units: Vec<UnitStatus>,
+    /// Free space of the spool, queue and archive file systems.
+    pub disks: Vec<disk::FsUsage>,
 }
 
 /// The config the status was taken against.
@@ -130,6 +132,7 @@ pub fn collect(cluster: &Cluster, config_state: ConfigState) -> anyhow::Result<S
             state: config_state,
         },
         units,
+        disks: disk::usage(cluster),
     })
 }
 
@@ -212,6 +215,17 @@ impl Status {
             self.config.state,
             nodes - down
         );
+        disk_lines(&mut out, &self.disks);
         out
+    }
+}
+
+/// The free-space table under the node table, and a line per file
+/// system below `[disk] min_free`.
+fn disk_lines(out: &mut String, disks: &[disk::FsUsage]) {
+    out.push('\n');
+    out.push_str(&disk::table(disks));
+    for warning in disk::warnings(disks) {
+        let _ = writeln!(out, "warning: {warning}");
     }
 }

@@ -146,6 +146,9 @@ fn build(files: &[HostConf], local: usize, source: &Path) -> Result<Cluster, Con
         hardening: Hardening::Strict,
         network: NetworkPolicy::default(),
         warnings,
+        // zeek.conf has no keys for them: Zeek's generator refuses keys it
+        // does not know (see docs/zeek-conf-migration.md).
+        operations: defaults::operations(),
     };
     expand::cluster(spec)
 }

@@ -1,6 +1,7 @@
 //! From the plan to file contents, through the askama templates in
 //! `templates/`. All escaping for systemd happens here (see [`syntax`]).
 
+mod operations;
 pub mod syntax;
 
 use std::collections::HashSet;
@@ -45,14 +46,7 @@ pub fn outputs<'p>(plan: &'p Plan) -> impl Iterator<Item = Output> + 'p {
     plan.items.iter().map(move |item| {
         let content = match &item.what {
             Artifact::NodeTemplate => Content::File(render_node_template(plan, &shared)),
-            Artifact::CrashHook => Content::File(
-                CrashHookUnit {
-                    source: &shared.source,
-                    crash_dir: syntax::no_specifiers(CRASH_DIR),
-                }
-                .render()
-                .expect("rendering into a String cannot fail"),
-            ),
+            Artifact::CrashHook => Content::File(operations::crash_hook(plan, &shared.source)),
             Artifact::NodeDropIn(drop_in) => {
                 Content::File(render_drop_in(plan.cluster, &shared, drop_in))
             }
@@ -79,6 +73,7 @@ pub fn outputs<'p>(plan: &'p Plan) -> impl Iterator<Item = Output> + 'p {
             Artifact::Archiver { archiver, before } => {
                 Content::File(render_archiver(plan.cluster, &shared, archiver, before))
             }
+            Artifact::Ops(unit) => Content::File(operations::render(plan, &shared.source, *unit)),
             Artifact::Link { target, .. } => Content::Link(PathBuf::from(target)),
         };
         Output {
@@ -205,13 +200,6 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
     }
     .render()
     .expect("rendering into a String cannot fail")
-}
-
-#[derive(Template)]
-#[template(path = "zeek-node-crashed@.service", escape = "none")]
-struct CrashHookUnit<'a> {
-    source: &'a str,
-    crash_dir: String,
 }
 
 /// The node's `ExecStopPost=` command, but for the node name systemd

@@ -80,6 +80,14 @@ pub fn path_word(path: &str) -> String {
     out
 }
 
+/// A path in a tmpfiles.d(5) line: quoted with C escapes (the format
+/// unquotes them), `%` doubled (it expands specifiers in paths).
+pub fn tmpfiles_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len() + 2);
+    push_quoted(&mut out, path, false);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

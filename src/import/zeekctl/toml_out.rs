@@ -103,6 +103,7 @@ pub fn write(input: &Input) -> Result<String, ImportError> {
     } else {
         workers(&mut out, input, input.nodes, "interface");
     }
+    operations_sections(&mut out, input.cfg);
     unmapped(&mut out, input.cfg);
     Ok(out)
 }
@@ -592,6 +593,11 @@ fn unmapped(out: &mut String, cfg: &ZeekctlCfg) {
         "pfringclusterid",
         "pfringclustertype",
         "pfringfirstappinstance",
+        "logexpireinterval",
+        "mindiskspace",
+        "mailto",
+        "mailfrom",
+        "sendmail",
     ];
     let rest: Vec<_> = cfg
         .settings
@@ -605,11 +611,6 @@ fn unmapped(out: &mut String, cfg: &ZeekctlCfg) {
         out,
         "# zeekctl.cfg options with no key here, and what to use instead:"
     );
-    let log_dir = cfg
-        .settings
-        .iter()
-        .find(|s| s.key.eq_ignore_ascii_case("logdir"))
-        .map_or("<log_dir>", |s| s.value.as_str());
     for s in rest {
         let _ = writeln!(
             out,
@@ -617,13 +618,13 @@ fn unmapped(out: &mut String, cfg: &ZeekctlCfg) {
             s.key,
             s.value,
             s.line,
-            instead(&s.key.to_lowercase(), &s.value, log_dir)
+            instead(&s.key.to_lowercase(), &s.value)
         );
     }
 }
 
 /// ZeekControl's `LogExpireInterval` (`30day`, `12hr`, `90min`, `0` =
-/// never) as a systemd-tmpfiles age (`30d`, `12h`, `90m`).
+/// never) as a `[logs] keep` age (`30d`, `12h`, `90min`).
 fn tmpfiles_age(value: &str) -> Option<String> {
     let value = value.trim();
     let digits_end = value
@@ -634,23 +635,105 @@ fn tmpfiles_age(value: &str) -> Option<String> {
     let unit = match unit.trim() {
         "" | "day" | "days" => "d",
         "hr" | "hrs" | "hour" | "hours" => "h",
-        "min" | "mins" => "m",
+        "min" | "mins" => "min",
         _ => return None,
     };
     Some(format!("{number}{unit}"))
 }
 
-fn log_expiry(value: &str, log_dir: &str) -> String {
-    match tmpfiles_age(value) {
-        Some(age) => format!(
-            "no archive expiry here: use a systemd-tmpfiles rule on the log dir, \
-             `e {log_dir} - - - {age}` in /etc/tmpfiles.d/zeek.conf"
-        ),
-        None => "archived logs are kept (0 = never expire, as under ZeekControl)".into(),
+/// `[logs]`, `[disk]` and `[alerts]` from ZeekControl's
+/// `LogExpireInterval`, `MinDiskSpace`, `MailTo`, `MailFrom` and
+/// `SendMail`. `[logs] keep` is always written: ZeekControl's default
+/// (0) keeps archived logs forever, zeek-systemd's expires them.
+fn operations_sections(out: &mut String, cfg: &ZeekctlCfg) {
+    let _ = writeln!(out, "[logs]");
+    match cfg.get("logexpireinterval") {
+        Some(s) => match tmpfiles_age(&s.value) {
+            Some(age) => {
+                let _ = writeln!(
+                    out,
+                    "keep = {}   # {} = {} (line {})",
+                    quote(&age),
+                    s.key,
+                    s.value,
+                    s.line
+                );
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "keep = \"forever\"   # {} = {} (line {}): never expire",
+                    s.key, s.value, s.line
+                );
+            }
+        },
+        None => {
+            let _ = writeln!(
+                out,
+                "keep = \"forever\"   # LogExpireInterval = 0, ZeekControl's default: never expire"
+            );
+        }
     }
+    if let Some(s) = cfg.get("mindiskspace") {
+        let _ = writeln!(
+            out,
+            "\n[disk]\nmin_free = \"{}%\"   # {} = {} (line {})",
+            s.value.trim(),
+            s.key,
+            s.value,
+            s.line
+        );
+    }
+    out.push('\n');
+    alerts_section(out, cfg);
 }
 
-fn instead(key: &str, value: &str, log_dir: &str) -> String {
+/// `[alerts]` from ZeekControl's mail settings: where its crash mail went.
+fn alerts_section(out: &mut String, cfg: &ZeekctlCfg) {
+    let _ = writeln!(out, "[alerts]");
+    let to = cfg.get("mailto");
+    let addresses: Vec<String> = to.map_or_else(Vec::new, |s| {
+        s.value
+            .split([',', ' '])
+            .filter(|a| !a.is_empty())
+            .map(str::to_string)
+            .collect()
+    });
+    let valid = addresses
+        .iter()
+        .all(|a| crate::config::operations::check_mail_address(a).is_ok());
+    match to {
+        Some(s) if valid && !addresses.is_empty() => {
+            let _ = writeln!(
+                out,
+                "mail_to = {}   # {} (line {}): crash and disk-space reports",
+                list(&addresses),
+                s.key,
+                s.line
+            );
+        }
+        Some(s) => {
+            let _ = writeln!(out, "# mail_to = [...]   # {} = {} (line {}): not a list of mail addresses; write it by hand", s.key, s.value, s.line);
+        }
+        None => {
+            let _ = writeln!(out, "# mail_to = [\"root@localhost\"]   # ZeekControl's default MailTo; uncomment to keep its crash mail");
+        }
+    }
+    for (key, ours) in [("mailfrom", "mail_from"), ("sendmail", "sendmail")] {
+        if let Some(s) = cfg.get(key) {
+            let _ = writeln!(
+                out,
+                "{ours} = {}   # {} (line {})",
+                quote(&s.value),
+                s.key,
+                s.line
+            );
+        }
+    }
+    out.push('\n');
+}
+
+fn instead(key: &str, value: &str) -> String {
     match key {
         "compresslogs" => "zeek-archiver compresses archived logs (gzip) by default; \
                            `[archiver] command` runs another shipper".into(),
@@ -658,18 +741,15 @@ fn instead(key: &str, value: &str, log_dir: &str) -> String {
             "loggers rotate by Zeek's Log::default_rotation_interval; add \
              `Log::default_rotation_interval={value}secs` to [logger] args (or a site script)"
         ),
-        "logexpireinterval" => log_expiry(value, log_dir),
-        "mailto" | "mailfrom" | "mailsubjectprefix" | "mailalarmsto" | "mailalarmsinterval"
-        | "sendmail" => "ZeekControl's cron mails are gone; set Notice::mail_dest etc. in a site \
-                         script for notice mail; crash mail: `systemctl edit zeek-node-crashed@.service`".into(),
+        "mailsubjectprefix" | "mailalarmsto" | "mailalarmsinterval" => "ZeekControl's cron mails \
+                         are gone; set Notice::mail_dest etc. in a site script for notice mail; crash \
+                         and disk-space reports go to [alerts] above".into(),
         "statslogenable" | "statslogexpireinterval" | "statuscmdshowall" | "cronenabled" => {
             "no `zeekctl cron` here: `systemctl status 'zeek@*'` and the metrics ports replace its checks".into()
         }
         "crashexpireinterval" => "crash reports live in the journal and coredumpctl, which expire on their own".into(),
         "zeekbase" => "set [zeek] prefix to this directory".into(),
         "debug" => "no equivalent; systemd logs every start and stop in the journal".into(),
-        "mindiskspace" => "systemd does not watch disk space; alert on the log dir's file system \
-                           in your monitoring".into(),
         "mailhostupdown" | "mailconnectionsummary" | "mailreceivingpackets" => {
             "no cron reports: watch `systemctl status zeek.target` and the metrics ports".into()
         }
@@ -696,7 +776,7 @@ mod tests {
         assert_eq!(tmpfiles_age("30day").as_deref(), Some("30d"));
         assert_eq!(tmpfiles_age("30").as_deref(), Some("30d"));
         assert_eq!(tmpfiles_age("12hr").as_deref(), Some("12h"));
-        assert_eq!(tmpfiles_age("90min").as_deref(), Some("90m"));
+        assert_eq!(tmpfiles_age("90min").as_deref(), Some("90min"));
         assert_eq!(tmpfiles_age("0"), None);
         assert_eq!(tmpfiles_age("soon"), None);
     }

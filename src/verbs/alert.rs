@@ -1,0 +1,368 @@
+//! `alert crash NODE | disk | test`: the reports that reach a person.
+//! `crash` is run by `zeek-node-crashed@NODE.service` after a node stopped
+//! uncleanly (like ZeekControl's crash mail: node, host, when, exit,
+//! restarts, journal, backtrace); `disk` by `zeek-disk-watch.timer` every
+//! minute (one report per crossing of `[disk] min_free`); `test` by a
+//! person, to try the channels. Every report goes to stdout (the unit's
+//! journal) and, within the rate limit, to the `[alerts]` channels.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::deliver::{self, Gate, Report};
+use super::diag::{tail, utc};
+use super::disk::{self, FsUsage};
+use super::systemctl;
+use super::table::now;
+use super::{print, Context};
+use crate::error::Failure;
+use crate::model::Cluster;
+
+/// Where the rate limit and the disk watch keep their state (a reboot
+/// starts afresh).
+pub const STATE_DIR: &str = "/run/zeek-systemd/alerts";
+
+/// Journal lines in a crash report.
+const JOURNAL_LINES: usize = 20;
+
+/// Backtrace lines in a crash report.
+const BACKTRACE_LINES: usize = 60;
+
+/// `alert` arguments.
+#[derive(clap::Args, Debug)]
+pub struct AlertArgs {
+    #[command(subcommand)]
+    pub what: AlertWhat,
+}
+
+/// What to report.
+#[derive(clap::Subcommand, Debug)]
+pub enum AlertWhat {
+    /// Report that NODE stopped uncleanly (run by zeek-node-crashed@NODE;
+    /// reads SERVICE_RESULT, EXIT_CODE and EXIT_STATUS from the environment).
+    Crash { node: String },
+    /// Check the free space of the spool, queue and archive; report each
+    /// file system that crossed [disk] min_free since the last check (run
+    /// by zeek-disk-watch.timer).
+    Disk,
+    /// Send a test report through every channel of [alerts] (not rate
+    /// limited) and say how each fared.
+    Test,
+}
+
+/// Runs `alert`: exit 1 when a channel failed.
+pub fn exec(args: &AlertArgs, ctx: &Context) -> Result<(), Failure> {
+    let cluster = ctx.load()?;
+    let host = host_name(&cluster, ctx);
+    let state = ctx.env.path(STATE_DIR);
+    let reports = match &args.what {
+        AlertWhat::Crash { node } => vec![crash_report(&cluster, &host, node, now())],
+        AlertWhat::Disk => disk_reports(&cluster, &host, &state)?,
+        AlertWhat::Test => vec![test_report(&cluster, &host)],
+    };
+    let limited = !matches!(args.what, AlertWhat::Test);
+    let mut failed = false;
+    for report in reports {
+        failed |= !send(&cluster, &host, report, limited.then_some(state.as_path()))?;
+    }
+    if failed {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "an alert channel failed (see above); the report is in this unit's journal"
+        )));
+    }
+    Ok(())
+}
+
+/// The host as reports name it: the cluster's name for it, else the
+/// hostname.
+fn host_name(cluster: &Cluster, ctx: &Context) -> String {
+    (cluster.this_host.clone())
+        .or_else(|| ctx.env.hostname.clone())
+        .unwrap_or_else(|| "localhost".into())
+}
+
+/// Prints `report`, then delivers it unless the rate limit (state in
+/// `limit_dir`; `None`: no limit) holds it. False when a channel failed.
+fn send(
+    cluster: &Cluster,
+    host: &str,
+    mut report: Report,
+    limit_dir: Option<&Path>,
+) -> Result<bool, Failure> {
+    let alerts = &cluster.operations.alerts;
+    let channels = deliver::has_channels(alerts);
+    let gate = match limit_dir {
+        Some(dir) if channels => deliver::admit(dir, alerts.max_per_hour, now())
+            .map_err(|e| anyhow::anyhow!("rate limit state in {}: {e}", dir.display()))?,
+        _ => Gate::Send { suppressed: 0 },
+    };
+    if let Gate::Send { suppressed } = gate {
+        if suppressed > 0 {
+            let _ = writeln!(
+                report.text,
+                "\n{suppressed} report(s) before this one were held back by the rate limit \
+                 ([alerts] max_per_hour = {}); they are in the journal \
+                 (journalctl -u 'zeek-node-crashed@*' -u zeek-disk-watch).",
+                alerts.max_per_hour
+            );
+        }
+    }
+    print(&format!("Subject: {}\n\n{}\n", report.subject, report.text))?;
+    if !channels {
+        print("(no [alerts] channel configured: this journal entry is the report)\n")?;
+        return Ok(true);
+    }
+    if gate == Gate::Hold {
+        print(&format!(
+            "rate limit: {} reports in the last hour; not sent ([alerts] max_per_hour)\n",
+            alerts.max_per_hour
+        ))?;
+        return Ok(true);
+    }
+    let mut ok = true;
+    for outcome in deliver::deliver(alerts, &report, host) {
+        let line = match &outcome.result {
+            Ok(()) => format!("delivered: {}\n", outcome.channel),
+            Err(e) => format!("FAILED: {}: {e}\n", outcome.channel),
+        };
+        ok &= outcome.result.is_ok();
+        print(&line)?;
+    }
+    Ok(ok)
+}
+
+/// How the node's main process ended, from systemd's ExecStopPost
+/// environment (`EXIT_CODE` exited/killed/dumped, `EXIT_STATUS` a number
+/// or a signal name).
+fn exit_text() -> String {
+    let var = |name| std::env::var(name).unwrap_or_default();
+    let (code, status, result) = (var("EXIT_CODE"), var("EXIT_STATUS"), var("SERVICE_RESULT"));
+    let exit = match code.as_str() {
+        "exited" => format!("exit status {status}"),
+        "killed" => format!("signal {status}"),
+        "dumped" => format!("signal {status} (core dumped)"),
+        "" => "unknown (no EXIT_CODE in the environment)".to_string(),
+        other => format!("{other} {status}"),
+    };
+    if result.is_empty() {
+        exit
+    } else {
+        format!("{exit}; systemd's result: {result}")
+    }
+}
+
+/// The crash report of `node`, gathered at `now`.
+fn crash_report(cluster: &Cluster, host: &str, node: &str, now: u64) -> Report {
+    let unit = format!("zeek@{node}.service");
+    let role = (cluster.local_nodes().find(|n| n.name == node))
+        .map_or("not in the config".to_string(), |n| n.role.to_string());
+    let restarts = systemctl::show(std::slice::from_ref(&unit), &["NRestarts"])
+        .ok()
+        .and_then(|p| p.first().and_then(|p| p.number("NRestarts")))
+        .map_or("unknown".to_string(), |n| n.to_string());
+    let exit = exit_text();
+    let mut fields = BTreeMap::new();
+    fields.insert("node", node.to_string());
+    fields.insert("role", role.clone());
+    fields.insert("host", host.to_string());
+    fields.insert("time", utc(now));
+    fields.insert("exit", exit.clone());
+    fields.insert("restarts", restarts.clone());
+    let mut text = format!(
+        "Zeek node {node} on {host} stopped uncleanly; systemd restarts it.\n\n  \
+         node:     {node} ({role})\n  host:     {host}\n  when:     {}\n  exit:     {exit}\n  \
+         restarts: {restarts} so far (NRestarts of {unit})\n",
+        utc(now)
+    );
+    let journal = systemctl::tool_output(
+        "journalctl",
+        &[
+            "--no-pager",
+            "-o",
+            "short-iso",
+            "-u",
+            &unit,
+            "-n",
+            &JOURNAL_LINES.to_string(),
+        ],
+    );
+    let _ = write!(
+        text,
+        "\n== journal (journalctl -u {unit} -n {JOURNAL_LINES}) ==\n{journal}"
+    );
+    if let Some((source, trace)) = backtrace(cluster, node, &unit, now) {
+        fields.insert("backtrace", trace.clone());
+        let _ = write!(text, "\n== backtrace ({source}) ==\n{trace}");
+    }
+    let _ = write!(text, "\nMore: zeek-systemd diag {node}\n");
+    Report {
+        kind: "crash",
+        subject: format!("[Zeek] {node} on {host} crashed: {exit}"),
+        text,
+        fields,
+    }
+}
+
+/// A backtrace of the crash, when it dumped core: systemd-coredump's
+/// stack trace if it kept the core, else gdb on a core file the kernel
+/// wrote into the node's dir. `(where it came from, text)`.
+fn backtrace(cluster: &Cluster, node: &str, unit: &str, now: u64) -> Option<(String, String)> {
+    if std::env::var("EXIT_CODE").as_deref() != Ok("dumped") {
+        return None;
+    }
+    // systemd-coredump processes the dump while we start: give it time.
+    let since = format!("@{}", now.saturating_sub(120));
+    let matcher = format!("COREDUMP_UNIT={unit}");
+    for _ in 0..10 {
+        let info = systemctl::tool_output(
+            "coredumpctl",
+            &["--no-pager", "-1", "info", "--since", &since, &matcher],
+        );
+        if info.contains("Stack trace") {
+            return Some(("coredumpctl info".into(), tail_of(&info)));
+        }
+        if info.contains("is not installed") {
+            break;
+        }
+        std::thread::sleep(Duration::from_secs(1));
+    }
+    let core = newest_core(&cluster.install.spool_dir.join(node), now)?;
+    let zeek = cluster.install.zeek.display().to_string();
+    let core_text = core.display().to_string();
+    let text = gdb_backtrace(&zeek, &core_text, cluster.operations.alerts.timeout_sec);
+    Some((format!("gdb {zeek} {core_text}"), text))
+}
+
+/// The last [`BACKTRACE_LINES`] lines, where the stack is.
+fn tail_of(text: &str) -> String {
+    tail(text, BACKTRACE_LINES)
+}
+
+/// `gdb -batch -ex bt` on a core, bounded in time and length.
+fn gdb_backtrace(zeek: &str, core: &str, timeout_sec: u32) -> String {
+    let output = std::process::Command::new("timeout")
+        .arg(timeout_sec.to_string())
+        .args(["gdb", "-nx", "-batch", "-ex", "bt", zeek, core])
+        .output();
+    match output {
+        Ok(out) => {
+            let text = String::from_utf8_lossy(&out.stdout);
+            // gdb prints the crashing frame once when it loads the core
+            // and again in the backtrace.
+            let mut lines: Vec<&str> = text.lines().filter(|l| l.starts_with('#')).collect();
+            lines.dedup();
+            let frames: String = lines.iter().map(|l| format!("{l}\n")).collect();
+            if frames.is_empty() {
+                format!("(gdb gave no frames: {})\n", tail(&text, 5).trim())
+            } else {
+                tail_of(&frames)
+            }
+        }
+        Err(e) => format!("(cannot run gdb: {e}; the core is {core})\n"),
+    }
+}
+
+/// The newest `core*` file in `dir` written in the last 10 minutes.
+fn newest_core(dir: &Path, now: u64) -> Option<PathBuf> {
+    let entries = std::fs::read_dir(dir).ok()?;
+    entries
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with("core"))
+        .filter_map(|e| {
+            let mtime = e.metadata().ok()?.modified().ok()?;
+            let secs = mtime.duration_since(std::time::UNIX_EPOCH).ok()?.as_secs();
+            (secs + 600 >= now).then_some((secs, e.path()))
+        })
+        .max()
+        .map(|(_, path)| path)
+}
+
+/// The reports of file systems that crossed the threshold since the
+/// last check (state: one line per low file system in `state/disk-low`).
+fn disk_reports(cluster: &Cluster, host: &str, state: &Path) -> Result<Vec<Report>, Failure> {
+    let usage = disk::usage(cluster);
+    let file = state.join("disk-low");
+    let before: Vec<String> = std::fs::read_to_string(&file)
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let mut low_now = Vec::new();
+    let mut reports = Vec::new();
+    for fs in &usage {
+        let key = fs.key();
+        let was_low = before.contains(&key);
+        if fs.low() || (was_low && !fs.recovered()) {
+            low_now.push(key);
+            if !was_low {
+                reports.push(disk_report(cluster, host, fs, true));
+            }
+        } else if was_low {
+            reports.push(disk_report(cluster, host, fs, false));
+        }
+    }
+    std::fs::create_dir_all(state)
+        .and_then(|()| std::fs::write(&file, low_now.join("\n") + "\n"))
+        .map_err(|e| anyhow::anyhow!("disk watch state {}: {e}", file.display()))?;
+    print(&disk::table(&usage))?;
+    Ok(reports)
+}
+
+fn disk_report(cluster: &Cluster, host: &str, fs: &FsUsage, low: bool) -> Report {
+    let what = fs.holds.join(", ");
+    let (kind, subject, advice) = if low {
+        (
+            "disk-low",
+            format!("[Zeek] low disk space on {host}: {what}"),
+            "Below the threshold Zeek may fail to write or rotate logs, and the archiver to \
+             move them: free space, shorten [logs] keep, or move the dir. One report per \
+             crossing; the next when it is back above.",
+        )
+    } else {
+        (
+            "disk-recovered",
+            format!("[Zeek] disk space recovered on {host}: {what}"),
+            "Back above the threshold (with a margin of a tenth of it).",
+        )
+    };
+    let mut fields = BTreeMap::new();
+    fields.insert("host", host.to_string());
+    fields.insert("time", utc(now()));
+    fields.insert("filesystem", what.clone());
+    fields.insert("path", fs.path.display().to_string());
+    fields.insert("free_bytes", fs.free_bytes.to_string());
+    fields.insert("min_free_bytes", fs.min_free_bytes.to_string());
+    let text = format!(
+        "{}\n\n  host:     {host}\n  when:     {}\n  {}\n  ([disk] min_free = {} in {})\n\n{advice}\n",
+        subject.trim_start_matches("[Zeek] "),
+        utc(now()),
+        fs.describe(),
+        cluster.operations.min_free,
+        cluster.source.display(),
+    );
+    Report {
+        kind,
+        subject,
+        text,
+        fields,
+    }
+}
+
+fn test_report(cluster: &Cluster, host: &str) -> Report {
+    let mut fields = BTreeMap::new();
+    fields.insert("host", host.to_string());
+    fields.insert("time", utc(now()));
+    Report {
+        kind: "test",
+        subject: format!("[Zeek] test alert from {host}"),
+        text: format!(
+            "A test of the alert channels of {} on {host} at {}; crash and disk-space \
+             reports arrive the same way.\n",
+            cluster.source.display(),
+            utc(now())
+        ),
+        fields,
+    }
+}

@@ -1,0 +1,352 @@
+//! Faults with a real Zeek under the generated units (issue 19, point 3):
+//! one boot of a manager, a logger, a proxy and two AF_PACKET workers on
+//! `lo`, the archive on its own small file system, and in turn: a worker
+//! killed by SIGSEGV (the crash report carries a backtrace), the manager
+//! killed with SIGKILL, the logger stopped for 30 s, a worker SIGKILLed
+//! as the OOM killer would (this container enforces no MemoryMax), the
+//! archive unwritable, the archive full, the spool full. Each phase sends
+//! its own connections (distinct ports) and records how long until the
+//! cluster logged again; after the stop, the archived conn.log is counted
+//! per phase. Thresholds are what was observed, with a margin: a change
+//! that loses more, or takes longer, fails.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use crate::harness::{can_boot, required, root, run, Boot};
+
+/// `ZEEK_DIST`: a Zeek binary tarball or prefix.
+const DIST_ENV: &str = "ZEEK_DIST";
+
+/// The Zeek prefix on the host, unpacked once under target/.
+fn zeek_prefix() -> Option<PathBuf> {
+    let dist = std::env::var_os(DIST_ENV).map(PathBuf::from);
+    let ok = dist.as_deref().is_some_and(Path::exists);
+    if !required(
+        &format!("{DIST_ENV} (a Zeek 8.1+ tarball or prefix) is unset or missing"),
+        ok,
+    ) {
+        return None;
+    }
+    let dist = dist?;
+    if dist.join("bin/zeek").is_file() {
+        return Some(dist);
+    }
+    let dir = root().join("target/real-zeek-ops");
+    let prefix = dir.join("zeek");
+    if !prefix.join("bin/zeek").is_file() {
+        std::fs::create_dir_all(&dir).expect("mkdir target/real-zeek-ops");
+        let status = Command::new("tar")
+            .arg("-xf")
+            .arg(&dist)
+            .arg("-C")
+            .arg(&dir)
+            .status()
+            .expect("tar");
+        assert!(status.success(), "tar -xf {}", dist.display());
+    }
+    Some(prefix)
+}
+
+const CONFIG: &str = r#"
+[zeek]
+autostart = false
+restart_sec = 1
+# Rotation every 10 s: the archiver works during the 30-s faults.
+args = ["local", "ignore_checksums=T", "Log::default_rotation_interval=10secs"]
+
+[disk]
+min_free = "8M"
+
+[alerts]
+mail_to = ["ops@example.org"]
+sendmail = "/etc/zeek-test/fake-sendmail"
+max_per_hour = 50
+
+[[interface]]
+name = "lo"
+capture = "af_packet::lo"
+workers = 2
+cpus = "0-1"
+"#;
+
+const FAKE_SENDMAIL: &str = r#"#!/bin/bash
+mkdir -p /res/mail
+cat >/res/mail/$(date +%s%N).eml
+"#;
+
+const SCENARIO: &str = r#"
+export SPOOL=/opt/zeek/spool LOG_DIR=/opt/zeek/logs
+. /etc/zeek-test/zeek-lib.sh
+echo manager logger-1 proxy-1 worker-lo-1 worker-lo-2 | tr ' ' '\n' >/tmp/nodes
+NODES_FILE=/tmp/nodes
+t() { date +%s%N; }
+ms() { echo $(( ($2 - $1) / 1000000 )); }
+mails() { ls /res/mail 2>/dev/null | wc -l; }
+# send PHASE FIRST COUNT: COUNT connections to ports FIRST.., recorded.
+send() {
+    local p
+    for ((p = $2; p < $2 + $3; p++)); do (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; done
+    echo "$1 $2 $3" >>/res/phases.txt
+}
+# whole PHASE T0 PORT: wait until a connection to PORT is in the live
+# conn.log; record the time since T0 as the phase's time to whole.
+whole() {
+    local i
+    for i in $(seq 120); do
+        connect_to "$3"
+        if wait_for 1 conn_has "$3"; then echo "$1 $(ms $2 $(t))" >>/res/whole.txt; return 0; fi
+    done
+    echo "$1 never" >>/res/whole.txt
+}
+mkdir -p /opt/zeek/logs /opt/zeek/spool
+mount -t tmpfs -o size=64M,mode=0755 tmpfs /opt/zeek/logs
+mount -t tmpfs -o size=256M,mode=0755 tmpfs /opt/zeek/spool
+start_zeek
+wait_hellos 120
+send baseline 41000 20
+sleep 10
+
+# -- SIGSEGV of a worker: the report has a backtrace
+m0=$(mails)
+t0=$(t)
+kill -SEGV "$(main_pid worker-lo-1)"
+wait_for 90 eval '[ $(mails) -gt '$m0' ]' || fail "no crash report after SIGSEGV"
+echo "segv_report_ms $(ms $t0 $(t))" >>/res/numbers.txt
+whole segv "$t0" 42999
+send after-segv 42000 20
+ls -la /opt/zeek/spool/worker-lo-1 >/res/segv-dir.txt
+
+# -- manager kill -9
+send before-manager-kill 43000 20
+t0=$(t)
+kill -9 "$(main_pid manager)"
+send during-manager-restart 43100 20
+whole manager-kill "$t0" 43999
+send after-manager-kill 43200 20
+
+# -- the logger stopped for 30 s (by hand: no crash report)
+m0=$(mails)
+t0=$(t)
+systemctl stop zeek@logger-1.service
+send logger-down 44000 20
+sleep 30
+systemctl start zeek@logger-1.service
+whole logger-down "$t0" 44999
+send after-logger-down 44100 20
+sleep 10
+echo "logger_down_mails $(( $(mails) - m0 ))" >>/res/numbers.txt
+
+# -- a worker killed as the OOM killer kills (SIGKILL)
+t0=$(t)
+systemctl kill -s KILL zeek@worker-lo-2.service
+send during-worker-kill 45000 20
+whole worker-kill "$t0" 45999
+send after-worker-kill 45100 20
+
+# -- the archive unwritable for 30 s
+chmod 0500 /opt/zeek/logs
+t0=$(t)
+send archive-unwritable 46000 20
+sleep 30
+journalctl -u zeek-archiver.service -o cat --no-pager -n 20 >/res/archiver-unwritable.txt
+ls /opt/zeek/spool/log-queue | wc -l >/res/queue-while-unwritable.txt
+ls -R /opt/zeek/logs | grep -c 'log.gz' >/res/archived-before-restore.txt
+chmod 0755 /opt/zeek/logs
+echo "archive_unwritable_restored_ms $(ms $t0 $(t))" >>/res/numbers.txt
+
+# -- the archive full for 30 s: the disk watch reports it
+m0=$(mails)
+dd if=/dev/zero of=/opt/zeek/logs/filler bs=1M count=63 status=none 2>/dev/null
+systemctl start zeek-disk-watch.service
+send archive-full 47000 20
+sleep 30
+journalctl -u zeek-archiver.service -o cat --no-pager -n 20 >/res/archiver-full.txt
+echo "archive_full_mails $(( $(mails) - m0 ))" >>/res/numbers.txt
+rm -f /opt/zeek/logs/filler
+systemctl start zeek-disk-watch.service
+
+# -- the spool full for 30 s
+m0=$(mails)
+dd if=/dev/zero of=/opt/zeek/spool/filler bs=1M count=1000 status=none 2>/dev/null
+systemctl start zeek-disk-watch.service
+send spool-full 48000 20
+sleep 30
+t0=$(t)
+journalctl -u 'zeek@*' -o cat --no-pager --since '-40s' | grep -i -E 'space|write|fail' | tail -20 >/res/spool-full-journal.txt
+rm -f /opt/zeek/spool/filler
+whole spool-full "$t0" 48999
+echo "spool_full_mails $(( $(mails) - m0 ))" >>/res/numbers.txt
+send final 49000 20
+sleep 5
+
+save_restarts
+systemctl stop zeek.target
+for u in zeek@manager zeek@logger-1 zeek@proxy-1 zeek@worker-lo-1 zeek@worker-lo-2 zeek-archiver; do
+    wait_for 90 eval "[ \"\$(systemctl is-active $u.service)\" = inactive ]" || fail "$u did not stop"
+done
+archived conn >/res/conn-archived.log
+find /opt/zeek/spool -name '*.log' | grep -v generated >/res/stranded.txt
+true
+"#;
+
+/// Distinct destination ports in the archived conn.log.
+fn ports(conn: &str) -> BTreeSet<u32> {
+    conn.lines()
+        .filter(|l| !l.starts_with('#'))
+        .filter_map(|l| l.split('\t').nth(5)?.parse().ok())
+        .collect()
+}
+
+/// Per phase: (name, sent, logged).
+fn phases(result: &crate::harness::Result) -> Vec<(String, u32, u32)> {
+    let seen = ports(&result.read("conn-archived.log"));
+    result
+        .read("phases.txt")
+        .lines()
+        .filter_map(|l| {
+            let mut w = l.split_whitespace();
+            let (name, first, count) = (
+                w.next()?,
+                w.next()?.parse::<u32>().ok()?,
+                w.next()?.parse::<u32>().ok()?,
+            );
+            let logged = (first..first + count).filter(|p| seen.contains(p)).count() as u32;
+            Some((name.to_string(), count, logged))
+        })
+        .collect()
+}
+
+#[test]
+fn real_zeek_faults() {
+    if !can_boot() {
+        return;
+    }
+    let Some(prefix) = zeek_prefix() else {
+        return;
+    };
+    let mut boot = Boot::new(CONFIG, SCENARIO).file("fake-sendmail", FAKE_SENDMAIL, true);
+    boot.stand_in = false;
+    boot.timeout_secs = 900;
+    for dir in ["bin", "lib", "share"] {
+        boot.binds
+            .push((prefix.join(dir), format!("/opt/zeek/{dir}")));
+    }
+    boot.binds.push((
+        root().join("tests/real-zeek/lib.sh"),
+        "/etc/zeek-test/zeek-lib.sh".into(),
+    ));
+    let result = run(&boot);
+    result.assert_passed();
+    let numbers = result.read("numbers.txt");
+    let whole = result.read("whole.txt");
+    println!("{numbers}\ntime to whole (ms):\n{whole}");
+    let table = phases(&result);
+    for (name, sent, logged) in &table {
+        println!(
+            "phase {name:<24} sent {sent:>3}  logged {logged:>3}  lost {:>3}",
+            sent - logged
+        );
+    }
+    let mails = result.files_in("mail");
+    let segv = mails
+        .iter()
+        .find(|m| m.contains("signal SEGV"))
+        .expect("a SEGV report");
+    println!("--- the SEGV report ---\n{segv}");
+    println!(
+        "--- spool full, journal ---\n{}",
+        result.read("spool-full-journal.txt")
+    );
+    println!(
+        "--- archive full, archiver ---\n{}",
+        result.read("archiver-full.txt")
+    );
+    println!(
+        "--- archive unwritable, archiver ---\n{}",
+        result.read("archiver-unwritable.txt")
+    );
+    println!(
+        "stranded logs after the stop: {}",
+        result.read("stranded.txt")
+    );
+    println!(
+        "queue while the archive was unwritable: {} files",
+        result.read("queue-while-unwritable.txt").trim()
+    );
+    println!("restarts: {}", result.read("restarts.txt"));
+    assert!(segv.contains("(core dumped)"), "{segv}");
+    assert!(
+        segv.contains("== backtrace"),
+        "no backtrace:\n{segv}\n{}",
+        result.read("segv-dir.txt")
+    );
+    assert!(result.read("stranded.txt").trim().is_empty());
+    let lost = |phase: &str| {
+        let (_, sent, logged) = table.iter().find(|(n, ..)| n == phase).expect(phase);
+        sent - logged
+    };
+    // Observed: nothing lost outside the phases where a process that
+    // logs was down; the limits below are the observation plus margin.
+    // A killed worker loses the connections it was tracking (Zeek logs a
+    // connection when it ends; its state is in the process): the flows the
+    // kernel hashed to it, about half.
+    assert!(lost("during-worker-kill") <= 12, "{table:?}");
+    // A full spool: the logger aborts at every write (safe_write error 28)
+    // and crash-loops; what workers send meanwhile is lost (10 and 20 of
+    // 20 observed). Only Zeek can do better (buffer, or drop and go on).
+    assert!(lost("spool-full") <= 20, "{table:?}");
+    for phase in ["baseline", "after-logger-down"] {
+        assert!(lost(phase) <= 10, "{phase}: {table:?}");
+    }
+    for phase in [
+        "after-segv",
+        "before-manager-kill",
+        "during-manager-restart",
+        "after-manager-kill",
+        "logger-down",
+        "after-worker-kill",
+        "archive-unwritable",
+        "archive-full",
+        "final",
+    ] {
+        assert_eq!(lost(phase), 0, "{phase}: {table:?}");
+    }
+    let ms = |phase: &str| -> u64 {
+        let line = whole
+            .lines()
+            .find(|l| l.starts_with(&format!("{phase} ")))
+            .expect(phase);
+        line.split_whitespace()
+            .nth(1)
+            .and_then(|v| v.parse().ok())
+            .expect("a time")
+    };
+    // Observed 6 to 8 s, 8 to 15 s after the SEGV (the core is written
+    // first), 36.5 to 38.2 s with the 30-s logger stop.
+    for (phase, max) in [
+        ("segv", 30_000),
+        ("manager-kill", 12_000),
+        ("worker-kill", 12_000),
+        ("spool-full", 14_000),
+        ("logger-down", 45_000),
+    ] {
+        assert!(ms(phase) <= max, "{phase}: {} ms > {max}", ms(phase));
+    }
+    let number = |key: &str| -> u64 {
+        numbers
+            .lines()
+            .find_map(|l| l.strip_prefix(key)?.trim().parse().ok())
+            .expect(key)
+    };
+    assert!(number("segv_report_ms ") <= 10_000, "{numbers}");
+    assert_eq!(
+        number("logger_down_mails "),
+        0,
+        "a stop by hand is no crash"
+    );
+    assert!(number("archive_full_mails ") >= 1, "{numbers}");
+    assert!(number("spool_full_mails ") >= 1, "{numbers}");
+    result.clean();
+}
