@@ -69,6 +69,10 @@ pub enum Command {
     /// Turn ZeekControl's node.cfg, zeekctl.cfg and networks.cfg into a
     /// cluster.toml that keeps its node names.
     ImportZeekctl(verbs::import_zeekctl::ImportArgs),
+    /// Put the scripts the nodes load in place (zeek-setup.service runs
+    /// this at every cluster start).
+    #[command(hide = true)]
+    SetupScripts(verbs::setup_scripts::SetupScriptsArgs),
     /// Print the completion script for a shell (packages ship them; see
     /// packaging/gen-completions.sh).
     #[command(hide = true)]
@@ -102,6 +106,7 @@ pub fn run(cli: Cli, env: &Environment) -> Result<(), Failure> {
         Command::Diag(args) => verbs::diag::exec(&args, &ctx),
         Command::Netstats(args) => verbs::netstats::exec(&args, &ctx),
         Command::ImportZeekctl(args) => verbs::import_zeekctl::exec(&args),
+        Command::SetupScripts(args) => verbs::setup_scripts::exec(&args, &ctx),
         Command::Completions(args) => verbs::completions::exec(&args, Cli::command()),
     }
 }

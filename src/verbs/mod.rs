@@ -3,6 +3,7 @@
 //! read the same model as the generator and systemd's own state; they may
 //! use the generator's plan, render and write, never the other way round.
 
+pub mod candidate;
 pub mod check;
 pub mod completions;
 pub mod deep_check;
@@ -12,6 +13,7 @@ pub mod layout;
 pub mod netstats;
 pub mod policy_script;
 pub mod render;
+pub mod setup_scripts;
 pub mod status;
 pub mod systemctl;
 pub mod table;
