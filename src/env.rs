@@ -102,6 +102,12 @@ impl Environment {
         }
     }
 
+    /// `path` (absolute) as this environment sees it: under the root
+    /// ([`ROOT_ENV`]).
+    pub fn under_root(&self, path: &Path) -> PathBuf {
+        under(&self.root, path)
+    }
+
     /// Whether systemd runs us (as a generator of some manager).
     pub fn by_systemd(&self) -> bool {
         self.scope != Scope::Person

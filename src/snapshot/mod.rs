@@ -24,6 +24,7 @@ pub mod tree;
 use std::path::{Path, PathBuf};
 
 use build::{Origin, Source};
+use sha2::Digest as _;
 use store::Store;
 
 use crate::config::ConfigFiles;
@@ -155,6 +156,40 @@ pub fn ensure_for_start(
         Some(info) => AtStart::Relaid { id, was: info.id },
         None => AtStart::FromLiveTree(id),
     })
+}
+
+/// The files on disk that differ from the snapshot in `dir` (made from
+/// `info`'s sources): site files by their path in the site dir
+/// (`local.zeek`), extra dirs' files by full path, config files by name
+/// (`cluster.toml`), each once, in that order. `live_config` is the config
+/// on disk (`None`: not readable, not compared).
+pub fn drift(dir: &Path, info: &build::Info, live_config: Option<&ConfigFiles>) -> Vec<String> {
+    let mut names = Vec::new();
+    for (part, live) in &info.sources {
+        let (Ok(deployed), Ok(on_disk)) = (tree::files(&dir.join(part)), tree::files(live)) else {
+            names.push(live.display().to_string());
+            continue;
+        };
+        for (rel, _) in tree::diff(&deployed, &on_disk) {
+            names.push(if part == SITE {
+                rel.display().to_string()
+            } else {
+                live.join(rel).display().to_string()
+            });
+        }
+    }
+    if let Some(files) = live_config {
+        let deployed = tree::files(&dir.join(CONFIG)).unwrap_or_default();
+        let on_disk: std::collections::BTreeMap<PathBuf, [u8; 32]> = files
+            .files
+            .iter()
+            .map(|(name, text)| (name.clone(), sha2::Sha256::digest(text.as_bytes()).into()))
+            .collect();
+        for (rel, _) in tree::diff(&deployed, &on_disk) {
+            names.push(rel.display().to_string());
+        }
+    }
+    names
 }
 
 #[cfg(test)]

@@ -4,15 +4,19 @@
 //! use the generator's plan, render and write, never the other way round.
 
 pub mod candidate;
+pub mod changes;
 pub mod check;
 pub mod completions;
 pub mod deep_check;
+pub mod deploy;
+pub mod deployed;
 pub mod diag;
 pub mod import_zeekctl;
 pub mod layout;
 pub mod netstats;
 pub mod policy_script;
 pub mod render;
+pub mod rollout;
 pub mod setup_scripts;
 pub mod status;
 pub mod systemctl;
