@@ -76,7 +76,7 @@ fn scenario(real: bool) -> String {
             // A syntax error, as an editor leaves it half-way.
             r#"printf '\nevent zeek_init() {\n    print "half\n' >>"$SITE/local.zeek""#,
             r#"cp /res/local-orig.zeek "$SITE/local.zeek"
-printf '\nevent zeek_init() { Reporter::info(fmt("deploy-marker %s", Cluster::node)); }\n' >>"$SITE/local.zeek""#,
+printf '\nevent zeek_init() { Reporter::info(fmt("deploy-marker %%s", Cluster::node)); }\n' >>"$SITE/local.zeek""#,
             "wait_for 90 all_heard_since",
             r#"wait_for 90 marker_from_all deploy-marker || fail "no deploy-marker from every node in reporter.log"
 live_log reporter | grep deploy-marker >/res/markers.txt"#,
@@ -217,8 +217,9 @@ fn check(result: &harness::Result, real: bool) {
     );
     assert_eq!(read("broken.rc"), "1");
     assert!(broken.contains("FAILED"), "{broken}");
+    // Zeek's own words: "error in <snapshot>/site/local.zeek, line N: ...".
     let zeek_error = if real {
-        "syntax error"
+        "/site/local.zeek, line "
     } else {
         "stand-in: broken"
     };
