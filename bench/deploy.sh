@@ -12,7 +12,8 @@
 # was heard again (`got hello from NODE` in the logger's cluster.log,
 # logged after the command began):
 #   restart      systemctl restart zeek.target
-#   check        zeek-systemd check --deep (no restart: the check part)
+#   check        zeek-systemd check --deep (no restart: the check part;
+#                until it exits)
 #   deploy       zeek-systemd deploy (a one-line change to local.zeek),
 #                which itself waits until every node is up for --settle
 #                (5 s) and heard
@@ -38,6 +39,8 @@ fi
 
 work=$(mktemp -d /tmp/zeek-systemd-bench-deploy.XXXXXX)
 trap 'rm -rf "$work"' EXIT
+# Kept on failure, for the logs.
+keep() { trap - EXIT; echo "kept $work" >&2; }
 if [[ -d $ZEEK_DIST ]]; then
     prefix=$ZEEK_DIST
 else
@@ -69,25 +72,27 @@ export SPOOL=/opt/zeek/spool
 . /etc/zeek-test/zeek-lib.sh
 wait_for 120 all_active || fail "no cluster at boot"
 wait_for 120 all_heard_since 0 || fail "no hellos at boot"
-# timed NAME COMMAND...: run COMMAND, wait until every node is heard again,
-# print "NAME SECONDS".
+# timed NAME wait|nowait COMMAND...: run COMMAND, with "wait" until every
+# node is heard again, print "NAME SECONDS".
 timed() {
-    local name=\$1 t0 s
-    shift
+    local name=\$1 how=\$2 t0 s
+    shift 2
     t0=\$(now)
     "\$@" >>/res/commands.log 2>&1 || fail "\$* failed"
     s=\$((t0 / 1000000000))
-    wait_for 120 all_heard_since "\$s" || fail "cluster not formed after \$*"
-    echo "\$name \$(elapsed "\$t0" "\$(now)")"
+    if [[ \$how == wait ]]; then
+        wait_for 120 all_heard_since "\$s" || fail "cluster not formed after \$*"
+    fi
+    echo "\$name \$(elapsed "\$t0" "\$(now)")" >>/res/bench.txt
 }
 for i in \$(seq $rounds); do
-    timed restart systemctl restart zeek.target
-    timed check zs check --deep
+    timed restart wait systemctl restart zeek.target
+    timed check nowait zs check --deep
     echo "# bench round \$i" >>"\$SITE/local.zeek"
-    timed deploy zs deploy
+    timed deploy wait zs deploy
     echo "# bench round \$i, settle 0" >>"\$SITE/local.zeek"
-    timed deploy-s0 zs deploy --settle 0
-done >/res/bench.txt
+    timed deploy-s0 wait zs deploy --settle 0
+done
 EOF
 chmod 755 "$work/scenario"
 
@@ -103,7 +108,7 @@ tests/systemd/nspawn-run --result-dir "$work/res" --scenario "$work/scenario" --
     --bind-ro="$prefix/share:/opt/zeek/share" \
     --bind="$work/etc-zeek:/etc/zeek" \
     --bind="$work/site:/opt/zeek/share/zeek/site" >/dev/null ||
-    { cat "$work/res/scenario.log" >&2; exit 1; }
+    { cat "$work/res/scenario.log" >&2; keep; exit 1; }
 
 # Median, min, max per name (no awk needed here, but sort -n is).
 printf '%-10s %8s %8s %8s  (seconds, %s rounds; until every node is heard again)\n' what median min max "$rounds"
