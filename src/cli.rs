@@ -56,6 +56,10 @@ pub enum Command {
     Render(verbs::render::RenderArgs),
     /// Write the Zeek script that rotates logs into the archiver's queue.
     PolicyScript(verbs::policy_script::PolicyScriptArgs),
+    /// Check the live config and scripts (as check --deep), show what
+    /// changes, install them as the deployed snapshot, restart the cluster
+    /// and wait for it; roll back if it does not come up.
+    Deploy(verbs::deploy::DeployArgs),
     /// Show systemd's view of this host's nodes (state, PID, restarts,
     /// last exit, CPU time, memory, CPUs) and the config's state; exit 3
     /// if a node is not running or the config is invalid.
@@ -72,6 +76,10 @@ pub enum Command {
     /// Crash and disk-space reports (run by zeek-node-crashed@NODE and
     /// zeek-disk-watch), and `alert test` to try the [alerts] channels.
     Alert(verbs::alert::AlertArgs),
+    /// Put the scripts the nodes load in place (zeek-setup.service runs
+    /// this at every cluster start).
+    #[command(hide = true)]
+    SetupScripts(verbs::setup_scripts::SetupScriptsArgs),
     /// Print the completion script for a shell (packages ship them; see
     /// packaging/gen-completions.sh).
     #[command(hide = true)]
@@ -101,11 +109,13 @@ pub fn run(cli: Cli, env: &Environment) -> Result<(), Failure> {
         Command::Layout(args) => verbs::layout::exec(&args, &ctx),
         Command::Render(args) => verbs::render::exec(&args, &ctx),
         Command::PolicyScript(args) => verbs::policy_script::exec(&args),
+        Command::Deploy(args) => verbs::deploy::exec(&args, &ctx),
         Command::Status(args) => verbs::status::exec(&args, &ctx),
         Command::Diag(args) => verbs::diag::exec(&args, &ctx),
         Command::Netstats(args) => verbs::netstats::exec(&args, &ctx),
         Command::ImportZeekctl(args) => verbs::import_zeekctl::exec(&args),
         Command::Alert(args) => verbs::alert::exec(&args, &ctx),
+        Command::SetupScripts(args) => verbs::setup_scripts::exec(&args, &ctx),
         Command::Completions(args) => verbs::completions::exec(&args, Cli::command()),
     }
 }

@@ -51,6 +51,9 @@ pub struct Environment {
     pub hostname: Option<String>,
     /// Where the config is looked for.
     pub config_dir: PathBuf,
+    /// Where deployed snapshots are kept ([`crate::snapshot::STATE_DIR`]
+    /// under the root). Verbs only: the generator never reads it.
+    pub state_dir: PathBuf,
     /// The kernel command line, words separated by spaces.
     pub kernel_cmdline: String,
     /// Who runs us.
@@ -90,6 +93,7 @@ impl Environment {
             self_path: var(SELF_PATH_ENV)
                 .map(PathBuf::from)
                 .unwrap_or_else(self_exe),
+            state_dir: under(&root, Path::new(crate::snapshot::STATE_DIR)),
             root,
             config_dir,
             scope,
@@ -97,6 +101,12 @@ impl Environment {
             systemd_version: OnceCell::new(),
             online_cpus: OnceCell::new(),
         }
+    }
+
+    /// `path` (absolute) as this environment sees it: under the root
+    /// ([`ROOT_ENV`]).
+    pub fn under_root(&self, path: &Path) -> PathBuf {
+        under(&self.root, path)
     }
 
     /// Whether systemd runs us (as a generator of some manager).

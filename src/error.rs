@@ -18,6 +18,9 @@ pub enum Failure {
     CheckFailed,
     /// `status`: a node is not running, or the config is invalid.
     NotRunning,
+    /// `deploy` installed a snapshot, the cluster did not come up on it,
+    /// and the previous one was put back.
+    RolledBack,
     /// Anything else, with its message (not yet reported).
     Other(anyhow::Error),
 }
@@ -30,10 +33,12 @@ impl From<anyhow::Error> for Failure {
 
 impl Failure {
     /// The exit code: 3 for "not running", as `systemctl status` has it;
-    /// 1 for every other failure.
+    /// 4 for a deploy that was rolled back (2 is clap's usage error); 1
+    /// for every other failure.
     pub fn exit_code(&self) -> ExitCode {
         match self {
             Failure::NotRunning => ExitCode::from(3),
+            Failure::RolledBack => ExitCode::from(4),
             _ => ExitCode::from(1),
         }
     }

@@ -246,6 +246,13 @@ pub struct Install {
     pub path: String,
     pub user: String,
     pub group: String,
+    /// The site policy dir on `zeek_path` (`<prefix>/share/zeek/site`):
+    /// nodes load a deployed copy of it, not this dir (see
+    /// [`crate::snapshot`]).
+    pub site_dir: PathBuf,
+    /// Script dirs the config puts on `zeek_path` besides Zeek's own
+    /// (zeek.conf's `ext_zeek_path`); deployed like the site dir.
+    pub extra_script_dirs: Vec<PathBuf>,
 }
 
 /// The Zeek script that makes loggers rotate into `<spool>/log-queue`.

@@ -25,6 +25,9 @@ _zeek__systemd() {
             zeek__systemd,completions)
                 cmd="zeek__systemd__subcmd__completions"
                 ;;
+            zeek__systemd,deploy)
+                cmd="zeek__systemd__subcmd__deploy"
+                ;;
             zeek__systemd,diag)
                 cmd="zeek__systemd__subcmd__diag"
                 ;;
@@ -45,6 +48,9 @@ _zeek__systemd() {
                 ;;
             zeek__systemd,render)
                 cmd="zeek__systemd__subcmd__render"
+                ;;
+            zeek__systemd,setup-scripts)
+                cmd="zeek__systemd__subcmd__setup__subcmd__scripts"
                 ;;
             zeek__systemd,status)
                 cmd="zeek__systemd__subcmd__status"
@@ -82,6 +88,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help,completions)
                 cmd="zeek__systemd__subcmd__help__subcmd__completions"
                 ;;
+            zeek__systemd__subcmd__help,deploy)
+                cmd="zeek__systemd__subcmd__help__subcmd__deploy"
+                ;;
             zeek__systemd__subcmd__help,diag)
                 cmd="zeek__systemd__subcmd__help__subcmd__diag"
                 ;;
@@ -103,6 +112,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help,render)
                 cmd="zeek__systemd__subcmd__help__subcmd__render"
                 ;;
+            zeek__systemd__subcmd__help,setup-scripts)
+                cmd="zeek__systemd__subcmd__help__subcmd__setup__subcmd__scripts"
+                ;;
             zeek__systemd__subcmd__help,status)
                 cmd="zeek__systemd__subcmd__help__subcmd__status"
                 ;;
@@ -122,7 +134,7 @@ _zeek__systemd() {
 
     case "${cmd}" in
         zeek__systemd)
-            opts="-h -V --config --host --help --version check layout render policy-script status diag netstats import-zeekctl alert completions help"
+            opts="-h -V --config --host --help --version check layout render policy-script deploy status diag netstats import-zeekctl alert setup-scripts completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -345,6 +357,40 @@ _zeek__systemd() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zeek__subcmd__systemd__subcmd__deploy)
+            opts="-h --dry-run --restart --settle --timeout --config --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --restart)
+                    COMPREPLY=($(compgen -W "all none" -- "${cur}"))
+                    return 0
+                    ;;
+                --settle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zeek__subcmd__systemd__subcmd__diag)
             opts="-n -h --lines --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -376,7 +422,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help)
-            opts="check layout render policy-script status diag netstats import-zeekctl alert completions help"
+            opts="check layout render policy-script deploy status diag netstats import-zeekctl alert setup-scripts completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -460,6 +506,20 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__deploy)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -558,6 +618,20 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__render)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__setup__subcmd__scripts)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -720,6 +794,28 @@ _zeek__systemd() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__setup__subcmd__scripts)
+            opts="-h --config --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -2,7 +2,7 @@
 //! may differ only where Zeek's own generator does (zeek.conf keeps Zeek's
 //! directory layout); those differences are named here too.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::model::Role;
 
@@ -52,11 +52,19 @@ pub const SYSTEM_PATH: &str = "/usr/local/bin:/usr/bin:/bin";
 /// `spool_dir`: the generated scripts first, then Zeek's script dirs.
 pub fn zeek_path(prefix: &Path, spool_dir: &Path) -> String {
     let share = prefix.join("share/zeek");
+    let site = site_dir(prefix);
     let share = share.display();
     format!(
-        "{}/generated-scripts:{share}:{share}/policy:{share}/site:{share}/builtin-plugins",
-        spool_dir.display()
+        "{}/generated-scripts:{share}:{share}/policy:{}:{share}/builtin-plugins",
+        spool_dir.display(),
+        site.display()
     )
+}
+
+/// The site policy dir of a Zeek installed under `prefix` (on
+/// [`zeek_path`]).
+pub fn site_dir(prefix: &Path) -> PathBuf {
+    prefix.join("share/zeek/site")
 }
 
 /// Zeek's archiver executable under `prefix`.

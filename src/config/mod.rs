@@ -119,6 +119,31 @@ pub fn find_for_host(
         .then_some(ConfigSource::ZeekConf(zeek_conf))
 }
 
+/// The dir under the config dir that holds the deployed config: the copy
+/// `zeek-systemd deploy` made of the config it checked. Once it exists,
+/// the generator reads it instead of the config files beside it, so a
+/// `daemon-reload` (every package upgrade runs one) or a reboot never puts
+/// an unchecked edit into the units; `check`, `render` and `deploy` read
+/// the live files, the candidate. It is under the config dir, not `/var`,
+/// because the generator may read nothing else at boot.
+pub const DEPLOYED_DIR: &str = "deployed";
+
+/// The config the units are generated from: `--config PATH` if given,
+/// else the deployed config ([`DEPLOYED_DIR`]) once there is one, else the
+/// live config as [`find_for_host`] finds it.
+pub fn find_for_units(
+    explicit: Option<&Path>,
+    config_dir: &Path,
+    host: Option<&str>,
+) -> Option<ConfigSource> {
+    if explicit.is_none() {
+        if let Some(deployed) = find_for_host(None, &config_dir.join(DEPLOYED_DIR), host) {
+            return Some(deployed);
+        }
+    }
+    find_for_host(explicit, config_dir, host)
+}
+
 /// What a reader needs besides the text: which host it is reading for.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {

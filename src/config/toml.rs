@@ -655,6 +655,8 @@ impl<'a> Reader<'a> {
         let install = Install {
             zeek_path: defaults::zeek_path(&prefix, &spool_dir),
             path: format!("{}/bin:{}", prefix.display(), defaults::SYSTEM_PATH),
+            site_dir: defaults::site_dir(&prefix),
+            extra_script_dirs: Vec::new(),
             zeek,
             spool_dir,
             log_dir,

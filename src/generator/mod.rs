@@ -46,7 +46,10 @@ pub fn run(
         );
         return Ok(());
     }
-    let Some(source) = config::find_for_host(explicit, &env.config_dir, options.host_or_hostname())
+    // Once something was deployed, the deployed copy: the live file is the
+    // next deploy's candidate.
+    let Some(source) =
+        config::find_for_units(explicit, &env.config_dir, options.host_or_hostname())
     else {
         // Installed but not configured yet: that must not break boot.
         return Ok(());

@@ -181,7 +181,12 @@ pub struct NodeDropIn<'a> {
 
 /// The unit name of a node.
 pub fn unit_name(node: &Node) -> String {
-    format!("zeek@{}.service", node.name)
+    unit_name_of(&node.name)
+}
+
+/// The unit name of the node named `name`.
+pub fn unit_name_of(name: &str) -> String {
+    format!("zeek@{name}.service")
 }
 
 /// The drop-in path of a node, relative to the output dir.

@@ -3,6 +3,7 @@
 //! hurt; `--deep` also tries what only this machine can tell
 //! ([`super::deep_check`]).
 
+use super::candidate::{self, Candidate};
 use super::{deep_check, disk, print, table, Context};
 use crate::error::Failure;
 use crate::log::Log;
@@ -21,15 +22,18 @@ pub struct CheckArgs {
 
 /// Runs `check`.
 pub fn exec(args: &CheckArgs, ctx: &Context) -> Result<(), Failure> {
-    let cluster = ctx.load()?;
-    print(&node_table(&cluster))?;
+    let candidate = Candidate::load(ctx)?;
+    let cluster = &candidate.cluster;
+    print(&node_table(cluster))?;
     let log = Log::stderr();
-    for warning in warnings::warnings(&cluster, online_cpus(ctx)) {
+    for warning in warnings::warnings(cluster, online_cpus(ctx)) {
         log.warning(&warning);
     }
-    disk_space(&cluster, ctx)?;
+    disk_space(cluster, ctx)?;
     if args.deep {
-        let findings = deep_check::run(&cluster, &ctx.env.self_path);
+        // The scripts as `deploy` would install them, in a temp dir.
+        let scripts = candidate::scratch_snapshot(&candidate)?;
+        let findings = deep_check::run(cluster, &ctx.env.self_path, &scripts.0);
         let (report, passed) = deep_check::report(&findings);
         print(&report)?;
         if !passed {

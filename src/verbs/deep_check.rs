@@ -4,11 +4,11 @@
 //! as the unit would start it, and the generated units pass
 //! `systemd-analyze verify`.
 //!
-//! The parse runs in a scratch copy of the spool layout: `<scratch>/<node>`
-//! is the working directory and `<scratch>/generated-scripts` holds the
-//! `cluster-layout.zeek` (and policy script) zeek-setup would write, first
-//! on `ZEEKPATH` in place of `<spool>/generated-scripts`. The real spool is
-//! not touched.
+//! The parse runs in a scratch spool (`<scratch>/<node>` is the working
+//! directory) with `ZEEKPATH` pointing at a candidate snapshot of the
+//! scripts (site dir, extra dirs, `cluster-layout.zeek`, policy script;
+//! see [`crate::snapshot`]): exactly what the nodes would load once it is
+//! deployed. The real spool and the deployed snapshot are not touched.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
@@ -24,8 +24,8 @@ use nix::unistd::{Gid, Group, Uid, User};
 
 use super::systemctl;
 use crate::generator::{plan, render, write};
-use crate::layout::{render_layout, POLICY_SCRIPT, POLICY_SCRIPT_NAME};
-use crate::model::{Cluster, LayoutSource, Node, PolicyScript, Role};
+use crate::model::{Cluster, Node, Role};
+use crate::snapshot;
 
 /// How long one `zeek -a` may take (a real Zeek parses `local` in 1-3 s).
 const PARSE_TIMEOUT: Duration = Duration::from_secs(120);
@@ -39,8 +39,9 @@ pub struct Finding {
     pub failure: Option<String>,
 }
 
-/// Runs every deep check and returns the findings in order.
-pub fn run(cluster: &Cluster, generator_exe: &Path) -> Vec<Finding> {
+/// Runs every deep check and returns the findings in order; `scripts` is
+/// the candidate snapshot the nodes' `ZEEKPATH` points at.
+pub fn run(cluster: &Cluster, generator_exe: &Path, scripts: &Path) -> Vec<Finding> {
     let install = &cluster.install;
     let mut findings = Vec::new();
     let user = User::from_name(&install.user).ok().flatten();
@@ -69,7 +70,9 @@ pub fn run(cluster: &Cluster, generator_exe: &Path) -> Vec<Finding> {
         failure: zeek_problem.clone(),
     });
     match (&user, &group, &zeek_problem) {
-        (Some(user), Some(group), None) => parse_scripts(cluster, user, group, &mut findings),
+        (Some(user), Some(group), None) => {
+            parse_scripts(cluster, scripts, (user, group), &mut findings);
+        }
         _ => findings.push(Finding {
             what: "scripts (zeek -a)".into(),
             failure: Some("not checked: the user, group or zeek binary is missing".into()),
@@ -145,8 +148,13 @@ fn distinct_command_lines(cluster: &Cluster) -> Vec<(&Node, usize)> {
     groups
 }
 
-fn parse_scripts(cluster: &Cluster, user: &User, group: &Group, findings: &mut Vec<Finding>) {
-    let scratch = match Scratch::new(cluster, user, group) {
+fn parse_scripts(
+    cluster: &Cluster,
+    scripts: &Path,
+    (user, group): (&User, &Group),
+    findings: &mut Vec<Finding>,
+) {
+    let scratch = match Scratch::new(cluster, scripts, user, group) {
         Ok(scratch) => scratch,
         Err(e) => {
             findings.push(Finding {
@@ -185,7 +193,7 @@ fn parse_scripts(cluster: &Cluster, user: &User, group: &Group, findings: &mut V
     }
 }
 
-/// A throw-away spool: `generated-scripts/` and one dir per node.
+/// A throw-away spool: one dir per node.
 struct Scratch {
     root: PathBuf,
     zeek_path: String,
@@ -193,27 +201,20 @@ struct Scratch {
 }
 
 impl Scratch {
-    fn new(cluster: &Cluster, user: &User, group: &Group) -> anyhow::Result<Scratch> {
+    fn new(
+        cluster: &Cluster,
+        scripts: &Path,
+        user: &User,
+        group: &Group,
+    ) -> anyhow::Result<Scratch> {
         let root = std::env::temp_dir().join(format!("zeek-systemd-check.{}", std::process::id()));
         std::fs::create_dir(&root).with_context(|| format!("create {}", root.display()))?;
         let scratch = Scratch {
-            zeek_path: scratch_zeek_path(cluster, &root),
+            zeek_path: snapshot::node_zeek_path(&cluster.install, scripts),
             root,
             manager_env: systemctl::manager_environment(),
         };
         std::fs::set_permissions(&scratch.root, std::fs::Permissions::from_mode(0o755))?;
-        let generated = scratch.root.join("generated-scripts");
-        std::fs::create_dir(&generated)?;
-        let layout = match &cluster.layout {
-            LayoutSource::Generated => render_layout(cluster),
-            LayoutSource::Copy(path) => std::fs::read_to_string(path)
-                .with_context(|| format!("cannot read the layout {}", path.display()))?,
-        };
-        write::write_file_atomically(&generated.join("cluster-layout.zeek"), &layout, 0o644)?;
-        if cluster.policy_script == PolicyScript::Generated {
-            let file = generated.join(format!("{POLICY_SCRIPT_NAME}.zeek"));
-            write::write_file_atomically(&file, POLICY_SCRIPT, 0o644)?;
-        }
         let (uid, gid) = (Some(user.uid), Some(group.gid));
         for name in cluster
             .local_nodes()
@@ -288,22 +289,6 @@ impl Drop for Scratch {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.root);
     }
-}
-
-/// The node's `ZEEKPATH` with `<spool>/generated-scripts` replaced by the
-/// scratch copy.
-fn scratch_zeek_path(cluster: &Cluster, root: &Path) -> String {
-    let real = cluster.install.spool_dir.join("generated-scripts");
-    let real = real.to_string_lossy();
-    let scratch = root.join("generated-scripts");
-    let scratch = scratch.to_string_lossy();
-    cluster
-        .install
-        .zeek_path
-        .split(':')
-        .map(|part| if part == real { &scratch } else { part })
-        .collect::<Vec<_>>()
-        .join(":")
 }
 
 /// Switches the child to the node user as systemd does for `User=`/

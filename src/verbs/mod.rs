@@ -4,10 +4,14 @@
 //! use the generator's plan, render and write, never the other way round.
 
 pub mod alert;
+pub mod candidate;
+pub mod changes;
 pub mod check;
 pub mod completions;
 pub mod deep_check;
 pub mod deliver;
+pub mod deploy;
+pub mod deployed;
 pub mod diag;
 pub mod disk;
 pub mod import_zeekctl;
@@ -15,6 +19,8 @@ pub mod layout;
 pub mod netstats;
 pub mod policy_script;
 pub mod render;
+pub mod rollout;
+pub mod setup_scripts;
 pub mod status;
 pub mod systemctl;
 pub mod table;

@@ -10,11 +10,13 @@ use serde::Serialize;
 use super::systemctl::{self, classify, Exit, Props, State, PROPERTIES};
 use super::table::{age, bytes, cpu_time, now};
 use super::{disk, print, table, Context};
+use crate::config;
 use crate::config::last_good::{self, ConfigState, Loaded};
 use crate::error::Failure;
 use crate::generator::plan;
 use crate::log::Log;
 use crate::model::Cluster;
+use crate::snapshot::{self, store::Store};
 
 /// `status` arguments.
 #[derive(clap::Args, Debug)]
@@ -28,7 +30,8 @@ pub struct StatusArgs {
 /// is invalid.
 pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
     let (cluster, config_state) = config(ctx)?;
-    let status = collect(&cluster, config_state)?;
+    let mut status = collect(&cluster, config_state)?;
+    status.deployed = deployed_report(ctx);
     let text = if args.json {
         serde_json::to_string_pretty(&status).context("cannot encode the status")? + "\n"
     } else {
@@ -47,7 +50,15 @@ pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
 /// good config, that one (not for `--config`: the person asked about that
 /// file).
 fn config(ctx: &Context) -> Result<(Cluster, ConfigState), Failure> {
-    let source = ctx.find_config()?;
+    // The units come from the deployed config once there is one.
+    let source = match ctx.config {
+        Some(_) => None,
+        None => config::find_for_units(None, &ctx.env.config_dir, ctx.options.host_or_hostname()),
+    };
+    let source = match source {
+        Some(source) => source,
+        None => ctx.find_config()?,
+    };
     match last_good::load(&source, &ctx.options, ctx.config.is_none()) {
         Loaded::Valid { cluster, .. } => Ok((cluster, ConfigState::Valid)),
         Loaded::LastGood {
@@ -69,6 +80,9 @@ fn config(ctx: &Context) -> Result<(Cluster, ConfigState), Failure> {
 #[derive(Debug, Serialize)]
 pub struct Status {
     pub config: ConfigReport,
+    /// The snapshot the nodes load, and what on disk differs from it;
+    /// `None` before the first start.
+    pub deployed: Option<DeployedReport>,
     /// The nodes of this host first (layout order), then zeek-setup and
     /// zeek-archiver.
     pub units: Vec<UnitStatus>,
@@ -83,6 +97,37 @@ pub struct ConfigReport {
     /// `valid`, or `INVALID: <error>; the cluster keeps running on the
     /// last good config (<dir>)` (then `source` is that last good copy).
     pub state: ConfigState,
+}
+
+/// The deployed snapshot (see `zeek-systemd deploy`).
+#[derive(Debug, Serialize)]
+pub struct DeployedReport {
+    /// Its id (a digest of its files).
+    pub snapshot: String,
+    /// When it was made (seconds since the epoch).
+    pub created: u64,
+    /// `deploy`, or `start` (made by a cluster start: the first one, or a
+    /// config reloaded without a deploy).
+    pub origin: String,
+    /// Files on disk that differ from it: changed on disk, not deployed
+    /// (site files by their path in the site dir, config files by name).
+    pub not_deployed: Vec<String>,
+}
+
+/// The snapshot in use and the drift from it; `None` when there is none.
+fn deployed_report(ctx: &Context) -> Option<DeployedReport> {
+    let store = Store::new(&ctx.env.state_dir);
+    let info = store.current()?;
+    let live = ctx
+        .find_config()
+        .ok()
+        .and_then(|s| config::read_files(&s).ok());
+    Some(DeployedReport {
+        not_deployed: snapshot::drift(&store.dir(&info.id), &info, live.as_ref()),
+        snapshot: info.id,
+        created: info.created,
+        origin: info.origin,
+    })
 }
 
 /// One row of the table.
@@ -131,6 +176,7 @@ pub fn collect(cluster: &Cluster, config_state: ConfigState) -> anyhow::Result<S
             source: cluster.source.clone(),
             state: config_state,
         },
+        deployed: None,
         units,
         disks: disk::usage(cluster),
     })
@@ -215,7 +261,29 @@ impl Status {
             self.config.state,
             nodes - down
         );
+        out.push_str(&self.deployed_lines(now));
         disk_lines(&mut out, &self.disks);
+        out
+    }
+
+    /// The lines about the deployed snapshot under the table.
+    fn deployed_lines(&self, now: u64) -> String {
+        let Some(d) = &self.deployed else {
+            return "scripts: no snapshot yet (the first start makes one)\n".to_string();
+        };
+        let mut out = format!(
+            "scripts: snapshot {} (made by {}, {} ago)\n",
+            d.snapshot,
+            d.origin,
+            age(now.saturating_sub(d.created))
+        );
+        if !d.not_deployed.is_empty() {
+            let _ = writeln!(
+                out,
+                "changed on disk, not deployed: {} (`zeek-systemd deploy` checks and deploys them)",
+                d.not_deployed.join(", ")
+            );
+        }
         out
     }
 }

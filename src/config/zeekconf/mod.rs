@@ -196,6 +196,14 @@ fn install(mine: &FileConf) -> Install {
         path: search_path,
         user: mine.user.clone(),
         group: mine.group.clone(),
+        site_dir: defaults::site_dir(base),
+        extra_script_dirs: mine
+            .ext_zeek_path
+            .iter()
+            .flat_map(|ext| ext.split(':'))
+            .filter(|dir| !dir.is_empty())
+            .map(PathBuf::from)
+            .collect(),
     }
 }
 

@@ -16,9 +16,9 @@ use crate::config::last_good::LAST_GOOD_DIR;
 use crate::config::{ConfigFiles, CONFIG_DIR_ENV};
 use crate::layout::POLICY_SCRIPT_NAME;
 use crate::model::{
-    Archiver, Cluster, Hardening, LayoutSource, Node, PolicyScript, ProcessSettings, Role,
-    UnitSection,
+    Archiver, Cluster, Hardening, Node, PolicyScript, ProcessSettings, Role, UnitSection,
 };
+use crate::snapshot;
 
 /// One rendered output, relative to the output dir.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -185,7 +185,11 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
         group: &install.group,
         working_directory: format!("{spool}/%i"),
         path_env: syntax::environment("PATH", &install.path),
-        zeek_path_env: syntax::environment("ZEEKPATH", &install.zeek_path),
+        // The deployed snapshot, never the live site dir.
+        zeek_path_env: syntax::environment(
+            "ZEEKPATH",
+            &snapshot::node_zeek_path(install, &snapshot::current_path()),
+        ),
         exec_start: syntax::command_line(&default_command),
         restart_sec: cluster.restart_sec,
         systemd_version: plan.systemd_version,
@@ -295,8 +299,8 @@ struct NodeDropInUnit<'a> {
     /// both units include (process-settings.inc).
     settings: &'a ProcessSettings,
     /// Manager and loggers under strict hardening: the spool dir (one
-    /// mount for their own dir and the queue) and its generated scripts.
-    log_writer_paths: Option<(String, String)>,
+    /// mount for their own dir and the queue).
+    log_writer_paths: Option<String>,
     /// Loggers (and a manager without loggers): the command that rotates
     /// what Zeek wrote after its last rotation at exit.
     rotate_leftovers: Option<String>,
@@ -337,14 +341,8 @@ fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> S
             .map(|(k, v)| syntax::environment(k, v))
             .collect(),
         settings: &node.settings,
-        log_writer_paths: (writes_logs && shared.strict).then(|| {
-            let spool = &cluster.install.spool_dir;
-            (
-                syntax::path_word(&spool.display().to_string()),
-                // "-": a missing dir is no reason to refuse to start.
-                syntax::path_word(&format!("-{}", spool.join("generated-scripts").display())),
-            )
-        }),
+        log_writer_paths: (writes_logs && shared.strict)
+            .then(|| syntax::path_word(&cluster.install.spool_dir.display().to_string())),
         rotate_leftovers: rotates_logs(cluster, node).then(|| rotate_leftovers(cluster, shared)),
         worker: node.role == Role::Worker,
         strict: shared.strict,
@@ -489,44 +487,29 @@ struct SetupUnit<'a> {
     last_good: String,
     user: &'a str,
     group: &'a str,
+    /// `RequiresMountsFor=`: the snapshots may be on a `/var` of its own.
+    state_dir: String,
     spool_dir: String,
-    generated_scripts: String,
     node_dirs: String,
     log_dir: String,
-    layout_command: String,
-    policy_command: Option<String>,
+    scripts_command: String,
 }
 
-/// The `zeek-setup.service` command that writes cluster-layout.zeek into
-/// the spool's `generated` scripts dir: the generator's `layout`, or a
-/// copy of the layout file the config names.
-fn layout_command(cluster: &Cluster, exe: &str, generated: &Path) -> String {
-    let layout_file = generated.join("cluster-layout.zeek").display().to_string();
-    match &cluster.layout {
-        LayoutSource::Generated => {
-            let mut command = vec![exe, "layout"];
-            // Looked up in the copy as the generator found it on disk.
-            if let Some(host) = &cluster.this_host {
-                command.extend(["--host", host.as_str()]);
-            }
-            command.extend(["-o", &layout_file]);
-            syntax::command_line(&command)
-        }
-        LayoutSource::Copy(path) => syntax::command_line(&[
-            "install",
-            "-m",
-            "0644",
-            &path.display().to_string(),
-            &layout_file,
-        ]),
+/// The `zeek-setup.service` command that puts the scripts nodes load in
+/// place: `setup-scripts`, on the copy of the config the units came from.
+fn scripts_command(cluster: &Cluster, exe: &str) -> String {
+    let mut command = vec![exe, "setup-scripts"];
+    // Looked up in the copy as the generator found it on disk.
+    if let Some(host) = &cluster.this_host {
+        command.extend(["--host", host.as_str()]);
     }
+    syntax::command_line(&command)
 }
 
 fn render_setup(plan: &Plan, shared: &Shared) -> String {
     let cluster = plan.cluster;
     let install = &cluster.install;
     let quoted = |p: &Path| syntax::command_line(&[p.display().to_string()]);
-    let generated = install.spool_dir.join("generated-scripts");
     let mut node_dirs = String::new();
     for name in cluster
         .local_nodes()
@@ -538,32 +521,21 @@ fn render_setup(plan: &Plan, shared: &Shared) -> String {
     }
     let exe = plan.generator_exe.display().to_string();
     let config_copy = plan.normal_dir.join(CONFIG_COPY_DIR);
-    let layout_command = layout_command(cluster, &exe, &generated);
-    let policy_command = (cluster.policy_script == PolicyScript::Generated).then(|| {
-        let file = generated.join(format!("{POLICY_SCRIPT_NAME}.zeek"));
-        syntax::command_line(&[
-            exe.as_str(),
-            "policy-script",
-            "-o",
-            &file.display().to_string(),
-        ])
-    });
     SetupUnit {
         source: &shared.source,
         runtime_directory: LAST_GOOD_DIR
             .strip_prefix("/run/")
             .expect("the last good dir is under /run"),
+        state_dir: syntax::path_word(snapshot::STATE_DIR),
         config_dir_env: syntax::environment(CONFIG_DIR_ENV, &config_copy.display().to_string()),
         config_copy: quoted(&config_copy),
         last_good: quoted(Path::new(LAST_GOOD_DIR)),
         user: &install.user,
         group: &install.group,
         spool_dir: quoted(&install.spool_dir),
-        generated_scripts: quoted(&generated),
         node_dirs,
         log_dir: quoted(&install.log_dir),
-        layout_command,
-        policy_command,
+        scripts_command: scripts_command(cluster, &exe),
     }
     .render()
     .expect("rendering into a String cannot fail")

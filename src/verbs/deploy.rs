@@ -1,0 +1,172 @@
+//! `deploy`: check the live config and scripts as `check --deep` does,
+//! show what changes, install them as the deployed snapshot, restart the
+//! cluster and wait for it; roll back if it does not come up. See DEPLOY in
+//! zeek-systemd(8).
+
+use std::time::Duration;
+
+use super::candidate::Candidate;
+use super::changes::{changes, Changes};
+use super::rollout::{self, Previous, RestartMode, Wait};
+use super::{deep_check, print, Context};
+use crate::error::Failure;
+use crate::snapshot::build::Origin;
+use crate::snapshot::store::Store;
+use crate::snapshot::KEEP;
+
+/// `deploy` arguments.
+#[derive(clap::Args, Debug)]
+pub struct DeployArgs {
+    /// Check and show what would change, then stop: nothing is installed
+    /// or restarted.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// What to restart once the snapshot is installed: `all` (the whole
+    /// cluster of this host, waited for, rolled back on failure) or `none`
+    /// (nodes load it at their next start, crash restarts included).
+    #[arg(long, value_enum, default_value_t = RestartMode::All, value_name = "WHAT")]
+    pub restart: RestartMode,
+    /// Seconds every node must stay up after the restart.
+    #[arg(long, default_value_t = 5, value_name = "SECS")]
+    pub settle: u64,
+    /// Seconds the cluster gets to come up (and join) before the deploy
+    /// is rolled back.
+    #[arg(long, default_value_t = 120, value_name = "SECS")]
+    pub timeout: u64,
+}
+
+/// Runs `deploy`: exit 1 when a check fails (nothing changed), 4 when the
+/// cluster did not come up and the previous snapshot was put back.
+pub fn exec(args: &DeployArgs, ctx: &Context) -> Result<(), Failure> {
+    let candidate = Candidate::load(ctx)?;
+    let store = Store::new(&ctx.env.state_dir);
+    let staging = super::candidate::TempDir(store.staging("deploy")?);
+    let id = candidate.snapshot(&staging.0, Origin::Deploy)?;
+    println!(
+        "deploy: candidate snapshot {id} ({})",
+        candidate.source.path().display()
+    );
+    let findings = deep_check::run(&candidate.cluster, &ctx.env.self_path, &staging.0);
+    let (report, passed) = deep_check::report(&findings);
+    print(&report)?;
+    if !passed {
+        println!("deploy: the checks FAILED; nothing was changed");
+        return Err(Failure::CheckFailed);
+    }
+    let previous = Previous::read(ctx, &store);
+    let changed = what_changes(&candidate, &previous, &store, &staging.0, ctx)?;
+    print(&changed.report())?;
+    if previous.current.as_deref() == Some(id.as_str()) {
+        return pin_only(&candidate, &previous, ctx, &id);
+    }
+    if args.dry_run {
+        println!("deploy: --dry-run: nothing was changed");
+        return Ok(());
+    }
+    store.install(&staging.0, &id)?;
+    rollout::activate(ctx, &store, &id, &candidate.files)?;
+    let wait = Wait {
+        settle: Duration::from_secs(args.settle),
+        timeout: Duration::from_secs(args.timeout),
+    };
+    let began = std::time::SystemTime::now();
+    let outcome = go_live(&candidate, args.restart, wait, &id);
+    store.prune(KEEP);
+    match outcome {
+        Ok(()) => Ok(()),
+        Err(failure) => roll_back(&failure, &previous, (ctx, &store), wait, began),
+    }
+}
+
+fn what_changes(
+    candidate: &Candidate,
+    previous: &Previous,
+    store: &Store,
+    staging: &std::path::Path,
+    ctx: &Context,
+) -> anyhow::Result<Changes> {
+    let old_scripts = previous.current.as_ref().map(|id| store.dir(id));
+    let old_cluster = previous.units.as_ref().map(|(cluster, _)| cluster);
+    Ok(changes(
+        old_cluster,
+        &candidate.cluster,
+        old_scripts.as_deref(),
+        staging,
+        &ctx.env.self_path,
+    )?)
+}
+
+/// The candidate is the snapshot in use already: at most the config still
+/// has to be recorded as deployed (nothing was deployed before).
+fn pin_only(
+    candidate: &Candidate,
+    previous: &Previous,
+    ctx: &Context,
+    id: &str,
+) -> Result<(), Failure> {
+    if previous.deployed.as_ref() != Some(&candidate.files) {
+        super::deployed::write(&ctx.env.config_dir, &candidate.files)?;
+        rollout::systemctl_run(&["daemon-reload"])?;
+        println!("deploy: snapshot {id} runs already; its config is now the deployed one");
+    } else {
+        println!("deploy: nothing to deploy: snapshot {id} is deployed and running");
+    }
+    Ok(())
+}
+
+/// Restarts as asked and waits; `Err` when the cluster did not come up.
+fn go_live(
+    candidate: &Candidate,
+    restart: RestartMode,
+    wait: Wait,
+    id: &str,
+) -> Result<(), rollout::NodeFailure> {
+    if restart == RestartMode::None {
+        println!(
+            "deploy: snapshot {id} installed; nodes load it at their next start (--restart=none)"
+        );
+        return Ok(());
+    }
+    if !rollout::cluster_active() {
+        println!(
+            "deploy: snapshot {id} installed; zeek.target is not running: its next start runs it"
+        );
+        return Ok(());
+    }
+    rollout::restart_and_wait(&candidate.cluster, wait)?;
+    println!("deploy: snapshot {id} is live: every node of this host runs it");
+    Ok(())
+}
+
+fn roll_back(
+    failure: &rollout::NodeFailure,
+    previous: &Previous,
+    (ctx, store): (&Context, &Store),
+    wait: Wait,
+    began: std::time::SystemTime,
+) -> Result<(), Failure> {
+    println!("deploy FAILED: {}", failure.why);
+    if let Some(node) = &failure.node {
+        println!("last journal lines of zeek@{node}:");
+        print(&rollout::journal_tail(node, began))?;
+    }
+    let back_to = previous
+        .current
+        .as_deref()
+        .unwrap_or("(none: the live tree at the next start)");
+    println!("rolling back to snapshot {back_to}");
+    rollout::roll_back(previous, ctx, store)?;
+    match &previous.units {
+        Some((cluster, _)) if rollout::cluster_active() => {
+            match rollout::restart_and_wait(cluster, wait) {
+                Ok(_) => println!("rolled back: the previous cluster runs again"),
+                Err(e) => println!(
+                    "rolled back, but the previous cluster is not up either: {}",
+                    e.why
+                ),
+            }
+        }
+        _ => println!("rolled back (the cluster was not running)"),
+    }
+    Err(Failure::RolledBack)
+}

@@ -1,0 +1,321 @@
+//! `deploy`'s steps after the candidate passed its checks: install the
+//! snapshot and the deployed config, restart, wait until every node of
+//! this host runs (and stays up, and has joined the cluster where that is
+//! visible), and roll back when that fails.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{bail, Context as _};
+
+use super::systemctl::{self, classify, State};
+use super::{deployed, Context};
+use crate::config::ConfigFiles;
+use crate::generator::plan::{self, CONFIG_COPY_DIR, DEFAULT_NORMAL_DIR};
+use crate::model::{Cluster, Role};
+use crate::snapshot::store::Store;
+
+/// What `deploy` restarts once the snapshot is installed.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RestartMode {
+    /// The whole cluster of this host (`systemctl restart zeek.target`:
+    /// the stop order keeps every log), then wait and roll back on failure.
+    All,
+    /// Nothing: nodes load the new snapshot at their next start, a crash
+    /// restart included. No wait, no rollback.
+    None,
+}
+
+/// How long to wait for the cluster.
+#[derive(Debug, Clone, Copy)]
+pub struct Wait {
+    /// How long every node must stay up (same PID, no restart).
+    pub settle: Duration,
+    /// How long the whole wait may take before it counts as a failure.
+    pub timeout: Duration,
+}
+
+/// What ran before the deploy, to roll back to.
+pub struct Previous {
+    /// The snapshot in use.
+    pub current: Option<String>,
+    /// The deployed config, if one was deployed.
+    pub deployed: Option<ConfigFiles>,
+    /// The config the loaded units came from (the generator's copy).
+    pub units: Option<(Cluster, ConfigFiles)>,
+}
+
+impl Previous {
+    /// Reads what runs now.
+    pub fn read(ctx: &Context, store: &Store) -> Previous {
+        let copy = ctx
+            .env
+            .under_root(&Path::new(DEFAULT_NORMAL_DIR).join(CONFIG_COPY_DIR));
+        Previous {
+            current: store.current_id(),
+            deployed: deployed::read(&ctx.env.config_dir, &ctx.options),
+            units: deployed::load_from(&copy, &ctx.options),
+        }
+    }
+}
+
+/// Why the cluster did not come up: the node (if one is to blame) and why.
+#[derive(Debug)]
+pub struct NodeFailure {
+    pub node: Option<String>,
+    pub why: String,
+}
+
+/// Makes `id` the snapshot in use and `files` the deployed config, then
+/// has systemd load the units of that config.
+pub fn activate(ctx: &Context, store: &Store, id: &str, files: &ConfigFiles) -> anyhow::Result<()> {
+    deployed::write(&ctx.env.config_dir, files)?;
+    store.set_current(id)?;
+    systemctl_run(&["daemon-reload"])
+}
+
+/// Runs `systemctl ARGS`, failing with its message.
+pub fn systemctl_run(args: &[&str]) -> anyhow::Result<()> {
+    let output = Command::new("systemctl")
+        .args(args)
+        .output()
+        .context("cannot run systemctl")?;
+    if !output.status.success() {
+        bail!(
+            "systemctl {} failed ({}): {}",
+            args.join(" "),
+            output.status,
+            String::from_utf8_lossy(&output.stderr).trim()
+        );
+    }
+    Ok(())
+}
+
+/// Whether `zeek.target` is active (the cluster runs).
+pub fn cluster_active() -> bool {
+    Command::new("systemctl")
+        .args(["is-active", "--quiet", "zeek.target"])
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// Restarts the cluster of this host and waits for it: every node of
+/// `cluster` running and up for `wait.settle`, then (where a log writer of
+/// this host writes cluster.log) heard by the cluster. Returns when the
+/// restart began.
+pub fn restart_and_wait(cluster: &Cluster, wait: Wait) -> Result<SystemTime, NodeFailure> {
+    let units: Vec<String> = cluster.local_nodes().map(plan::unit_name).collect();
+    let baseline = restarts(&units).map_err(|e| failure(None, format!("{e:#}")))?;
+    let writers = writers_with_cluster_log(cluster);
+    let began = SystemTime::now();
+    let start = Instant::now();
+    println!("restarting zeek.target (nodes stop in the order that keeps every log)");
+    systemctl_run(&["restart", "zeek.target"]).map_err(|e| failure(None, format!("{e:#}")))?;
+    wait_running(&units, &baseline, wait, start)?;
+    let left = wait.timeout.saturating_sub(start.elapsed());
+    wait_joined(cluster, &writers, began, left)?;
+    Ok(began)
+}
+
+fn failure(node: Option<String>, why: String) -> NodeFailure {
+    NodeFailure { node, why }
+}
+
+/// `NRestarts` of each unit (automatic restarts only: a `systemctl
+/// restart` does not count, a crash does).
+fn restarts(units: &[String]) -> anyhow::Result<BTreeMap<String, u64>> {
+    let props = systemctl::show(units, &["NRestarts"])?;
+    Ok(units
+        .iter()
+        .zip(props)
+        .map(|(u, p)| (u.clone(), p.number("NRestarts").unwrap_or(0)))
+        .collect())
+}
+
+const WAIT_PROPERTIES: [&str; 8] = [
+    "LoadState",
+    "ActiveState",
+    "SubState",
+    "Result",
+    "Restart",
+    "MainPID",
+    "NRestarts",
+    "StateChangeTimestamp",
+];
+
+fn node_of(unit: &str) -> String {
+    unit.trim_start_matches("zeek@")
+        .trim_end_matches(".service")
+        .to_string()
+}
+
+/// Polls until every unit runs under one PID for `wait.settle`; a unit that
+/// dies (restarted by systemd, failed) fails at once.
+fn wait_running(
+    units: &[String],
+    baseline: &BTreeMap<String, u64>,
+    wait: Wait,
+    start: Instant,
+) -> Result<(), NodeFailure> {
+    let mut up: BTreeMap<&str, (u64, Instant)> = BTreeMap::new();
+    let mut said = String::new();
+    loop {
+        let props = systemctl::show(units, &WAIT_PROPERTIES)
+            .map_err(|e| failure(None, format!("{e:#}")))?;
+        let mut waiting = Vec::new();
+        for (unit, p) in units.iter().zip(&props) {
+            let state = classify(p);
+            let died =
+                p.number("NRestarts").unwrap_or(0) > baseline.get(unit).copied().unwrap_or(0);
+            if died || matches!(state, State::Restarting | State::Failed) {
+                let why = format!("{unit} died after the restart ({})", p.get("Result"));
+                return Err(failure(Some(node_of(unit)), why));
+            }
+            match (state, p.number("MainPID").filter(|&pid| pid != 0)) {
+                (State::Running, Some(pid)) => {
+                    let since = up.entry(unit).or_insert((pid, Instant::now()));
+                    if since.0 != pid {
+                        *since = (pid, Instant::now());
+                    }
+                    if since.1.elapsed() < wait.settle {
+                        waiting.push(format!("{} settling", node_of(unit)));
+                    }
+                }
+                (state, _) => waiting.push(format!("{} {}", node_of(unit), state.name())),
+            }
+        }
+        let line = format!("{}/{} node(s) up", units.len() - waiting.len(), units.len());
+        let line = match waiting.is_empty() {
+            true => format!("{line} for {} s", wait.settle.as_secs()),
+            false => format!("{line}; waiting: {}", waiting.join(", ")),
+        };
+        if line != said {
+            println!("[{:5.1} s] {line}", start.elapsed().as_secs_f64());
+            said = line;
+        }
+        if waiting.is_empty() {
+            return Ok(());
+        }
+        if start.elapsed() > wait.timeout {
+            let why = format!(
+                "not up within {} s: {}",
+                wait.timeout.as_secs(),
+                waiting.join(", ")
+            );
+            let node = waiting
+                .first()
+                .and_then(|w| w.split(' ').next())
+                .map(String::from);
+            return Err(failure(node, why));
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// The spool dirs of this host's nodes that write cluster.log (loggers,
+/// or the manager when the cluster has none) where one is there now: a
+/// running Zeek that logs the cluster's hellos.
+fn writers_with_cluster_log(cluster: &Cluster) -> Vec<PathBuf> {
+    let has_logger = cluster.nodes.iter().any(|n| n.role == Role::Logger);
+    cluster
+        .local_nodes()
+        .filter(|n| n.role == Role::Logger || (!has_logger && n.role == Role::Manager))
+        .map(|n| cluster.install.spool_dir.join(&n.name))
+        .filter(|dir| dir.join("cluster.log").is_file())
+        .collect()
+}
+
+/// The nodes named in `got hello from NODE` lines logged after `since`.
+fn heard(writers: &[PathBuf], since: f64) -> Vec<String> {
+    let mut names = Vec::new();
+    for dir in writers {
+        let text = std::fs::read_to_string(dir.join("cluster.log")).unwrap_or_default();
+        for line in text.lines().filter(|l| !l.starts_with('#')) {
+            let ts: f64 = line
+                .split('\t')
+                .next()
+                .and_then(|t| t.parse().ok())
+                .unwrap_or(0.0);
+            let Some((_, rest)) = line.split_once("got hello from ") else {
+                continue;
+            };
+            if ts >= since {
+                names.push(rest.split([' ', '\t']).next().unwrap_or("").to_string());
+            }
+        }
+    }
+    names
+}
+
+/// Waits until every node of this host was heard after the restart, when
+/// a log writer of this host showed before that it logs hellos.
+fn wait_joined(
+    cluster: &Cluster,
+    writers: &[PathBuf],
+    since: SystemTime,
+    timeout: Duration,
+) -> Result<(), NodeFailure> {
+    if writers.is_empty() {
+        println!("cluster join: not visible here (no log writer of this host had a cluster.log)");
+        return Ok(());
+    }
+    let since = since
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64());
+    let start = Instant::now();
+    loop {
+        let heard = heard(writers, since);
+        let missing: Vec<&str> = cluster
+            .local_nodes()
+            .map(|n| n.name.as_str())
+            .filter(|n| !heard.iter().any(|h| h == n))
+            .collect();
+        if missing.is_empty() {
+            println!("cluster join: every node of this host said hello (cluster.log)");
+            return Ok(());
+        }
+        if start.elapsed() > timeout {
+            let why = format!("not heard in cluster.log: {}", missing.join(", "));
+            return Err(failure(missing.first().map(|n| n.to_string()), why));
+        }
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+/// The last lines of a node's journal since `since`, for the report.
+pub fn journal_tail(node: &str, since: SystemTime) -> String {
+    let since = since
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    systemctl::tool_output(
+        "journalctl",
+        &[
+            "--no-pager",
+            "-o",
+            "short-precise",
+            "-n",
+            "20",
+            "--since",
+            &format!("@{since}"),
+            "-u",
+            &plan::unit_name_of(node),
+        ],
+    )
+}
+
+/// Puts back what ran before: the snapshot in use, the deployed config
+/// (or, when none was deployed, the config the old units came from: the
+/// live one is the candidate that failed), then reloads and restarts.
+pub fn roll_back(previous: &Previous, ctx: &Context, store: &Store) -> anyhow::Result<()> {
+    match &previous.current {
+        Some(id) => store.set_current(id)?,
+        None => store.clear_current()?,
+    }
+    match (&previous.deployed, &previous.units) {
+        (Some(files), _) | (None, Some((_, files))) => deployed::write(&ctx.env.config_dir, files)?,
+        (None, None) => deployed::remove(&ctx.env.config_dir)?,
+    }
+    systemctl_run(&["daemon-reload"])
+}

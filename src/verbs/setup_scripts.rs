@@ -1,0 +1,42 @@
+//! `setup-scripts` (hidden; zeek-setup.service runs it at every cluster
+//! start): put the scripts the nodes load in place. The snapshot in use
+//! stays (with the layout of the config the units came from); only when
+//! there is none, the first start makes one from the live tree, so a
+//! cluster start never picks up an unchecked edit.
+
+use super::Context;
+use crate::config;
+use crate::error::Failure;
+use crate::log::Log;
+use crate::snapshot::{self, store::Store, AtStart};
+
+/// `setup-scripts` arguments (none: the config is the generator's copy,
+/// named by `ZEEK_SYSTEMD_CONFIG_DIR` in zeek-setup's environment).
+#[derive(clap::Args, Debug)]
+pub struct SetupScriptsArgs {}
+
+/// Runs `setup-scripts`.
+pub fn exec(_args: &SetupScriptsArgs, ctx: &Context) -> Result<(), Failure> {
+    let source = ctx.find_config()?;
+    let log = Log::stderr();
+    let loaded = config::read_files(&source)
+        .and_then(|files| Ok((config::load_files(&source, &files, &ctx.options)?, files)));
+    let (cluster, files) = loaded.map_err(|error| {
+        log.error(&format!("invalid config: {error}"));
+        Failure::InvalidConfig
+    })?;
+    let store = Store::new(&ctx.env.state_dir);
+    let outcome = snapshot::ensure_for_start(&cluster, &files, &store)?;
+    let message = match outcome {
+        AtStart::Unchanged(id) => format!("nodes load the deployed snapshot {id}"),
+        AtStart::Relaid { id, was } => format!(
+            "nodes load snapshot {id}: the scripts of {was} with the layout of the reloaded config"
+        ),
+        AtStart::FromLiveTree(id) => format!(
+            "no snapshot was in use: made {id} from the live script dirs (first start); \
+             from now on `zeek-systemd deploy` changes what nodes load"
+        ),
+    };
+    println!("zeek-setup: {message}");
+    Ok(())
+}
