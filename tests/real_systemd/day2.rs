@@ -312,7 +312,7 @@ save_pids /res/pids-before-restart
 systemctl restart zeek.target || fail "restart zeek.target failed"
 wait_all_anew /res/pids-before-restart 20
 active_nodes >/res/active-after-restart
-cp /opt/zeek/spool/generated-scripts/cluster-layout.zeek /res/layout-after-restart
+cp /var/lib/zeek-systemd/current/generated-scripts/cluster-layout.zeek /res/layout-after-restart
 # Stop reaches every node.
 stop_cluster
 active_nodes >/res/active-after-stop
@@ -458,7 +458,7 @@ save_pids /res/pids-1
 systemctl restart zeek.target || fail "restart zeek.target failed"
 wait_all_anew /res/pids-1 20
 active_nodes >/res/active-1
-cp /opt/zeek/spool/generated-scripts/cluster-layout.zeek /res/layout-1
+cp /var/lib/zeek-systemd/current/generated-scripts/cluster-layout.zeek /res/layout-1
 ls -A /opt/zeek/spool >/res/spool-1
 # Once reloaded, the edit is what starts.
 systemctl daemon-reload || fail "daemon-reload failed"
@@ -467,7 +467,7 @@ save_pids /res/pids-2
 systemctl restart zeek.target || fail "restart zeek.target failed"
 for n in $(nodes); do wait_for 20 is_active "zeek@$n.service" || fail "$n is not active"; done
 active_nodes >/res/active-2
-cp /opt/zeek/spool/generated-scripts/cluster-layout.zeek /res/layout-2
+cp /var/lib/zeek-systemd/current/generated-scripts/cluster-layout.zeek /res/layout-2
 true
 "#;
     let mut nodes_2 = RELOAD_GOOD_NODES.to_vec();

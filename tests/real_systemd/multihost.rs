@@ -40,7 +40,7 @@ start_cluster
 for n in $(nodes); do collect "$n"; done
 ls /run/systemd/generator >/res/generated.txt
 systemctl list-units --all --plain --no-legend --type=service,target 'zeek*' | cut -d' ' -f1 | grep -vx 'zeek-test.service' | sort >/res/units.txt
-cp "$SPOOL/generated-scripts/cluster-layout.zeek" /res/layout.zeek
+cp /var/lib/zeek-systemd/current/generated-scripts/cluster-layout.zeek /res/layout.zeek
 journalctl -b -o cat --no-pager | grep -c 'is not one of the cluster' >/res/notice-count.txt
 stop_cluster
 true

@@ -69,7 +69,7 @@ for n in $(nodes); do collect "$n"; done
 wait_for 10 test -s "$SPOOL/log-queue/zeek-stand-in.record" || fail "the archiver did not start"
 cp "$SPOOL/log-queue/zeek-stand-in.record" /res/records/archiver.record
 systemctl is-active zeek.target zeek-setup.service zeek-archiver.service >/res/active.txt
-cp "$SPOOL/generated-scripts/cluster-layout.zeek" /res/layout.zeek
+cp /var/lib/zeek-systemd/current/generated-scripts/cluster-layout.zeek /res/layout.zeek
 stat -c '%n %U:%G %a' "$SPOOL"/* >/res/spool.txt
 SYSTEMD_UNIT_PATH=/run/systemd/generator: systemd-analyze verify --man=no \
     zeek.target zeek-setup.service zeek-archiver.service {units} >/res/verify.log 2>&1
@@ -129,7 +129,7 @@ true
         }
         assert_eq!(
             record.env_var("ZEEKPATH"),
-            Some("/opt/zeek/spool/generated-scripts:/opt/zeek/share/zeek:/opt/zeek/share/zeek/policy:/opt/zeek/share/zeek/site:/opt/zeek/share/zeek/builtin-plugins"),
+            Some("/var/lib/zeek-systemd/current/generated-scripts:/opt/zeek/share/zeek:/opt/zeek/share/zeek/policy:/var/lib/zeek-systemd/current/site:/opt/zeek/share/zeek/builtin-plugins"),
             "{name}"
         );
         assert_eq!(

@@ -739,7 +739,7 @@ true
             record
                 .env_var("ZEEKPATH")
                 .unwrap_or("")
-                .starts_with(&format!("{ESCAPE_SPOOL}/generated-scripts:")),
+                .starts_with("/var/lib/zeek-systemd/current/generated-scripts:"),
             "{node}: {:?}",
             record.env_var("ZEEKPATH")
         );

@@ -242,7 +242,7 @@ $G check --deep >/dev/null 2>&1
 systemctl daemon-reload
 start_cluster
 for n in $(nodes); do collect "$n"; done
-cp "$SPOOL/generated-scripts/cluster-layout.zeek" /res/layout.zeek
+cp /var/lib/zeek-systemd/current/generated-scripts/cluster-layout.zeek /res/layout.zeek
 "#
     );
     let result = run(&Boot::new(DEEP_CLUSTER, &HEALTHY, &scenario).file("good.toml", &good));
@@ -322,13 +322,21 @@ cp "$SPOOL/generated-scripts/cluster-layout.zeek" /res/layout.zeek
         let cwd = parse.field("cwd");
         assert!(cwd.ends_with(&format!("/{node}")), "{node}: {cwd}");
         assert_eq!(unit.field("cwd"), format!("/opt/zeek/spool/{node}"));
-        let scratch = cwd.strip_suffix(&format!("/{node}")).unwrap();
+        // The scripts: the unit's deployed snapshot, there a candidate
+        // snapshot in a scratch dir (the first ZEEKPATH entry names it).
+        let candidate = parse
+            .env_var("ZEEKPATH")
+            .and_then(|p| p.split(':').next())
+            .and_then(|first| first.strip_suffix("/generated-scripts"))
+            .unwrap_or_else(|| panic!("{node}: ZEEKPATH does not start with a snapshot"))
+            .to_string();
+        assert_ne!(candidate, "/var/lib/zeek-systemd/current", "{node}");
         for (key, value) in &parse.env {
             let expected = match key.as_str() {
-                "ZEEKPATH" => unit.env_var(key).unwrap().replace(
-                    "/opt/zeek/spool/generated-scripts",
-                    &format!("{scratch}/generated-scripts"),
-                ),
+                "ZEEKPATH" => unit
+                    .env_var(key)
+                    .unwrap()
+                    .replace("/var/lib/zeek-systemd/current", &candidate),
                 "PWD" | "SHLVL" | "_" => continue, // set by the stand-in's shell
                 _ => unit
                     .env_var(key)

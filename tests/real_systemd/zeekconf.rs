@@ -28,7 +28,7 @@ start_cluster
 for n in $(nodes); do collect "$n"; done
 {archiver}
 systemctl list-units --all --plain --no-legend 'zeek@*.service' | cut -d' ' -f1 | sort >/res/units.txt
-cp "$SPOOL/generated-scripts/cluster-layout.zeek" /res/layout.zeek
+cp /var/lib/zeek-systemd/current/generated-scripts/cluster-layout.zeek /res/layout.zeek
 stop_cluster
 true
 "#
