@@ -9,15 +9,20 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Every entry of `[package.metadata.deb] assets`.
+fn all_deb_assets() -> Vec<toml::Value> {
+    let text = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml readable");
+    let manifest: toml::Table = toml::from_str(&text).expect("Cargo.toml parses");
+    manifest["package"]["metadata"]["deb"]["assets"]
+        .as_array()
+        .expect("[package.metadata.deb] assets is an array")
+        .clone()
+}
+
 /// `(source, dest)` of every file asset in `[package.metadata.deb]`;
 /// symlink assets have no source and are left out.
 fn deb_assets() -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml readable");
-    let manifest: toml::Table = toml::from_str(&text).expect("Cargo.toml parses");
-    let assets = manifest["package"]["metadata"]["deb"]["assets"]
-        .as_array()
-        .expect("[package.metadata.deb] assets is an array");
-    assets
+    all_deb_assets()
         .iter()
         .filter_map(|asset| match asset {
             toml::Value::Array(fields) => Some((
@@ -31,12 +36,7 @@ fn deb_assets() -> Vec<(String, String)> {
 
 /// `(dest, target)` of every symlink asset in `[package.metadata.deb]`.
 fn deb_links() -> Vec<(String, String)> {
-    let text = std::fs::read_to_string(root().join("Cargo.toml")).expect("Cargo.toml readable");
-    let manifest: toml::Table = toml::from_str(&text).expect("Cargo.toml parses");
-    let assets = manifest["package"]["metadata"]["deb"]["assets"]
-        .as_array()
-        .expect("[package.metadata.deb] assets is an array");
-    assets
+    all_deb_assets()
         .iter()
         .filter_map(|asset| {
             let table = asset.as_table()?;
