@@ -248,6 +248,7 @@ const UNIT_ROWS: &[&str] = &[
     "prefixed-working-directory",
     "per-interface-cpu-index",
     "archiver-working-directory",
+    "deployed-scripts",
 ];
 
 /// One property of one node that differs.
@@ -306,6 +307,39 @@ fn case_facts(case: &Case) -> CaseFacts {
     }
 }
 
+/// Where the nodes find the deployed snapshot of their scripts.
+const CURRENT_SNAPSHOT: &str = "/var/lib/zeek-systemd/current";
+
+/// Whether the two environments differ only in `ZEEKPATH`, ours naming the
+/// deployed snapshot where Zeek's names the live dirs: `ext_zeek_path`
+/// entries (before the generated scripts) as `extra/N`, the generated
+/// scripts and the site dir.
+fn snapshot_explains(facts: &CaseFacts, d: &Difference) -> bool {
+    let parse = |text: &str| serde_json::from_str::<BTreeMap<String, String>>(text).ok();
+    let (Some(mut ours), Some(mut reference)) = (parse(&d.ours), parse(&d.reference)) else {
+        return false;
+    };
+    let (Some(our_path), Some(zeek_path)) = (ours.remove("ZEEKPATH"), reference.remove("ZEEKPATH"))
+    else {
+        return false;
+    };
+    let generated = format!("{}/generated-scripts", facts.spool);
+    let Some(at) = zeek_path.split(':').position(|e| e == generated) else {
+        return false;
+    };
+    let mapped: Vec<String> = zeek_path
+        .split(':')
+        .enumerate()
+        .map(|(i, entry)| match entry {
+            _ if i < at => format!("{CURRENT_SNAPSHOT}/extra/{i}"),
+            _ if i == at => format!("{CURRENT_SNAPSHOT}/generated-scripts"),
+            e if e.ends_with("/share/zeek/site") => format!("{CURRENT_SNAPSHOT}/site"),
+            e => e.to_string(),
+        })
+        .collect();
+    ours == reference && our_path == mapped.join(":")
+}
+
 /// The row that explains `d`, if any.
 fn explains(facts: &CaseFacts, d: &Difference) -> Option<&'static str> {
     if d.field == "WorkingDirectory" {
@@ -326,6 +360,9 @@ fn explains(facts: &CaseFacts, d: &Difference) -> Option<&'static str> {
     }
     if pasted_values_explain(d) {
         return Some("escaped-values");
+    }
+    if d.field == "Environment" && snapshot_explains(facts, d) {
+        return Some("deployed-scripts");
     }
     if d.field == "CPUAffinity" && facts.interfaces > 1 {
         if let Some((k, h, Some(cpus))) = facts.workers.get(&d.node) {
