@@ -10,9 +10,17 @@ apt-get update -qq
 # the Debian root the .deb is installed into (tests/real_systemd/deb.rs).
 apt-get install -y -qq systemd systemd-container dbus groff-base man-db debootstrap >/dev/null
 # A real Zeek for tests/real_zeek*.rs: its runtime libraries, gzip for
-# zeek-archiver, iproute2 for the multi-host network; the tests unpack
-# the Zeek of ZEEK_DIST themselves.
-apt-get install -y -qq libpcap0.8 libssl3 zlib1g libmaxminddb0 libkrb5-3 libzmq5 gzip xz-utils iproute2 >/dev/null
+# zeek-archiver, iproute2 for the multi-host network, gdb for the
+# backtrace in crash reports (tests/operations/real_zeek_faults.rs); the
+# tests unpack the Zeek of ZEEK_DIST themselves.
+apt-get install -y -qq libpcap0.8 libssl3 zlib1g libmaxminddb0 libkrb5-3 libzmq5 gzip xz-utils iproute2 gdb >/dev/null
+# Not systemd-coredump: the crash reports' backtrace comes from gdb on the
+# core the kernel writes into the node's dir (gdb, installed above). Its
+# postinst runs systemd-sysctl 50-coredump.conf, which sets the host
+# kernel's kernel.core_pattern (one for all containers) to a pipe into
+# systemd-coredump; the kernel runs that helper in the host's namespaces,
+# where no systemd-coredump.socket listens, and inside a test container
+# /proc/sys is read-only. See FAULTS in man/zeek-systemd.8.
 # cargo-deb: tests/real_systemd/deb.rs builds the package with `cargo deb`.
 if ! cargo deb --version >/dev/null 2>&1; then
     cargo install cargo-deb --locked

@@ -44,8 +44,9 @@ pub enum AlertWhat {
     /// reads SERVICE_RESULT, EXIT_CODE and EXIT_STATUS from the environment).
     Crash { node: String },
     /// Check the free space of the spool, queue and archive; report each
-    /// file system that crossed [disk] min_free since the last check (run
-    /// by zeek-disk-watch.timer).
+    /// file system that crossed [disk] min_free since the last check, and
+    /// an archive that became unwritable or a queue that stopped moving
+    /// (run by zeek-disk-watch.timer).
     Disk,
     /// Send a test report through every channel of [alerts] (not rate
     /// limited) and say how each fared.
@@ -176,18 +177,7 @@ fn crash_report(cluster: &Cluster, host: &str, node: &str, now: u64) -> Report {
          restarts: {restarts} so far (NRestarts of {unit})\n",
         utc(now)
     );
-    let journal = systemctl::tool_output(
-        "journalctl",
-        &[
-            "--no-pager",
-            "-o",
-            "short-iso",
-            "-u",
-            &unit,
-            "-n",
-            &JOURNAL_LINES.to_string(),
-        ],
-    );
+    let journal = crash_journal(&unit);
     let _ = write!(
         text,
         "\n== journal (journalctl -u {unit} -n {JOURNAL_LINES}) ==\n{journal}"
@@ -203,6 +193,45 @@ fn crash_report(cluster: &Cluster, host: &str, node: &str, now: u64) -> Report {
         text,
         fields,
     }
+}
+
+/// The last [`JOURNAL_LINES`] journal lines of `unit`, once they include
+/// the crash. The hook starts while journald may still be taking in the
+/// last lines of the dying process and PID 1's lines about its exit (the
+/// stream of a process that just died is read in the background): ask
+/// journald to write out what it has (`--sync`), and read again for a
+/// few seconds until PID 1's "Main process exited" or "Failed with result"
+/// line is there; the last read is reported whatever it holds, and an
+/// empty read says so instead of an empty section.
+fn crash_journal(unit: &str) -> String {
+    let lines = JOURNAL_LINES.to_string();
+    let args = ["--no-pager", "-o", "short-iso", "-u", unit, "-n", &lines];
+    let mut journal = String::new();
+    for attempt in 0..10 {
+        if attempt > 0 {
+            std::thread::sleep(Duration::from_millis(500));
+        }
+        let _ = systemctl::tool_output("journalctl", &["--sync"]);
+        journal = systemctl::tool_output("journalctl", &args);
+        if journal_has_exit(&journal) {
+            break;
+        }
+    }
+    if journal
+        .lines()
+        .all(|l| l.trim().is_empty() || l.starts_with("-- "))
+    {
+        journal = format!(
+            "(journalctl -u {unit} returned no lines: {}; see journalctl -b -u {unit})\n",
+            journal.trim()
+        );
+    }
+    journal
+}
+
+/// Whether a journal excerpt shows how the main process ended.
+fn journal_has_exit(journal: &str) -> bool {
+    journal.contains("Main process exited") || journal.contains("Failed with result")
 }
 
 /// A backtrace of the crash, when it dumped core: systemd-coredump's
@@ -303,6 +332,25 @@ fn disk_reports(cluster: &Cluster, host: &str, state: &Path) -> Result<Vec<Repor
             reports.push(disk_report(cluster, host, fs, false));
         }
     }
+    // The archive path: one report when a fault appears, one when it is
+    // gone (the same state file, keyed by the fault).
+    let problems = disk::archive_problems(cluster, now());
+    for key in ["archive-unwritable", "queue-stalled"] {
+        let was = before.iter().any(|k| k == key);
+        match problems.iter().find(|p| p.key == key) {
+            Some(problem) => {
+                low_now.push(key.to_string());
+                if !was {
+                    reports.push(archive_report(cluster, host, key, Some(&problem.text)));
+                }
+            }
+            None if was => reports.push(archive_report(cluster, host, key, None)),
+            None => {}
+        }
+    }
+    for problem in &problems {
+        print(&format!("{}\n", problem.text))?;
+    }
     std::fs::create_dir_all(state)
         .and_then(|()| std::fs::write(&file, low_now.join("\n") + "\n"))
         .map_err(|e| anyhow::anyhow!("disk watch state {}: {e}", file.display()))?;
@@ -346,6 +394,59 @@ fn disk_report(cluster: &Cluster, host: &str, fs: &FsUsage, low: bool) -> Report
         kind,
         subject,
         text,
+        fields,
+    }
+}
+
+/// A fault of the archive path (`problem`: what is wrong) or its end
+/// (`None`).
+fn archive_report(
+    cluster: &Cluster,
+    host: &str,
+    key: &'static str,
+    problem: Option<&str>,
+) -> Report {
+    let what = match key {
+        "archive-unwritable" => "the log archive is not writable",
+        _ => "the log queue is not moving",
+    };
+    let (kind, subject, body) = match problem {
+        Some(text) => (
+            key,
+            format!("[Zeek] {what} on {host}"),
+            format!(
+                "{text}.\n\nThe archiver (zeek-archiver.service) leaves a log it cannot move \
+                 in the queue and tries again; nothing is lost while the spool has room. \
+                 Make the archive writable again (or free the queue's file system). One \
+                 report per occurrence; the next when it is over."
+            ),
+        ),
+        None => (
+            if key == "archive-unwritable" {
+                "archive-writable"
+            } else {
+                "queue-moving"
+            },
+            format!("[Zeek] over on {host}: {what}"),
+            "Over: the archiver can move logs again.".to_string(),
+        ),
+    };
+    let mut fields = BTreeMap::new();
+    fields.insert("host", host.to_string());
+    fields.insert("time", utc(now()));
+    fields.insert("path", cluster.install.log_dir.display().to_string());
+    if let Some(text) = problem {
+        fields.insert("problem", text.to_string());
+    }
+    Report {
+        kind,
+        text: format!(
+            "{}\n\n  host:     {host}\n  when:     {}\n  archive:  {}\n\n{body}\n",
+            subject.trim_start_matches("[Zeek] "),
+            utc(now()),
+            cluster.install.log_dir.display(),
+        ),
+        subject,
         fields,
     }
 }

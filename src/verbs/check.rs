@@ -55,6 +55,9 @@ fn disk_space(cluster: &Cluster, ctx: &Context) -> Result<(), Failure> {
     for warning in disk::warnings(&usage) {
         Log::stderr().warning(&warning);
     }
+    for problem in disk::archive_problems(cluster, super::table::now()) {
+        Log::stderr().warning(&problem.text);
+    }
     Ok(())
 }
 

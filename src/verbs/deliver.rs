@@ -17,7 +17,8 @@ use crate::model::Alerts;
 /// One report: a crash, a disk-space crossing, or a test.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
-    /// `crash`, `disk-low`, `disk-recovered` or `test`.
+    /// `crash`, `disk-low`, `disk-recovered`, `archive-unwritable`,
+    /// `archive-writable`, `queue-stalled`, `queue-moving` or `test`.
     pub kind: &'static str,
     pub subject: String,
     /// The whole report as text (the mail body, the command's stdin).

@@ -1,7 +1,9 @@
 //! Free space of the file systems the cluster's logs live on: the spool
 //! (nodes write their logs there), the queue (`<spool>/log-queue`, where
 //! loggers rotate to) and the archive (`log_dir`), for `status`, `check`
-//! and the disk watch (`alert disk`).
+//! and the disk watch (`alert disk`); and whether the archive path works
+//! at all: the archive writable by the cluster's user, the queue moving
+//! (the archiver logs its failures and leaves the files in the queue).
 
 use std::os::unix::fs::MetadataExt as _;
 use std::path::{Path, PathBuf};
@@ -157,9 +159,196 @@ pub fn warnings(usage: &[FsUsage]) -> Vec<String> {
         .collect()
 }
 
+/// How long a file may wait in `<spool>/log-queue` before the queue
+/// counts as stalled: the stock archiver moves a file within seconds of
+/// its arrival (it polls every 10 s when idle).
+pub const QUEUE_MAX_WAIT_SECS: u64 = 300;
+
+/// A fault of the archive path besides free space.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct ArchiveProblem {
+    /// `archive-unwritable` or `queue-stalled`: what the disk watch keeps
+    /// its state under.
+    pub key: &'static str,
+    /// One line: what is wrong, and where.
+    pub text: String,
+}
+
+/// The archive path's faults: the archive (`log_dir`, and its newest
+/// day dir) on a read-only file system or not writable for the cluster's
+/// user, and files waiting in the queue longer than
+/// [`QUEUE_MAX_WAIT_SECS`]. Nothing when no archiver runs on this host.
+pub fn archive_problems(cluster: &Cluster, now: u64) -> Vec<ArchiveProblem> {
+    if cluster.archiver.is_none() {
+        return Vec::new();
+    }
+    let install = &cluster.install;
+    let ids = user_ids(&install.user, &install.group);
+    let mut out = Vec::new();
+    if let Some(text) = unwritable(&install.log_dir, ids) {
+        out.push(ArchiveProblem {
+            key: "archive-unwritable",
+            text,
+        });
+    }
+    let queue = install.spool_dir.join("log-queue");
+    if let Some((count, oldest)) = queue_backlog(&queue, now) {
+        if oldest > QUEUE_MAX_WAIT_SECS {
+            out.push(ArchiveProblem {
+                key: "queue-stalled",
+                text: format!(
+                    "the log queue {} is not moving: {count} file(s), the oldest waiting {} s \
+                     (more than {QUEUE_MAX_WAIT_SECS} s); see journalctl -u zeek-archiver",
+                    queue.display(),
+                    oldest
+                ),
+            });
+        }
+    }
+    out
+}
+
+/// The uid and gid of the cluster's user and group (`None`: unknown here,
+/// no permission check).
+fn user_ids(user: &str, group: &str) -> Option<(u32, u32)> {
+    let user = nix::unistd::User::from_name(user).ok().flatten()?;
+    let gid = (nix::unistd::Group::from_name(group).ok().flatten())
+        .map_or(user.gid.as_raw(), |g| g.gid.as_raw());
+    Some((user.uid.as_raw(), gid))
+}
+
+/// Why the archiver cannot write into `log_dir` (or into its newest day
+/// dir, where it writes today), if it cannot: a read-only file system, or
+/// a dir the user `ids` may not write to. `None` when all is well or
+/// `log_dir` does not exist yet (the archiver makes it).
+fn unwritable(log_dir: &Path, ids: Option<(u32, u32)>) -> Option<String> {
+    if !log_dir.is_dir() {
+        return None;
+    }
+    if let Ok(stat) = nix::sys::statvfs::statvfs(log_dir) {
+        if stat.flags().contains(nix::sys::statvfs::FsFlags::ST_RDONLY) {
+            return Some(format!(
+                "the archive {} is on a read-only file system: finished logs wait in the \
+                 queue (see journalctl -u zeek-archiver)",
+                log_dir.display()
+            ));
+        }
+    }
+    let (uid, gid) = ids?;
+    let newest_day = std::fs::read_dir(log_dir)
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .map(|e| e.path())
+        .filter(|p| {
+            p.file_name().is_some_and(|n| {
+                n.to_string_lossy()
+                    .starts_with(|c: char| c.is_ascii_digit())
+            })
+        })
+        .max();
+    for dir in std::iter::once(log_dir.to_path_buf()).chain(newest_day) {
+        let Ok(meta) = std::fs::metadata(&dir) else {
+            continue;
+        };
+        if !writable_by(meta.uid(), meta.gid(), meta.mode(), uid, gid) {
+            return Some(format!(
+                "the archive dir {} is not writable for the archiver's user (uid {uid}): \
+                 finished logs wait in the queue (see journalctl -u zeek-archiver)",
+                dir.display()
+            ));
+        }
+    }
+    None
+}
+
+/// Whether a dir of owner `owner`, group `group` and `mode` lets `uid`
+/// (primary group `gid`) create files in it (write and search).
+fn writable_by(owner: u32, group: u32, mode: u32, uid: u32, gid: u32) -> bool {
+    if uid == 0 {
+        return true;
+    }
+    let bits = if owner == uid {
+        (mode >> 6) & 0o7
+    } else if group == gid {
+        (mode >> 3) & 0o7
+    } else {
+        mode & 0o7
+    };
+    bits & 0o3 == 0o3
+}
+
+/// The number of files in the queue and how long (s) the oldest has been
+/// there (since it was renamed into it: its ctime); `None` when empty.
+fn queue_backlog(queue: &Path, now: u64) -> Option<(usize, u64)> {
+    let times: Vec<u64> = std::fs::read_dir(queue)
+        .ok()?
+        .flatten()
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
+        .filter_map(|e| u64::try_from(e.metadata().ok()?.ctime()).ok())
+        .collect();
+    let oldest = times.iter().min()?;
+    Some((times.len(), now.saturating_sub(*oldest)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn writable_for_owner_group_other_and_root() {
+        assert!(writable_by(1000, 1000, 0o755, 1000, 1000));
+        assert!(!writable_by(1000, 1000, 0o555, 1000, 1000));
+        assert!(!writable_by(0, 0, 0o755, 1000, 1000));
+        assert!(writable_by(0, 1000, 0o775, 1000, 1000));
+        assert!(writable_by(0, 0, 0o1777, 1000, 1000));
+        assert!(!writable_by(1000, 1000, 0o655, 1000, 1000), "no search bit");
+        assert!(writable_by(1000, 1000, 0o555, 0, 0), "root");
+    }
+
+    #[test]
+    fn unwritable_day_dir_and_queue_backlog() {
+        use std::os::unix::fs::PermissionsExt as _;
+        let dir = tempfile::tempdir().unwrap();
+        let logs = dir.path().join("logs");
+        let day = logs.join("2026-01-02");
+        std::fs::create_dir_all(&day).unwrap();
+        // The dirs' owner as the archiver's user (root owns nothing it
+        // cannot write: as root, hand the dirs to another uid).
+        let mut ids = (
+            nix::unistd::geteuid().as_raw(),
+            nix::unistd::getegid().as_raw(),
+        );
+        if ids.0 == 0 {
+            ids = (12345, 12345);
+            for d in [&logs, &day] {
+                std::os::unix::fs::chown(d, Some(ids.0), Some(ids.1)).unwrap();
+            }
+        }
+        let ids = Some(ids);
+        assert_eq!(unwritable(&logs, ids), None);
+        std::fs::set_permissions(&day, std::fs::Permissions::from_mode(0o555)).unwrap();
+        let text = unwritable(&logs, ids).expect("the day dir is read-only");
+        assert!(text.contains("2026-01-02"), "{text}");
+        assert_eq!(unwritable(&logs.join("missing"), ids), None);
+        let queue = dir.path().join("log-queue");
+        std::fs::create_dir_all(&queue).unwrap();
+        assert_eq!(queue_backlog(&queue, 0), None);
+        std::fs::write(queue.join("conn.log"), "x").unwrap();
+        std::fs::write(queue.join("dns.log"), "x").unwrap();
+        let (count, wait) = queue_backlog(&queue, now_secs() + 400).unwrap();
+        assert_eq!(count, 2);
+        assert!((399..=401).contains(&wait), "{wait}");
+        std::fs::set_permissions(&day, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+
+    fn now_secs() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    }
 
     fn fs(free: u64, min: u64) -> FsUsage {
         FsUsage {

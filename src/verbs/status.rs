@@ -26,8 +26,10 @@ pub struct StatusArgs {
     pub json: bool,
 }
 
-/// Runs `status`: exit 3 when a node is not running or the config on disk
-/// is invalid.
+/// Runs `status`: exit 3 when a node is not running, the config on disk
+/// is invalid, a file system is below `[disk] min_free`, or the archive
+/// path is broken (the archive unwritable, the queue stalled): whatever
+/// needs a person.
 pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
     let (cluster, config_state) = config(ctx)?;
     let mut status = collect(&cluster, config_state)?;
@@ -38,7 +40,8 @@ pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
         status.table(now())
     };
     print(&text)?;
-    if status.all_nodes_running() && status.config.state == ConfigState::Valid {
+    if status.all_nodes_running() && status.config.state == ConfigState::Valid && status.disks_ok()
+    {
         Ok(())
     } else {
         Err(Failure::NotRunning)
@@ -88,6 +91,9 @@ pub struct Status {
     pub units: Vec<UnitStatus>,
     /// Free space of the spool, queue and archive file systems.
     pub disks: Vec<disk::FsUsage>,
+    /// Faults of the archive path: the archive unwritable, the queue
+    /// stalled.
+    pub archive_problems: Vec<disk::ArchiveProblem>,
 }
 
 /// The config the status was taken against.
@@ -179,6 +185,7 @@ pub fn collect(cluster: &Cluster, config_state: ConfigState) -> anyhow::Result<S
         deployed: None,
         units,
         disks: disk::usage(cluster),
+        archive_problems: disk::archive_problems(cluster, now()),
     })
 }
 
@@ -214,6 +221,12 @@ impl Status {
             .iter()
             .filter(|u| u.node.is_some())
             .all(|u| u.state == State::Running)
+    }
+
+    /// Whether no file system is below `[disk] min_free` and the archive
+    /// path works.
+    pub fn disks_ok(&self) -> bool {
+        !self.disks.iter().any(disk::FsUsage::low) && self.archive_problems.is_empty()
     }
 
     /// The table, with ages relative to `now` (seconds since the epoch).
@@ -263,6 +276,9 @@ impl Status {
         );
         out.push_str(&self.deployed_lines(now));
         disk_lines(&mut out, &self.disks);
+        for problem in &self.archive_problems {
+            let _ = writeln!(out, "warning: {}", problem.text);
+        }
         out
     }
 

@@ -141,11 +141,14 @@ dd if=/dev/zero of=/opt/zeek/logs/filler bs=1M count=10 status=none
 for i in 1 2 3; do systemctl start zeek-disk-watch.service; done
 zeek-systemd-status() { /etc/systemd/system-generators/zeek-systemd-generator status; }
 zeek-systemd-status >/res/status-low.txt 2>&1
+echo "status_low_exit $?" >>/res/numbers.txt
 /etc/systemd/system-generators/zeek-systemd-generator check >/res/check-low.txt 2>&1
 echo "disk_low_mails $(( $(count mail) - mails_before ))" >>/res/numbers.txt
 rm /opt/zeek/logs/filler
 for i in 1 2; do systemctl start zeek-disk-watch.service; done
 echo "disk_total_mails $(( $(count mail) - mails_before ))" >>/res/numbers.txt
+zeek-systemd-status >/res/status-ok.txt 2>&1
+echo "status_ok_exit $?" >>/res/numbers.txt
 journalctl -u zeek-disk-watch.service -o cat --no-pager >/res/disk-journal.txt
 
 # ---- 5. a crash loop: a few reports, not one per crash
@@ -161,6 +164,15 @@ echo "loop_crashes 10" >>/res/numbers.txt
 echo "loop_webhooks $(( $(count webhook) - before ))" >>/res/numbers.txt
 echo "loop_restarts $(systemctl show -p NRestarts --value zeek@worker-lo-2.service)" >>/res/numbers.txt
 journalctl -u zeek-node-crashed@worker-lo-2.service -o cat --no-pager >/res/loop-journal.txt
+# ---- 6. the archive on a read-only file system: one report while it
+# lasts (two checks), one when it is over; status says so (exit 3)
+mount -o remount,ro /opt/zeek/logs
+for i in 1 2; do systemctl start zeek-disk-watch.service; done
+zeek-systemd-status >/res/status-ro.txt 2>&1
+echo "status_ro_exit $?" >>/res/numbers.txt
+mount -o remount,rw /opt/zeek/logs
+for i in 1 2; do systemctl start zeek-disk-watch.service; done
+journalctl -u zeek-disk-watch.service -o cat --no-pager >/res/disk-journal-ro.txt
 echo "total_mails $(count mail)" >>/res/numbers.txt
 echo "total_webhooks $(count webhook)" >>/res/numbers.txt
 echo "total_commands $(count command)" >>/res/numbers.txt
@@ -250,6 +262,15 @@ fn retention_disk_watch_and_alerts_under_systemd() {
     assert!(result
         .read("check-low.txt")
         .contains("low disk space: archive"));
+    // status exits 3 while a disk is low (like a node not running), 0
+    // once it recovered.
+    assert_eq!(number(&numbers, "status_low_exit"), 3, "{numbers}");
+    assert_eq!(
+        number(&numbers, "status_ok_exit"),
+        0,
+        "{}",
+        result.read("status-ok.txt")
+    );
 
     // 5. Ten crashes: systemd restarted every one; at most the 6 an hour
     // of max_per_hour went out in all (2 crashes, 2 disk reports before).
@@ -261,5 +282,20 @@ fn retention_disk_watch_and_alerts_under_systemd() {
         loop_journal.contains("rate limit") || loop_journal.contains("start-limit"),
         "{loop_journal}"
     );
+
+    // 6. The archive read-only: one report in two checks, one when over
+    // (in the disk watch's journal: the rate limit of 5. may hold the
+    // mail); status exits 3 and says why.
+    let ro = result.read("disk-journal-ro.txt");
+    let subjects = |s: &str| ro.lines().filter(|l| l.starts_with(s)).count();
+    assert_eq!(
+        subjects("Subject: [Zeek] the log archive is not writable"),
+        1,
+        "{ro}"
+    );
+    assert_eq!(subjects("Subject: [Zeek] over on "), 1, "{ro}");
+    assert_eq!(number(&numbers, "status_ro_exit"), 3, "{numbers}");
+    let status_ro = result.read("status-ro.txt");
+    assert!(status_ro.contains("read-only file system"), "{status_ro}");
     result.clean();
 }

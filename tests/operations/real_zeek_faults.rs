@@ -3,8 +3,11 @@
 //! `lo`, the archive on its own small file system, and in turn: a worker
 //! killed by SIGSEGV (the crash report carries a backtrace), the manager
 //! killed with SIGKILL, the logger stopped for 30 s, a worker SIGKILLed
-//! as the OOM killer would (this container enforces no MemoryMax), the
-//! archive unwritable, the archive full, the spool full. Each phase sends
+//! as the OOM killer would (this container enforces no MemoryMax: the
+//! host's memory controller is bound to cgroup v1), the archive's file
+//! system read-only (the disk watch reports it once, and when it is over),
+//! the archive full, the spool full. Every crash report must show the
+//! crash in its journal section. Each phase sends
 //! its own connections (distinct ports) and records how long until the
 //! cluster logged again; after the stop, the archived conn.log is counted
 //! per phase. Thresholds are what was observed, with a margin: a change
@@ -103,6 +106,14 @@ whole() {
 mkdir -p /opt/zeek/logs /opt/zeek/spool
 mount -t tmpfs -o size=64M,mode=0755 tmpfs /opt/zeek/logs
 mount -t tmpfs -o size=256M,mode=0755 tmpfs /opt/zeek/spool
+# What this container offers for OOM kills and systemd-coredump.
+{
+    echo "cgroup.controllers: $(cat /sys/fs/cgroup/cgroup.controllers)"
+    echo "core_pattern: $(cat /proc/sys/kernel/core_pattern)"
+    echo "/proc/sys mount: $(findmnt -no OPTIONS /proc/sys)"
+    ls -l /usr/lib/systemd/systemd-coredump 2>&1
+} >/res/container-facts.txt
+zeek-systemd() { /etc/systemd/system-generators/zeek-systemd-generator "$@"; }
 start_zeek
 wait_hellos 120
 send baseline 41000 20
@@ -145,16 +156,32 @@ send during-worker-kill 45000 20
 whole worker-kill "$t0" 45999
 send after-worker-kill 45100 20
 
-# -- the archive unwritable for 30 s
-chmod 0500 /opt/zeek/logs
+# -- the archive unwritable for 30 s: its file system read-only (as
+# after an I/O error); the disk watch (started by hand twice, as its
+# timer would each minute) reports it once, and once when it is over
+m0=$(mails)
+mount -o remount,ro /opt/zeek/logs
 t0=$(t)
 send archive-unwritable 46000 20
-sleep 30
-journalctl -u zeek-archiver.service -o cat --no-pager -n 20 >/res/archiver-unwritable.txt
+sleep 12
+systemctl start zeek-disk-watch.service
+sleep 12
+systemctl start zeek-disk-watch.service
+zeek-systemd status >/res/status-unwritable.txt 2>&1
+echo "status_unwritable_exit $?" >>/res/numbers.txt
+sleep 6
+journalctl -u zeek-archiver.service -o cat --no-pager --since "-32s" >/res/archiver-unwritable.txt
 ls /opt/zeek/spool/log-queue | wc -l >/res/queue-while-unwritable.txt
-ls -R /opt/zeek/logs | grep -c 'log.gz' >/res/archived-before-restore.txt
-chmod 0755 /opt/zeek/logs
-echo "archive_unwritable_restored_ms $(ms $t0 $(t))" >>/res/numbers.txt
+echo "archive_unwritable_queue $(cat /res/queue-while-unwritable.txt)" >>/res/numbers.txt
+ls /opt/zeek/spool/log-queue | sort >/tmp/queued
+mount -o remount,rw /opt/zeek/logs
+t1=$(t)
+# Drained: none of the files queued while it was read-only is left.
+drained() { [ -z "$(ls /opt/zeek/spool/log-queue | sort | comm -12 /tmp/queued -)" ]; }
+wait_for 60 drained || fail "the queue did not drain"
+echo "archive_unwritable_drained_ms $(ms $t1 $(t))" >>/res/numbers.txt
+systemctl start zeek-disk-watch.service
+echo "archive_unwritable_mails $(( $(mails) - m0 ))" >>/res/numbers.txt
 
 # -- the archive full for 30 s: the disk watch reports it
 m0=$(mails)
@@ -275,6 +302,14 @@ fn real_zeek_faults() {
         "queue while the archive was unwritable: {} files",
         result.read("queue-while-unwritable.txt").trim()
     );
+    println!(
+        "--- status while the archive was read-only ---\n{}",
+        result.read("status-unwritable.txt")
+    );
+    println!(
+        "--- container facts ---\n{}",
+        result.read("container-facts.txt")
+    );
     println!("restarts: {}", result.read("restarts.txt"));
     assert!(segv.contains("(core dumped)"), "{segv}");
     assert!(
@@ -283,6 +318,38 @@ fn real_zeek_faults() {
         result.read("segv-dir.txt")
     );
     assert!(result.read("stranded.txt").trim().is_empty());
+    // Every crash report carries the journal of the crash: PID 1's line
+    // on how the main process ended (once empty, in one run, before the
+    // hook synced and re-read the journal).
+    for mail in mails.iter().filter(|m| m.contains("stopped uncleanly")) {
+        let journal = mail
+            .split("\n== journal")
+            .nth(1)
+            .and_then(|rest| rest.split("\n== backtrace").next())
+            .and_then(|rest| rest.split("\nMore: ").next())
+            .expect("a journal section");
+        assert!(
+            journal.contains("Main process exited") || journal.contains("Failed with result"),
+            "the journal section lacks the crash:\n{mail}"
+        );
+    }
+    // The archive read-only for 30 s: the archiver kept the logs in the
+    // queue (nothing lost, below), the disk watch said so once, and once
+    // when it was over; status exited 3.
+    let unwritable_mails: Vec<&String> = mails
+        .iter()
+        .filter(|m| m.contains("Subject: [Zeek] the log archive is not writable"))
+        .collect();
+    assert_eq!(unwritable_mails.len(), 1, "{mails:?}");
+    assert!(unwritable_mails[0].contains("read-only file system"));
+    assert_eq!(
+        mails
+            .iter()
+            .filter(|m| m.contains("Subject: [Zeek] over on ")
+                && m.contains("the log archive is not writable"))
+            .count(),
+        1
+    );
     let lost = |phase: &str| {
         let (_, sent, logged) = table.iter().find(|(n, ..)| n == phase).expect(phase);
         sent - logged
@@ -341,6 +408,13 @@ fn real_zeek_faults() {
             .expect(key)
     };
     assert!(number("segv_report_ms ") <= 10_000, "{numbers}");
+    assert_eq!(number("status_unwritable_exit "), 3, "{numbers}");
+    assert!(number("archive_unwritable_queue ") >= 1, "{numbers}");
+    assert!(
+        number("archive_unwritable_drained_ms ") <= 30_000,
+        "{numbers}"
+    );
+    assert_eq!(number("archive_unwritable_mails "), 2, "{numbers}");
     assert_eq!(
         number("logger_down_mails "),
         0,
