@@ -6,17 +6,20 @@
 //! * **The boot program**, [`generator`]: systemd runs it at boot and at
 //!   every `daemon-reload`. Config (or the last good one) →
 //!   [`generator::plan`] → [`generator::render`] → [`generator::write`].
-//! * **The operator's command**, [`verbs`]: `zeek-systemd check | status |
-//!   diag | netstats | render | layout | import-zeekctl ...`, one file per
-//!   verb, sharing one table formatter.
+//! * **The operator's command**, [`verbs`]: `zeek-systemd check | deploy |
+//!   status | diag | netstats | render | layout | import-zeekctl | alert
+//!   ...`, one file per verb (with the helpers a verb shares with others,
+//!   such as `deploy`'s candidate and rollout), sharing one table formatter.
 //!
 //! Below both, the shared core: [`config`] (the only module that knows
 //! which format a config came from: readers → format-neutral spec →
 //! expansion → the validated [`model::Cluster`]), [`model`], [`layout`],
 //! [`warnings`], [`systemd`] (facts about the running systemd), [`log`],
 //! [`env`] (the environment, read once at the edge and passed down),
-//! [`error`] (the error type and exit codes of both programs), and
-//! [`import`] (ZeekControl's configs converted, pure).
+//! [`error`] (the error type and exit codes of both programs),
+//! [`snapshot`] (deployed snapshots of the scripts: the generator uses only
+//! its paths, the verbs build and install them), and [`import`]
+//! (ZeekControl's configs converted, pure).
 //!
 //! [`cli`] parses the command line and dispatches; `main` maps the outcome
 //! to an exit code.
