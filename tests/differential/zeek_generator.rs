@@ -310,23 +310,19 @@ fn case_facts(case: &Case) -> CaseFacts {
 /// Where the nodes find the deployed snapshot of their scripts.
 const CURRENT_SNAPSHOT: &str = "/var/lib/zeek-systemd/current";
 
-/// Whether the two environments differ only in `ZEEKPATH`, ours naming the
-/// deployed snapshot where Zeek's names the live dirs: `ext_zeek_path`
-/// entries (before the generated scripts) as `extra/N`, the generated
-/// scripts and the site dir.
-fn snapshot_explains(facts: &CaseFacts, d: &Difference) -> bool {
+/// When the two environments' `ZEEKPATH`s differ only as they should,
+/// ours naming the deployed snapshot where Zeek's names the live dirs
+/// (`ext_zeek_path` entries before the generated scripts as `extra/N`,
+/// the generated scripts, the site dir): the difference without them.
+fn without_snapshot_path(facts: &CaseFacts, d: &Difference) -> Option<Difference> {
+    if d.field != "Environment" {
+        return None;
+    }
     let parse = |text: &str| serde_json::from_str::<BTreeMap<String, String>>(text).ok();
-    let (Some(mut ours), Some(mut reference)) = (parse(&d.ours), parse(&d.reference)) else {
-        return false;
-    };
-    let (Some(our_path), Some(zeek_path)) = (ours.remove("ZEEKPATH"), reference.remove("ZEEKPATH"))
-    else {
-        return false;
-    };
+    let (mut ours, mut reference) = (parse(&d.ours)?, parse(&d.reference)?);
+    let (our_path, zeek_path) = (ours.remove("ZEEKPATH")?, reference.remove("ZEEKPATH")?);
     let generated = format!("{}/generated-scripts", facts.spool);
-    let Some(at) = zeek_path.split(':').position(|e| e == generated) else {
-        return false;
-    };
+    let at = zeek_path.split(':').position(|e| e == generated)?;
     let mapped: Vec<String> = zeek_path
         .split(':')
         .enumerate()
@@ -337,7 +333,11 @@ fn snapshot_explains(facts: &CaseFacts, d: &Difference) -> bool {
             e => e.to_string(),
         })
         .collect();
-    ours == reference && our_path == mapped.join(":")
+    (our_path == mapped.join(":")).then(|| Difference {
+        ours: serde_json::to_string(&ours).expect("a map encodes"),
+        reference: serde_json::to_string(&reference).expect("a map encodes"),
+        ..d.clone()
+    })
 }
 
 /// The row that explains `d`, if any.
@@ -361,8 +361,14 @@ fn explains(facts: &CaseFacts, d: &Difference) -> Option<&'static str> {
     if pasted_values_explain(d) {
         return Some("escaped-values");
     }
-    if d.field == "Environment" && snapshot_explains(facts, d) {
-        return Some("deployed-scripts");
+    if let Some(rest) = without_snapshot_path(facts, d) {
+        // ZEEKPATH names the snapshot; anything else must be explained too.
+        if rest.ours == rest.reference {
+            return Some("deployed-scripts");
+        }
+        if pasted_values_explain(&rest) {
+            return Some("escaped-values");
+        }
     }
     if d.field == "CPUAffinity" && facts.interfaces > 1 {
         if let Some((k, h, Some(cpus))) = facts.workers.get(&d.node) {
