@@ -67,6 +67,8 @@ true
         [
             // Ran once at start (config valid), from zeek-config-check.path.
             "zeek-config-check.service",
+            // The free-space check every host runs (started by its timer).
+            "zeek-disk-watch.service",
             // Loaded (inactive) by the nodes' Before=: their crash hooks.
             "zeek-node-crashed@zs-sensor-worker-lo-1.service",
             "zeek-node-crashed@zs-sensor-worker-lo-2.service",
