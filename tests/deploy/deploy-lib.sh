@@ -3,6 +3,8 @@
 # lib.sh. The program is bound as the generator; `zs` runs it as the
 # operator's command.
 
+# The live site dir the scenarios edit (used by them, not here).
+# shellcheck disable=SC2034
 SITE=/opt/zeek/share/zeek/site
 STATE=/var/lib/zeek-systemd
 
