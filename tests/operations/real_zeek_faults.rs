@@ -358,8 +358,10 @@ fn real_zeek_faults() {
     // logs was down; the limits below are the observation plus margin.
     // A killed worker loses the connections it was tracking (Zeek logs a
     // connection when it ends; its state is in the process): the flows the
-    // kernel hashed to it, about half.
-    assert!(lost("during-worker-kill") <= 12, "{table:?}");
+    // kernel hashed to it, about half: 3 to 14 of 20 seen. Each flow is
+    // hashed to one of two workers, so the loss is about Binomial(20, 1/2);
+    // more than 16 (p < 0.2%) means the other worker's flows went too.
+    assert!(lost("during-worker-kill") <= 16, "{table:?}");
     // A full spool: the logger aborts at every write (safe_write error 28)
     // and crash-loops; what workers send meanwhile is lost (10 and 20 of
     // 20 observed). Only Zeek can do better (buffer, or drop and go on).
