@@ -36,6 +36,7 @@ pub mod import;
 pub mod layout;
 pub mod log;
 pub mod model;
+pub mod secrets;
 pub mod snapshot;
 pub mod systemd;
 pub mod verbs;

@@ -20,6 +20,7 @@ pub mod netstats;
 pub mod policy_script;
 pub mod render;
 pub mod rollout;
+pub mod secrets;
 pub mod setup_scripts;
 pub mod status;
 pub mod systemctl;
