@@ -13,6 +13,8 @@ apt-get install -y -qq systemd systemd-container dbus groff-base man-db debootst
 # zeek-archiver, iproute2 for the multi-host network; the tests unpack
 # the Zeek of ZEEK_DIST themselves.
 apt-get install -y -qq libpcap0.8 libssl3 zlib1g libmaxminddb0 libkrb5-3 libzmq5 gzip xz-utils iproute2 >/dev/null
+# tcpdump: tests/multihost_secure captures the link between the hosts.
+apt-get install -y -qq tcpdump >/dev/null
 # cargo-deb: tests/real_systemd/deb.rs builds the package with `cargo deb`.
 if ! cargo deb --version >/dev/null 2>&1; then
     cargo install cargo-deb --locked
