@@ -32,6 +32,7 @@ pub mod config;
 pub mod env;
 pub mod error;
 pub mod generator;
+pub mod identity;
 pub mod import;
 pub mod layout;
 pub mod log;

@@ -88,6 +88,11 @@ pub struct Status {
     pub units: Vec<UnitStatus>,
     /// Free space of the spool, queue and archive file systems.
     pub disks: Vec<disk::FsUsage>,
+    /// On the manager's host of a multi-host cluster: the nodes whose
+    /// host runs something else than the manager's (config, scripts
+    /// snapshot, Zeek version), as the manager heard them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hosts_differ: Vec<crate::identity::NodeIdentity>,
 }
 
 /// The config the status was taken against.
@@ -179,7 +184,27 @@ pub fn collect(cluster: &Cluster, config_state: ConfigState) -> anyhow::Result<S
         deployed: None,
         units,
         disks: disk::usage(cluster),
+        hosts_differ: hosts_differ(cluster),
     })
+}
+
+/// The manager's record of the nodes whose host differs from its own,
+/// when the manager runs on this host of a multi-host cluster.
+fn hosts_differ(cluster: &Cluster) -> Vec<crate::identity::NodeIdentity> {
+    if cluster.hosts.is_empty() {
+        return Vec::new();
+    }
+    let Some(manager) = cluster
+        .local_nodes()
+        .find(|n| n.role == crate::model::Role::Manager)
+    else {
+        return Vec::new();
+    };
+    let dir = cluster.install.spool_dir.join(&manager.name);
+    crate::identity::read_table(&dir)
+        .into_iter()
+        .filter(|n| n.differs.is_some())
+        .collect()
 }
 
 fn unit_status(unit: String, node: Option<String>, role: String, p: &Props) -> UnitStatus {
@@ -262,6 +287,15 @@ impl Status {
             nodes - down
         );
         out.push_str(&self.deployed_lines(now));
+        for n in &self.hosts_differ {
+            let _ = writeln!(
+                out,
+                "warning: host {} (node {}) differs from the manager's: {}",
+                n.host,
+                n.node,
+                n.differs.as_deref().unwrap_or("")
+            );
+        }
         disk_lines(&mut out, &self.disks);
         out
     }

@@ -115,7 +115,11 @@ wait_for 90 sh -c 'cat /opt/zeek/spool/zs-mgr-logger-1/reporter.log | grep -q "Z
 if [[ -e /etc/zeek-test/intruder ]]; then
     wait_for 150 test -e /shared/intruder-done || fail "the intruder did not finish"
 fi
+wait_for 30 grep -q zs-sensor /opt/zeek/spool/manager/zeek-systemd-identity.tsv \
+    || fail "the manager never heard the sensor's identity"
 sleep 2
+cp /opt/zeek/spool/manager/zeek-systemd-identity.tsv /res/identity.tsv
+/etc/systemd/system-generators/zeek-systemd-generator status >/res/status.txt 2>&1
 live_log cluster >/res/cluster.log
 live_log reporter >/res/reporter.log
 # Where keys must not show.
@@ -212,7 +216,14 @@ struct Run {
 }
 
 /// Boots `hosts` at once on a fresh zone while tcpdump captures its bridge.
-fn boot_all(tag: &str, prefix: &Path, config: &str, hosts: &[Host]) -> Run {
+/// `sensor_config`: the sensor host's config, when it differs.
+fn boot_all(
+    tag: &str,
+    prefix: &Path,
+    config: &str,
+    sensor_config: Option<&str>,
+    hosts: &[Host],
+) -> Run {
     let shared = tempfile::tempdir().expect("temp dir");
     let zone = format!("zq{tag}{}", std::process::id() % 1_000_000);
     let bridge = Bridge::up(&format!("vz-{zone}"));
@@ -229,7 +240,11 @@ fn boot_all(tag: &str, prefix: &Path, config: &str, hosts: &[Host]) -> Run {
     let boots: Vec<Boot> = hosts
         .iter()
         .map(|host| {
-            let mut boot = Boot::new(config, host.nodes, &(host.scenario)())
+            let text = match (host.name, sensor_config) {
+                ("zs-sensor", Some(other)) => other,
+                _ => config,
+            };
+            let mut boot = Boot::new(text, host.nodes, &(host.scenario)())
                 .file("all-nodes", &all_nodes)
                 .file("marker.zeek", MARKER_SCRIPT)
                 .file("intruder.zeek", INTRUDER_SCRIPT)
@@ -403,7 +418,13 @@ fn encrypted_cluster_forms_hides_its_traffic_and_keeps_intruders_out() {
         return;
     };
     let _one_at_a_time = real_zeek::serial();
-    let run = boot_all("e", &prefix, &config(true), &[MANAGER, SENSOR, INTRUDER]);
+    let run = boot_all(
+        "e",
+        &prefix,
+        &config(true),
+        None,
+        &[MANAGER, SENSOR, INTRUDER],
+    );
     for result in &run.results {
         result.assert_passed();
     }
@@ -474,6 +495,7 @@ fn encrypted_cluster_forms_hides_its_traffic_and_keeps_intruders_out() {
             assert!(!text.contains(value), "a secret is in {file}: {line}");
         }
     }
+    assert_no_drift(mgr);
     let modes = mgr.read("modes.txt");
     println!("{modes}");
     // What `systemctl show` has of the secrets: the path of the node's
@@ -511,7 +533,17 @@ fn cleartext_cluster_shows_its_marker_on_the_link() {
         return;
     };
     let _one_at_a_time = real_zeek::serial();
-    let run = boot_all("c", &prefix, &config(false), &[MANAGER, SENSOR]);
+    // The sensor host also runs another config (restart_sec): the manager
+    // names it, in reporter.log and in `status`.
+    let sensor_config =
+        config(false).replace("autostart = false", "autostart = false\nrestart_sec = 2");
+    let run = boot_all(
+        "c",
+        &prefix,
+        &config(false),
+        Some(&sensor_config),
+        &[MANAGER, SENSOR],
+    );
     for result in &run.results {
         result.assert_passed();
     }
@@ -522,4 +554,36 @@ fn cleartext_cluster_shows_its_marker_on_the_link() {
         packets_between_hosts(&run.capture)
     );
     assert!(in_capture > 0, "the cleartext run's capture has no marker");
+    let mgr = &run.results[0];
+    let status = mgr.read("status.txt");
+    let reporter = mgr.read("reporter.log");
+    println!("identity table:\n{}", mgr.read("identity.tsv"));
+    let named = |text: &str| {
+        text.lines()
+            .filter(|l| {
+                l.contains("host zs-sensor (node zs-sensor-worker-lo-1) differs from the manager's: config")
+            })
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    println!("status: {:?}", named(&status));
+    println!("reporter.log: {:?}", named(&reporter).first());
+    assert!(
+        !named(&status).is_empty(),
+        "status does not name the sensor:\n{status}"
+    );
+    assert!(
+        !named(&reporter).is_empty(),
+        "reporter.log does not name the sensor:\n{reporter}"
+    );
+    assert!(
+        !status.contains("host zs-mgr"),
+        "the manager's own nodes differ?\n{status}"
+    );
+}
+
+/// The encrypted run's hosts run one config: no host is named.
+fn assert_no_drift(mgr: &BootResult) {
+    let status = mgr.read("status.txt");
+    assert!(!status.contains("differs from the manager's"), "{status}");
 }

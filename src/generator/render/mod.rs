@@ -111,6 +111,8 @@ struct Shared {
     rejected: Option<String>,
     /// The cluster is encrypted: each node loads its part of the secrets.
     encrypted: bool,
+    /// A multi-host cluster: each node loads its host's identity script.
+    identity: bool,
 }
 
 impl Shared {
@@ -123,6 +125,7 @@ impl Shared {
             strict: cluster.hardening == Hardening::Strict,
             basic: cluster.hardening == Hardening::Basic,
             encrypted: plan.secrets.is_some(),
+            identity: !cluster.hosts.is_empty(),
         }
     }
 }
@@ -315,12 +318,17 @@ struct NodeDropInUnit<'a> {
     service_directives: Vec<String>,
 }
 
-/// A node's `ExecStart=`; an encrypted cluster's node loads its part of
-/// the secrets last, from its credentials dir (`%d`, systemd 248+): after
-/// the cluster backend, whose CURVE keys it sets.
-fn node_command_line(command: &[&str], encrypted: bool) -> String {
+/// A node's `ExecStart=`. A multi-host cluster's node loads its host's
+/// identity script (see [`crate::identity`]); an encrypted cluster's node
+/// loads its part of the secrets last, from its credentials dir (`%d`,
+/// systemd 248+): after the cluster backend, whose CURVE keys it sets.
+fn node_command_line(command: &[&str], shared: &Shared) -> String {
     let mut line = syntax::command_line(command);
-    if encrypted {
+    if shared.identity {
+        line.push(' ');
+        line.push_str(&syntax::command_line(&[crate::identity::SCRIPT]));
+    }
+    if shared.encrypted {
         line.push_str(" %d/");
         line.push_str(secrets::CREDENTIAL);
     }
@@ -359,7 +367,7 @@ fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> S
         after: &drop_in.after,
         unit_directives: directives(&node.settings, UnitSection::Unit),
         slice: node.role.slice(),
-        exec_start: node_command_line(&command, shared.encrypted),
+        exec_start: node_command_line(&command, shared),
         credential: shared.encrypted.then(|| credential(node.role)),
         environment: node
             .env
