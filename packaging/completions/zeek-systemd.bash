@@ -804,7 +804,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__netstats)
-            opts="-h --json --config --host --help"
+            opts="-h --json --cluster --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1042,12 +1042,16 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__status)
-            opts="-h --json --config --host --help"
+            opts="-h --json --cluster --ssh-user --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ssh-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

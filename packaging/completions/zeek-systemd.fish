@@ -66,9 +66,11 @@ complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand deploy" -l con
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand deploy" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand deploy" -l dry-run -d 'Check and show what would change, then stop: nothing is installed or restarted'
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand status" -l ssh-user -d 'The SSH user for --cluster (`USER@HOST`); default: ssh\'s own' -r
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand status" -l config -d 'The config to read instead of looking in the config directory' -r -F
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand status" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand status" -l json -d 'Print JSON instead of the table'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand status" -l cluster -d 'Every node of every host of a multi-host cluster (each other host asked with `systemctl -H HOST`, over SSH), and the hosts that could not be asked'
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand status" -s h -l help -d 'Print help'
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand diag" -s n -l lines -d 'How many lines of the journal and of each log to show' -r
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand diag" -l config -d 'The config to read instead of looking in the config directory' -r -F
@@ -77,6 +79,7 @@ complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand diag" -s h -l 
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand netstats" -l config -d 'The config to read instead of looking in the config directory' -r -F
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand netstats" -l host -d 'Generate for this host of a multi-host config instead of this machine\'s hostname' -r
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand netstats" -l json -d 'Print JSON instead of the table'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand netstats" -l cluster -d 'The workers of every host of a multi-host cluster (their metrics endpoints on their hosts\' addresses), not only this host\'s'
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand netstats" -s h -l help -d 'Print help'
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl" -l node-cfg -d 'ZeekControl\'s node list [default: <prefix>/etc/node.cfg]' -r -F
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl" -l zeekctl-cfg -d 'ZeekControl\'s options [default: <prefix>/etc/zeekctl.cfg, if it exists]' -r -F

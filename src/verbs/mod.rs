@@ -7,6 +7,7 @@ pub mod alert;
 pub mod candidate;
 pub mod changes;
 pub mod check;
+pub mod cluster_view;
 pub mod completions;
 pub mod deep_check;
 pub mod deliver;

@@ -132,8 +132,22 @@ for n in $(nodes); do
     tr '\0' '\n' <"/proc/$pid/environ"
 done >/res/environ.txt 2>&1
 ls -la /run/zeek-systemd/secrets /run/credentials/*/ >/res/modes.txt 2>&1
-touch /shared/heard-all
+if [[ -e /etc/zeek-test/cluster-view ]]; then
+    mkdir -p /etc/ssh
+    printf 'Host *\n IdentityFile /etc/zeek-test/id_ed25519\n StrictHostKeyChecking no\n UserKnownHostsFile /dev/null\n LogLevel ERROR\n' >/etc/ssh/ssh_config
+    wait_for 30 test -e /shared/sshd-up || fail "the sensor's sshd did not start"
+    /etc/systemd/system-generators/zeek-systemd-generator status --cluster --ssh-user root >/res/cluster-view.txt 2>&1
+    echo "exit $?" >>/res/cluster-view.txt
+    /etc/systemd/system-generators/zeek-systemd-generator netstats --cluster >/res/netstats-cluster.txt 2>&1
+fi
 save_restarts
+touch /shared/heard-all
+if [[ -e /etc/zeek-test/cluster-view ]]; then
+    wait_for 60 test -e /shared/sensor-leaving || fail "the sensor did not leave"
+    wait_for 60 sh -c '! (exec 3<>/dev/tcp/10.77.0.2/22) 2>/dev/null' || fail "the sensor is still up"
+    /etc/systemd/system-generators/zeek-systemd-generator status --cluster --ssh-user root >/res/cluster-view-off.txt 2>&1
+    echo "exit $?" >>/res/cluster-view-off.txt
+fi
 true
 "#
 }
@@ -142,8 +156,17 @@ fn sensor_scenario() -> String {
     setup_address("10.77.0.2")
         + r#"
 start_zeek
+if [[ -e /etc/zeek-test/cluster-view ]]; then
+    mkdir -p /run/sshd
+    # sysusers leaves root locked ("!" in /etc/shadow): sshd refuses even a key.
+    sed -i 's/^root:[^:]*:/root:*:/' /etc/shadow
+    getent passwd sshd >/dev/null || echo 'sshd:x:990:65534:sshd:/run/sshd:/usr/sbin/nologin' >>/etc/passwd
+    /etc/zeek-test/sshd -f /etc/zeek-test/sshd_config -E /res/sshd.log || fail "sshd"
+    touch /shared/sshd-up
+fi
 wait_for 400 test -e /shared/heard-all || fail "the manager host did not finish"
 save_restarts
+touch /shared/sensor-leaving
 true
 "#
 }
@@ -210,6 +233,47 @@ fn intruder_layout(config: &str) -> String {
         + "\nredef Cluster::nodes += {\n    [\"intruder\"] = [$node_type=Cluster::WORKER, $ip=10.77.0.3, $manager=\"manager\"],\n};\n"
 }
 
+/// The sensor's sshd, for `status --cluster` (`systemctl -H`) from the
+/// manager host: root with the test's key only.
+const SSHD_CONFIG: &str = "\
+Port 22
+HostKey /etc/zeek-test/ssh_host_ed25519_key
+AuthorizedKeysFile /etc/zeek-test/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+UsePAM no
+StrictModes no
+";
+
+/// An sshd binary unpacked from Debian's openssh-server package, not
+/// installed (an installed one would enable ssh.service in every test
+/// container): tests/setup-debian.sh puts it there.
+fn sshd_path() -> PathBuf {
+    common::root().join("target/test-sshd/root/usr/sbin/sshd")
+}
+
+fn sshd_available() -> bool {
+    common::require(
+        sshd_path().is_file(),
+        "an unpacked sshd",
+        "tests/setup-debian.sh (apt-get download openssh-server; dpkg -x into target/test-sshd/root)",
+    )
+}
+
+/// A client key pair and a host key, made for this run.
+fn ssh_keys() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for name in ["id", "hostkey"] {
+        let ok = Command::new("ssh-keygen")
+            .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+            .arg(dir.path().join(name))
+            .status()
+            .is_ok_and(|s| s.success());
+        assert!(ok, "ssh-keygen failed");
+    }
+    dir
+}
+
 struct Run {
     results: Vec<BootResult>,
     capture: Vec<u8>,
@@ -223,6 +287,7 @@ fn boot_all(
     config: &str,
     sensor_config: Option<&str>,
     hosts: &[Host],
+    cluster_view: bool,
 ) -> Run {
     let shared = tempfile::tempdir().expect("temp dir");
     let zone = format!("zq{tag}{}", std::process::id() % 1_000_000);
@@ -237,6 +302,7 @@ fn boot_all(
     let wrong = Secrets::generate().unwrap().zeek_script(Part::Client);
     let layout = intruder_layout(config);
     let with_intruder = hosts.iter().any(|h| h.nodes.is_empty());
+    let ssh = cluster_view.then(ssh_keys);
     let boots: Vec<Boot> = hosts
         .iter()
         .map(|host| {
@@ -252,6 +318,20 @@ fn boot_all(
                 .file("intruder-layout.zeek", &layout);
             if with_intruder {
                 boot = boot.file("intruder", "");
+            }
+            if let Some(ssh) = &ssh {
+                boot = boot
+                    .file("cluster-view", "")
+                    .file("sshd_config", SSHD_CONFIG);
+                boot.binds.push((sshd_path(), "/etc/zeek-test/sshd".into()));
+                for (name, file) in [
+                    ("id_ed25519", "id"),
+                    ("authorized_keys", "id.pub"),
+                    ("ssh_host_ed25519_key", "hostkey"),
+                ] {
+                    boot.binds
+                        .push((ssh.path().join(file), format!("/etc/zeek-test/{name}")));
+                }
             }
             boot.stand_in = false;
             boot.timeout_secs = 420;
@@ -424,6 +504,7 @@ fn encrypted_cluster_forms_hides_its_traffic_and_keeps_intruders_out() {
         &config(true),
         None,
         &[MANAGER, SENSOR, INTRUDER],
+        false,
     );
     for result in &run.results {
         result.assert_passed();
@@ -526,7 +607,7 @@ fn encrypted_cluster_forms_hides_its_traffic_and_keeps_intruders_out() {
 
 #[test]
 fn cleartext_cluster_shows_its_marker_on_the_link() {
-    if !common::real_systemd_available() || !tcpdump_available() {
+    if !common::real_systemd_available() || !tcpdump_available() || !sshd_available() {
         return;
     }
     let Some(prefix) = real_zeek::zeek_prefix() else {
@@ -543,6 +624,7 @@ fn cleartext_cluster_shows_its_marker_on_the_link() {
         &config(false),
         Some(&sensor_config),
         &[MANAGER, SENSOR],
+        true,
     );
     for result in &run.results {
         result.assert_passed();
@@ -579,6 +661,31 @@ fn cleartext_cluster_shows_its_marker_on_the_link() {
     assert!(
         !status.contains("host zs-mgr"),
         "the manager's own nodes differ?\n{status}"
+    );
+    assert_cluster_view(mgr);
+}
+
+/// `status --cluster` from the manager host: every node of both hosts,
+/// then, with the sensor switched off, the sensor named as not asked.
+fn assert_cluster_view(mgr: &BootResult) {
+    let view = mgr.read("cluster-view.txt");
+    println!("status --cluster:\n{view}");
+    for node in MANAGER_NODES.iter().chain(&SENSOR_NODES) {
+        assert!(
+            view.lines()
+                .any(|l| l.contains(node) && l.contains("running")),
+            "{node} is not running in the cluster view:\n{view}"
+        );
+    }
+    assert!(view.contains("2 of 2 host(s) asked"), "{view}");
+    println!("netstats --cluster:\n{}", mgr.read("netstats-cluster.txt"));
+    let off = mgr.read("cluster-view-off.txt");
+    println!("status --cluster, sensor off:\n{off}");
+    assert!(off.contains("1 of 2 host(s) asked"), "{off}");
+    assert!(off.contains("host zs-sensor could not be asked"), "{off}");
+    assert!(
+        MANAGER_NODES.iter().all(|n| off.contains(n)),
+        "the manager host's nodes are missing:\n{off}"
     );
 }
 
