@@ -76,6 +76,9 @@ pub enum Command {
     /// Crash and disk-space reports (run by zeek-node-crashed@NODE and
     /// zeek-disk-watch), and `alert test` to try the [alerts] channels.
     Alert(verbs::alert::AlertArgs),
+    /// The cluster's secrets: `secrets create` makes the keys and hash
+    /// seed of an encrypted multi-host cluster.
+    Secrets(verbs::secrets::SecretsArgs),
     /// Put the scripts the nodes load in place (zeek-setup.service runs
     /// this at every cluster start).
     #[command(hide = true)]
@@ -115,6 +118,7 @@ pub fn run(cli: Cli, env: &Environment) -> Result<(), Failure> {
         Command::Netstats(args) => verbs::netstats::exec(&args, &ctx),
         Command::ImportZeekctl(args) => verbs::import_zeekctl::exec(&args),
         Command::Alert(args) => verbs::alert::exec(&args, &ctx),
+        Command::Secrets(args) => verbs::secrets::exec(&args, &ctx),
         Command::SetupScripts(args) => verbs::setup_scripts::exec(&args, &ctx),
         Command::Completions(args) => verbs::completions::exec(&args, Cli::command()),
     }

@@ -314,6 +314,19 @@ pub struct Cluster {
     pub warnings: Vec<String>,
     /// Log retention, disk space and alerts.
     pub operations: Operations,
+    /// Whether the cluster's traffic between nodes is encrypted (issue 18).
+    pub encryption: Encryption,
+}
+
+/// How nodes protect what they send each other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Encryption {
+    /// Nothing: a single-host cluster on loopback, or a multi-host one
+    /// with `[cluster] encryption = false` (`opted_out`).
+    Off { opted_out: bool },
+    /// ZeroMQ CURVE with the keys and hash seed of the secrets file:
+    /// `[cluster] secrets`, `None` for `<config dir>/cluster-secrets`.
+    Curve { secrets: Option<PathBuf> },
 }
 
 /// What keeps the logs and tells a person when something is wrong: how

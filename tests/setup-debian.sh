@@ -21,6 +21,22 @@ apt-get install -y -qq libpcap0.8 libssl3 zlib1g libmaxminddb0 libkrb5-3 libzmq5
 # systemd-coredump; the kernel runs that helper in the host's namespaces,
 # where no systemd-coredump.socket listens, and inside a test container
 # /proc/sys is read-only. See FAULTS in man/zeek-systemd.8.
+# tcpdump: tests/multihost_secure captures the link between the hosts.
+apt-get install -y -qq tcpdump >/dev/null
+# An sshd for the same tests' `status --cluster` (systemctl -H over SSH),
+# unpacked, not installed: an installed openssh-server would enable
+# ssh.service in every test container (their /etc is empty) and fail there.
+# What the unpacked sshd links against and runs with, and ssh itself (the
+# client `systemctl -H` uses): openssh-server's own dependencies.
+apt-get install -y -qq --no-install-recommends openssh-client openssh-sftp-server \
+    libpam-modules libpam-runtime libaudit1 libgssapi-krb5-2 libkrb5-3 libselinux1 \
+    libcrypt1 libcom-err2 procps >/dev/null
+root=$(cd "$(dirname "$0")/.." && pwd)
+if [[ ! -x $root/target/test-sshd/root/usr/sbin/sshd ]]; then
+    mkdir -p "$root/target/test-sshd"
+    (cd "$root/target/test-sshd" && apt-get download openssh-server >/dev/null &&
+        dpkg -x openssh-server_*.deb root)
+fi
 # cargo-deb: tests/real_systemd/deb.rs builds the package with `cargo deb`.
 if ! cargo deb --version >/dev/null 2>&1; then
     cargo install cargo-deb --locked

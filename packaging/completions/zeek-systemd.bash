@@ -49,6 +49,9 @@ _zeek__systemd() {
             zeek__systemd,render)
                 cmd="zeek__systemd__subcmd__render"
                 ;;
+            zeek__systemd,secrets)
+                cmd="zeek__systemd__subcmd__secrets"
+                ;;
             zeek__systemd,setup-scripts)
                 cmd="zeek__systemd__subcmd__setup__subcmd__scripts"
                 ;;
@@ -112,6 +115,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help,render)
                 cmd="zeek__systemd__subcmd__help__subcmd__render"
                 ;;
+            zeek__systemd__subcmd__help,secrets)
+                cmd="zeek__systemd__subcmd__help__subcmd__secrets"
+                ;;
             zeek__systemd__subcmd__help,setup-scripts)
                 cmd="zeek__systemd__subcmd__help__subcmd__setup__subcmd__scripts"
                 ;;
@@ -127,6 +133,30 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help__subcmd__alert,test)
                 cmd="zeek__systemd__subcmd__help__subcmd__alert__subcmd__test"
                 ;;
+            zeek__systemd__subcmd__help__subcmd__secrets,create)
+                cmd="zeek__systemd__subcmd__help__subcmd__secrets__subcmd__create"
+                ;;
+            zeek__systemd__subcmd__help__subcmd__secrets,install)
+                cmd="zeek__systemd__subcmd__help__subcmd__secrets__subcmd__install"
+                ;;
+            zeek__systemd__subcmd__secrets,create)
+                cmd="zeek__systemd__subcmd__secrets__subcmd__create"
+                ;;
+            zeek__systemd__subcmd__secrets,help)
+                cmd="zeek__systemd__subcmd__secrets__subcmd__help"
+                ;;
+            zeek__systemd__subcmd__secrets,install)
+                cmd="zeek__systemd__subcmd__secrets__subcmd__install"
+                ;;
+            zeek__systemd__subcmd__secrets__subcmd__help,create)
+                cmd="zeek__systemd__subcmd__secrets__subcmd__help__subcmd__create"
+                ;;
+            zeek__systemd__subcmd__secrets__subcmd__help,help)
+                cmd="zeek__systemd__subcmd__secrets__subcmd__help__subcmd__help"
+                ;;
+            zeek__systemd__subcmd__secrets__subcmd__help,install)
+                cmd="zeek__systemd__subcmd__secrets__subcmd__help__subcmd__install"
+                ;;
             *)
                 ;;
         esac
@@ -134,7 +164,7 @@ _zeek__systemd() {
 
     case "${cmd}" in
         zeek__systemd)
-            opts="-h -V --config --host --help --version check layout render policy-script deploy status diag netstats import-zeekctl alert setup-scripts completions help"
+            opts="-h -V --config --host --help --version check layout render policy-script deploy status diag netstats import-zeekctl alert secrets setup-scripts completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -422,7 +452,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help)
-            opts="check layout render policy-script deploy status diag netstats import-zeekctl alert setup-scripts completions help"
+            opts="check layout render policy-script deploy status diag netstats import-zeekctl alert secrets setup-scripts completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -631,6 +661,48 @@ _zeek__systemd() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__secrets)
+            opts="create install"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__secrets__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__secrets__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__setup__subcmd__scripts)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -732,7 +804,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__netstats)
-            opts="-h --json --config --host --help"
+            opts="-h --json --cluster --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -809,6 +881,144 @@ _zeek__systemd() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zeek__subcmd__systemd__subcmd__secrets)
+            opts="-h --config --host --help create install help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__secrets__subcmd__create)
+            opts="-o -h --output --force --config --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__secrets__subcmd__help)
+            opts="create install help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__secrets__subcmd__help__subcmd__create)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__secrets__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__secrets__subcmd__help__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__secrets__subcmd__install)
+            opts="-h --secrets --out --config --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --secrets)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zeek__subcmd__systemd__subcmd__setup__subcmd__scripts)
             opts="-h --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -832,12 +1042,16 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__status)
-            opts="-h --json --config --host --help"
+            opts="-h --json --cluster --ssh-user --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --ssh-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

@@ -55,6 +55,7 @@ pub fn cluster(spec: Spec) -> Result<Cluster, ConfigError> {
         hosts,
         warnings: spec.warnings,
         operations: spec.operations,
+        encryption: spec.encryption,
     })
 }
 

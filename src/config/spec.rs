@@ -12,7 +12,7 @@ use std::sync::Arc;
 
 use super::ConfigError;
 use crate::model::{
-    ConfigFormat, CpuList, Hardening, Install, LayoutSource, NetworkPolicy, Operations,
+    ConfigFormat, CpuList, Encryption, Hardening, Install, LayoutSource, NetworkPolicy, Operations,
     PolicyScript, ProcessSettings,
 };
 
@@ -280,4 +280,5 @@ pub struct Spec {
     pub warnings: Vec<String>,
     /// Retention, disk threshold and alerts.
     pub operations: Operations,
+    pub encryption: Encryption,
 }

@@ -16,8 +16,9 @@ use super::spec::{
 use super::values::{self, MAX_SERVICE_NODES, MAX_WORKERS};
 use super::{defaults, expand, operations, ConfigError, ReadOptions, DEFAULT_PREFIX};
 use crate::model::{
-    Alerts, Cluster, ConfigFormat, CpuList, Hardening, Install, LayoutSource, NetworkPolicy,
-    NumaPolicy, Operations, PolicyScript, ProcessSettings, UnitDirective, UnitSection,
+    Alerts, Cluster, ConfigFormat, CpuList, Encryption, Hardening, Install, LayoutSource,
+    NetworkPolicy, NumaPolicy, Operations, PolicyScript, ProcessSettings, UnitDirective,
+    UnitSection,
 };
 
 type Str = Spanned<String>;
@@ -130,6 +131,8 @@ struct ClusterSection {
     port: Option<Spanned<i64>>,
     metrics_port: Option<Spanned<i64>>,
     ip_allow: Option<Spanned<Vec<Str>>>,
+    encryption: Option<Spanned<bool>>,
+    secrets: Option<Str>,
 }
 
 /// Declares a table that carries the process settings (`[manager]`,
@@ -628,6 +631,30 @@ impl<'a> Reader<'a> {
             network: NetworkPolicy { ip_allow },
             warnings,
             operations: self.operations(doc)?,
+            encryption: self.encryption(&doc.cluster, multi_host)?,
+        })
+    }
+
+    /// `[cluster] encryption` and `secrets`: a multi-host cluster is
+    /// encrypted unless it says `encryption = false` (issue 18).
+    fn encryption(&self, c: &ClusterSection, multi_host: bool) -> Result<Encryption, ConfigError> {
+        let on = c.encryption.as_ref().map(|e| *e.get_ref());
+        let secrets = c.secrets.as_ref().map(|p| self.path_value(p)).transpose()?;
+        if let (Some(path), Some(value)) = (&secrets, &c.secrets) {
+            // The generator reads it at boot, when only / and /etc are sure
+            // to be there (SPEC 3: it reads nothing under /var).
+            if !path.starts_with("/etc") {
+                return Err(self.error(
+                    value.span(),
+                    "the secrets file must be under /etc: the generator reads it at boot",
+                ));
+            }
+        }
+        Ok(match on.unwrap_or(multi_host) {
+            true => Encryption::Curve { secrets },
+            false => Encryption::Off {
+                opted_out: multi_host,
+            },
         })
     }
 

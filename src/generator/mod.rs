@@ -58,6 +58,7 @@ pub fn run(
     // a person running us wants to hear that the config is bad.
     match last_good::load(&source, options, env.by_systemd()) {
         Loaded::Valid { cluster, files } => {
+            missing_secrets(normal_dir, &cluster, env, &log)?;
             for warning in &cluster.warnings {
                 log.warning(warning);
             }
@@ -91,6 +92,26 @@ pub fn run(
     }
 }
 
+/// An encrypted cluster without its secrets never runs in cleartext: it
+/// gets no units (systemd's run: the invalid-config zeek.target, which
+/// says why) and the error says what is missing (issue 18).
+fn missing_secrets(
+    normal_dir: &Path,
+    cluster: &Cluster,
+    env: &Environment,
+    log: &Log,
+) -> Result<(), Failure> {
+    let Some(problem) = crate::secrets::problem(cluster, &env.config_dir) else {
+        return Ok(());
+    };
+    let error = ConfigError::file(&cluster.source, problem);
+    log.error(&format!("invalid config: {error}"));
+    if env.by_systemd() && cluster.is_member() {
+        write_invalid_config_target(normal_dir, &error, log);
+    }
+    Err(Failure::InvalidConfig)
+}
+
 /// Writes the units of `cluster` and the copy of its config; `rejected`
 /// is the error of the config on disk when `cluster` is the last good one.
 fn write_units(
@@ -104,6 +125,7 @@ fn write_units(
     let mut plan = plan::plan(cluster, normal_dir, &env.self_path);
     plan.rejected = rejected;
     plan.systemd_version = env.systemd_version();
+    plan.secrets = crate::secrets::path_for(cluster, &env.config_dir);
     // A host the config does not name runs nothing: no copy, no check.
     let copy = cluster
         .is_member()

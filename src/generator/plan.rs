@@ -46,6 +46,11 @@ pub struct Plan<'a> {
     /// 254. `None` for a person's `render`/`check`, and the units then
     /// carry no back-off.
     pub systemd_version: Option<u32>,
+    /// The cluster's secrets file when it is encrypted (issue 18): zeek-setup
+    /// splits it into each kind of node's credential. Resolved against the
+    /// build-time config dir; the generator sets it for the config dir it
+    /// reads.
+    pub secrets: Option<PathBuf>,
 }
 
 /// One file or link, relative to the output dir.
@@ -214,6 +219,7 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
         items,
         rejected: None,
         systemd_version: None,
+        secrets: crate::secrets::path_for(cluster, Path::new(crate::config::DEFAULT_CONFIG_DIR)),
     }
 }
 

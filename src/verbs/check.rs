@@ -24,8 +24,12 @@ pub struct CheckArgs {
 pub fn exec(args: &CheckArgs, ctx: &Context) -> Result<(), Failure> {
     let candidate = Candidate::load(ctx)?;
     let cluster = &candidate.cluster;
-    print(&node_table(cluster))?;
     let log = Log::stderr();
+    if let Some(problem) = crate::secrets::problem(cluster, &ctx.env.config_dir) {
+        log.error(&format!("{}: {problem}", cluster.source.display()));
+        return Err(Failure::InvalidConfig);
+    }
+    print(&node_table(cluster))?;
     for warning in warnings::warnings(cluster, online_cpus(ctx)) {
         log.warning(&warning);
     }

@@ -26,11 +26,15 @@ pub struct NetstatsArgs {
     /// Print JSON instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// The workers of every host of a multi-host cluster (their metrics
+    /// endpoints on their hosts' addresses), not only this host's.
+    #[arg(long)]
+    pub cluster: bool,
 }
 
 /// Runs `netstats`.
 pub fn exec(args: &NetstatsArgs, ctx: &Context) -> Result<(), Failure> {
-    let stats = collect(&ctx.load()?);
+    let stats = collect_nodes(&ctx.load()?, args.cluster);
     let text = if args.json {
         serde_json::to_string_pretty(&stats).context("cannot encode the counters")? + "\n"
     } else {
@@ -72,8 +76,15 @@ pub struct Counters {
 
 /// Reads every worker of this host.
 pub fn collect(cluster: &Cluster) -> Vec<WorkerStats> {
+    collect_nodes(cluster, false)
+}
+
+/// The counters of this host's workers, or with `all` of every host's.
+pub fn collect_nodes(cluster: &Cluster, all: bool) -> Vec<WorkerStats> {
     let workers: Vec<&Node> = cluster
-        .local_nodes()
+        .nodes
+        .iter()
+        .filter(|n| n.local || all)
         .filter(|n| n.role == Role::Worker)
         .collect();
     let agent: ureq::Agent = ureq::Agent::config_builder()

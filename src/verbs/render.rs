@@ -20,7 +20,8 @@ pub struct RenderArgs {
 /// Runs `render`.
 pub fn exec(args: &RenderArgs, ctx: &Context) -> Result<(), Failure> {
     let cluster = ctx.load()?;
-    let plan = plan::plan(&cluster, &args.normal_dir, &ctx.env.self_path);
+    let mut plan = plan::plan(&cluster, &args.normal_dir, &ctx.env.self_path);
+    plan.secrets = crate::secrets::path_for(&cluster, &ctx.env.config_dir);
     let mut out = String::new();
     for output in render::render(&plan) {
         let path = args.normal_dir.join(&output.path);

@@ -7,6 +7,7 @@
 use super::Context;
 use crate::config;
 use crate::error::Failure;
+use crate::identity;
 use crate::log::Log;
 use crate::snapshot::{self, store::Store, AtStart};
 
@@ -27,7 +28,7 @@ pub fn exec(_args: &SetupScriptsArgs, ctx: &Context) -> Result<(), Failure> {
     })?;
     let store = Store::new(&ctx.env.state_dir);
     let outcome = snapshot::ensure_for_start(&cluster, &files, &store)?;
-    let message = match outcome {
+    let message = match &outcome {
         AtStart::Unchanged(id) => format!("nodes load the deployed snapshot {id}"),
         AtStart::Relaid { id, was } => format!(
             "nodes load snapshot {id}: the scripts of {was} with the layout of the reloaded config"
@@ -38,5 +39,29 @@ pub fn exec(_args: &SetupScriptsArgs, ctx: &Context) -> Result<(), Failure> {
         ),
     };
     println!("zeek-setup: {message}");
+    if !cluster.hosts.is_empty() {
+        let id = match &outcome {
+            AtStart::Unchanged(id) | AtStart::FromLiveTree(id) | AtStart::Relaid { id, .. } => id,
+        };
+        write_identity(&cluster, &files, id)?;
+    }
+    Ok(())
+}
+
+/// The identity script of this host of a multi-host cluster (issue 18).
+fn write_identity(
+    cluster: &crate::model::Cluster,
+    files: &config::ConfigFiles,
+    snapshot: &str,
+) -> Result<(), Failure> {
+    let host = cluster.this_host.as_deref().unwrap_or("");
+    let digest = identity::config_digest(files);
+    let path = std::path::Path::new(identity::SCRIPT);
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(anyhow::Error::from)?;
+    }
+    std::fs::write(path, identity::script(host, &digest, snapshot))
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    println!("zeek-setup: host {host} runs config {digest}, scripts {snapshot}");
     Ok(())
 }

@@ -7,7 +7,8 @@ use std::path::PathBuf;
 use anyhow::Context as _;
 use serde::Serialize;
 
-use super::systemctl::{self, classify, Exit, Props, State, PROPERTIES};
+use super::systemctl::{self, State, PROPERTIES};
+pub use super::systemctl::{unit_status, UnitStatus};
 use super::table::{age, bytes, cpu_time, now};
 use super::{disk, print, table, Context};
 use crate::config;
@@ -24,6 +25,14 @@ pub struct StatusArgs {
     /// Print JSON instead of the table.
     #[arg(long)]
     pub json: bool,
+    /// Every node of every host of a multi-host cluster (each other host
+    /// asked with `systemctl -H HOST`, over SSH), and the hosts that could
+    /// not be asked.
+    #[arg(long)]
+    pub cluster: bool,
+    /// The SSH user for --cluster (`USER@HOST`); default: ssh's own.
+    #[arg(long, value_name = "USER", requires = "cluster")]
+    pub ssh_user: Option<String>,
 }
 
 /// Runs `status`: exit 3 when a node is not running, the config on disk
@@ -32,6 +41,9 @@ pub struct StatusArgs {
 /// needs a person.
 pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
     let (cluster, config_state) = config(ctx)?;
+    if args.cluster {
+        return cluster_status(args, &cluster);
+    }
     let mut status = collect(&cluster, config_state)?;
     status.deployed = deployed_report(ctx);
     let text = if args.json {
@@ -42,6 +54,28 @@ pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
     print(&text)?;
     if status.all_nodes_running() && status.config.state == ConfigState::Valid && status.disks_ok()
     {
+        Ok(())
+    } else {
+        Err(Failure::NotRunning)
+    }
+}
+
+/// `status --cluster`.
+fn cluster_status(args: &StatusArgs, cluster: &Cluster) -> Result<(), Failure> {
+    if cluster.hosts.is_empty() {
+        return Err(Failure::Other(anyhow::anyhow!(
+            "--cluster: {} is a single-host config; `zeek-systemd status` shows all of it",
+            cluster.source.display()
+        )));
+    }
+    let views = super::cluster_view::collect(cluster, args.ssh_user.as_deref());
+    let text = if args.json {
+        serde_json::to_string_pretty(&views).context("cannot encode the status")? + "\n"
+    } else {
+        super::cluster_view::table(&views, now())
+    };
+    print(&text)?;
+    if super::cluster_view::all_running(&views) {
         Ok(())
     } else {
         Err(Failure::NotRunning)
@@ -94,6 +128,11 @@ pub struct Status {
     /// Faults of the archive path: the archive unwritable, the queue
     /// stalled.
     pub archive_problems: Vec<disk::ArchiveProblem>,
+    /// On the manager's host of a multi-host cluster: the nodes whose
+    /// host runs something else than the manager's (config, scripts
+    /// snapshot, Zeek version), as the manager heard them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub hosts_differ: Vec<crate::identity::NodeIdentity>,
 }
 
 /// The config the status was taken against.
@@ -136,29 +175,6 @@ fn deployed_report(ctx: &Context) -> Option<DeployedReport> {
     })
 }
 
-/// One row of the table.
-#[derive(Debug, Serialize)]
-pub struct UnitStatus {
-    pub unit: String,
-    /// The node name; `None` for zeek-setup and zeek-archiver.
-    pub node: Option<String>,
-    /// manager, logger, proxy, worker, setup or archiver.
-    pub role: String,
-    pub state: State,
-    /// systemd's own words for it (`activating/auto-restart`).
-    pub systemd_state: String,
-    pub pid: Option<u32>,
-    /// When the unit entered its current state (seconds since the epoch).
-    pub since: Option<u64>,
-    pub restarts: u64,
-    /// How the main process last ended, when it is not running.
-    pub last_exit: Option<String>,
-    pub cpu_time_ns: Option<u64>,
-    pub memory_bytes: Option<u64>,
-    /// `CPUAffinity=` as systemd applies it; `None`: all CPUs.
-    pub cpus: Option<String>,
-}
-
 /// Reads the state of this host's units from systemd; `config_state` says
 /// whether `cluster` is the valid config on disk (`valid`) or what else.
 pub fn collect(cluster: &Cluster, config_state: ConfigState) -> anyhow::Result<Status> {
@@ -186,32 +202,27 @@ pub fn collect(cluster: &Cluster, config_state: ConfigState) -> anyhow::Result<S
         units,
         disks: disk::usage(cluster),
         archive_problems: disk::archive_problems(cluster, now()),
+        hosts_differ: hosts_differ(cluster),
     })
 }
 
-fn unit_status(unit: String, node: Option<String>, role: String, p: &Props) -> UnitStatus {
-    let state = classify(p);
-    let running = matches!(state, State::Running | State::Stopping);
-    UnitStatus {
-        unit,
-        node,
-        role,
-        state,
-        systemd_state: format!("{}/{}", p.get("ActiveState"), p.get("SubState")),
-        pid: p
-            .number("MainPID")
-            .filter(|&pid| pid != 0)
-            .and_then(|pid| u32::try_from(pid).ok()),
-        since: p.unix_time("StateChangeTimestamp"),
-        restarts: p.number("NRestarts").unwrap_or(0),
-        last_exit: (!running)
-            .then(|| Exit::from_main(p.get("ExecMainCode"), p.get("ExecMainStatus")))
-            .flatten()
-            .map(|e| e.to_string()),
-        cpu_time_ns: p.number("CPUUsageNSec"),
-        memory_bytes: p.number("MemoryCurrent"),
-        cpus: Some(p.get("CPUAffinity").to_string()).filter(|c| !c.is_empty()),
+/// The manager's record of the nodes whose host differs from its own,
+/// when the manager runs on this host of a multi-host cluster.
+fn hosts_differ(cluster: &Cluster) -> Vec<crate::identity::NodeIdentity> {
+    if cluster.hosts.is_empty() {
+        return Vec::new();
     }
+    let Some(manager) = cluster
+        .local_nodes()
+        .find(|n| n.role == crate::model::Role::Manager)
+    else {
+        return Vec::new();
+    };
+    let dir = cluster.install.spool_dir.join(&manager.name);
+    crate::identity::read_table(&dir)
+        .into_iter()
+        .filter(|n| n.differs.is_some())
+        .collect()
 }
 
 impl Status {
@@ -275,6 +286,15 @@ impl Status {
             nodes - down
         );
         out.push_str(&self.deployed_lines(now));
+        for n in &self.hosts_differ {
+            let _ = writeln!(
+                out,
+                "warning: host {} (node {}) differs from the manager's: {}",
+                n.host,
+                n.node,
+                n.differs.as_deref().unwrap_or("")
+            );
+        }
         disk_lines(&mut out, &self.disks);
         for problem in &self.archive_problems {
             let _ = writeln!(out, "warning: {}", problem.text);

@@ -84,17 +84,87 @@ impl std::fmt::Display for Exit {
 
 /// `systemctl show` of `units`, one [`Props`] per unit in the same order.
 pub fn show(units: &[String], properties: &[&str]) -> anyhow::Result<Vec<Props>> {
+    show_on(None, units, properties)
+}
+
+/// How long a host of `status --cluster` gets to answer (SSH included).
+const REMOTE_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(15);
+
+/// Runs `command` to its end, or kills it after `limit` (an unreachable
+/// host: ssh would wait for the TCP timeout).
+fn output_within(
+    command: &mut Command,
+    limit: std::time::Duration,
+) -> std::io::Result<std::process::Output> {
+    use std::io::Read as _;
+    use std::process::Stdio;
+    let mut child = command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()?;
+    let mut stdout = child.stdout.take().expect("piped");
+    let mut stderr = child.stderr.take().expect("piped");
+    let out = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stdout.read_to_end(&mut buf);
+        buf
+    });
+    let err = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        let _ = stderr.read_to_end(&mut buf);
+        buf
+    });
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::TimedOut,
+                format!("no answer within {} s", limit.as_secs()),
+            ));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    };
+    Ok(std::process::Output {
+        status,
+        stdout: out.join().unwrap_or_default(),
+        stderr: err.join().unwrap_or_default(),
+    })
+}
+
+/// [`show`] on `host` (`systemctl -H [USER@]HOST`: systemd's own remote
+/// access, over SSH) or, for `None`, on this machine.
+pub fn show_on(
+    host: Option<&str>,
+    units: &[String],
+    properties: &[&str],
+) -> anyhow::Result<Vec<Props>> {
     if units.is_empty() {
         return Ok(Vec::new());
     }
-    let output = Command::new("systemctl")
+    let mut command = Command::new("systemctl");
+    if let Some(host) = host {
+        command.arg("-H").arg(host);
+    }
+    command
         .arg("show")
         .arg("--timestamp=unix")
         .arg(format!("--property={}", properties.join(",")))
         .arg("--")
-        .args(units)
-        .output()
-        .context("cannot run systemctl (is systemd installed?)")?;
+        .args(units);
+    let output = match host {
+        None => command.output(),
+        Some(_) => output_within(&mut command, REMOTE_TIMEOUT),
+    }
+    .with_context(|| match host {
+        Some(host) => format!("cannot ask {host}"),
+        None => "cannot run systemctl (is systemd installed?)".to_string(),
+    })?;
     if !output.status.success() {
         bail!(
             "systemctl show failed ({}): {}",
@@ -332,5 +402,54 @@ mod tests {
             classify(&parse_show("LoadState=not-found\nActiveState=inactive\n")[0]),
             State::NotLoaded
         );
+    }
+}
+
+/// One row of the table.
+#[derive(Debug, Serialize)]
+pub struct UnitStatus {
+    pub unit: String,
+    /// The node name; `None` for zeek-setup and zeek-archiver.
+    pub node: Option<String>,
+    /// manager, logger, proxy, worker, setup or archiver.
+    pub role: String,
+    pub state: State,
+    /// systemd's own words for it (`activating/auto-restart`).
+    pub systemd_state: String,
+    pub pid: Option<u32>,
+    /// When the unit entered its current state (seconds since the epoch).
+    pub since: Option<u64>,
+    pub restarts: u64,
+    /// How the main process last ended, when it is not running.
+    pub last_exit: Option<String>,
+    pub cpu_time_ns: Option<u64>,
+    pub memory_bytes: Option<u64>,
+    /// `CPUAffinity=` as systemd applies it; `None`: all CPUs.
+    pub cpus: Option<String>,
+}
+
+/// A unit's row from its `systemctl show` properties.
+pub fn unit_status(unit: String, node: Option<String>, role: String, p: &Props) -> UnitStatus {
+    let state = classify(p);
+    let running = matches!(state, State::Running | State::Stopping);
+    UnitStatus {
+        unit,
+        node,
+        role,
+        state,
+        systemd_state: format!("{}/{}", p.get("ActiveState"), p.get("SubState")),
+        pid: p
+            .number("MainPID")
+            .filter(|&pid| pid != 0)
+            .and_then(|pid| u32::try_from(pid).ok()),
+        since: p.unix_time("StateChangeTimestamp"),
+        restarts: p.number("NRestarts").unwrap_or(0),
+        last_exit: (!running)
+            .then(|| Exit::from_main(p.get("ExecMainCode"), p.get("ExecMainStatus")))
+            .flatten()
+            .map(|e| e.to_string()),
+        cpu_time_ns: p.number("CPUUsageNSec"),
+        memory_bytes: p.number("MemoryCurrent"),
+        cpus: Some(p.get("CPUAffinity").to_string()).filter(|c| !c.is_empty()),
     }
 }

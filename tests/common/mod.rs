@@ -334,6 +334,12 @@ pub fn run(boot: &Boot) -> BootResult {
         std::fs::create_dir_all(file.parent().unwrap()).unwrap();
         std::fs::write(file, text).unwrap();
     }
+    // A multi-host config needs the cluster's secrets (issue 18); a
+    // scenario that wants none removes /etc/zeek/cluster-secrets.
+    let secrets = etc_zeek.join("cluster-secrets");
+    if !secrets.exists() {
+        std::fs::write(&secrets, scratch::TEST_SECRETS).unwrap();
+    }
     std::fs::create_dir(dir.join("files")).unwrap();
     std::fs::write(dir.join("nodes"), boot.nodes.join("\n") + "\n").unwrap();
     let scenario = dir.join("scenario");

@@ -27,6 +27,16 @@ const WARNINGS: [&str; 2] = [
 /// The file name of every node's drop-in.
 pub const DROP_IN: &str = "50-zeek-systemd-generator.conf";
 
+/// The cluster secrets every scratch root has (`zeek-systemd secrets
+/// create` output; keys for tests only).
+pub const TEST_SECRETS: &str = "\
+curve_server_public = \":hg#QHTM!Efk3LPJ*>MemdbGcqXyX5DAbZhdoRi6\"
+curve_server_secret = \"4&SGq+m2r=xC*-iVcyOkuB1oHs<ZEN}SMoG0v92*\"
+curve_client_public = \"m5nC=VO]R?)nE9p/PIy9VZJp#*RanA-Y}!IwWq)@\"
+curve_client_secret = \"4g+5A>@}wAO!Au+wBRA{3?iVxPa][dF-RJoCfdgU\"
+hash_seed = \"e67f389a038f29ad06f0a20be4a027cbc51e75b9c56a1218a4b4bca451275841\"
+";
+
 /// A scratch root with `etc/zeek` and an empty `run/systemd/generator`.
 pub struct Root {
     dir: TempDir,
@@ -47,6 +57,9 @@ impl Root {
         };
         fs::create_dir_all(root.config_dir()).expect("config dir");
         fs::create_dir_all(root.out_dir()).expect("output dir");
+        // A multi-host config needs the cluster's secrets (issue 18); a
+        // single-host one ignores them.
+        fs::write(root.config_dir().join("cluster-secrets"), TEST_SECRETS).expect("secrets");
         root
     }
 

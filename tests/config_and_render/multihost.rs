@@ -145,3 +145,92 @@ fn host_names_match_case_insensitively() {
     run_quiet(&root, "C-W-02", &[&out.display().to_string()]);
     assert_eq!(generated_nodes(&out), ["c-w-02-worker-eth1-1"]);
 }
+
+/// Issue 18: a multi-host config without its secrets is never cleartext.
+/// `check` says what is missing and the command that makes it; systemd's
+/// generator run writes no nodes, only the invalid-config zeek.target that
+/// says why.
+#[test]
+fn without_secrets_a_multi_host_cluster_does_not_run() {
+    let root = two_hosts_root();
+    fs::remove_file(root.config_dir().join("cluster-secrets")).unwrap();
+    let check = root.run(&["--host", "c-mgr", "check"]);
+    let stderr = root.strip(&String::from_utf8_lossy(&check.stderr));
+    assert!(!check.status.success(), "check passed without secrets");
+    assert!(
+        stderr.contains("zeek-systemd secrets create") && stderr.contains("cluster-secrets"),
+        "check does not say what is missing: {stderr}"
+    );
+    let out = root.out_dir().display().to_string();
+    let run = root
+        .command()
+        .env("SYSTEMD_SCOPE", "system")
+        .args(["--host", "c-w-01", &out])
+        .output()
+        .unwrap();
+    assert!(!run.status.success());
+    let target = fs::read_to_string(root.out_dir().join("zeek.target")).unwrap();
+    assert!(
+        target.contains("zeek-systemd secrets create"),
+        "zeek.target does not say why:\n{target}"
+    );
+    assert!(generated_nodes(&root.out_dir()).is_empty());
+}
+
+/// `encryption = false` in [cluster]: the lab opt-out; no credentials.
+#[test]
+fn encryption_false_opts_out() {
+    let text = config_text().replacen("[hosts.", "[cluster]\nencryption = false\n\n[hosts.", 1);
+    let root = Root::with_config("cluster.toml", &text);
+    fs::remove_file(root.config_dir().join("cluster-secrets")).unwrap();
+    let rendered = run_quiet(&root, "c-mgr", &["render"]);
+    assert!(!rendered.contains("LoadCredential="), "{rendered}");
+    assert!(!rendered.contains("%d/"), "{rendered}");
+}
+
+/// Each node gets only its role's part: manager and loggers the server
+/// part, proxies and workers the client part; no key is in a unit.
+#[test]
+fn each_role_gets_its_part_and_no_key_is_in_a_unit() {
+    let root = two_hosts_root();
+    for host in HOSTS {
+        let rendered = run_quiet(&root, host, &["render"]);
+        for chunk in rendered
+            .split("# /run/systemd/generator/")
+            .filter(|c| c.starts_with("zeek@") && c.contains(".service.d/"))
+        {
+            let server = chunk.contains("secrets/server.zeek");
+            let client = chunk.contains("secrets/client.zeek");
+            if chunk.contains("(worker on") || chunk.contains("(proxy)") {
+                assert!(client && !server, "{chunk}");
+            }
+            if chunk.contains("(manager)") || chunk.contains("(logger)") {
+                assert!(server && !client, "{chunk}");
+            }
+        }
+        for line in common::scratch::TEST_SECRETS.lines() {
+            let value = line.split('"').nth(1).unwrap();
+            assert!(
+                !rendered.contains(value),
+                "{host}: a secret is in the units"
+            );
+        }
+    }
+}
+
+/// `secrets create`: 0600, refuses to overwrite without --force.
+#[test]
+fn secrets_create_makes_a_private_file_once() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let root = Root::new();
+    let path = root.path().join("s/cluster-secrets");
+    let p = path.display().to_string();
+    root.run_ok(&["secrets", "create", "-o", &p]);
+    let mode = fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o600);
+    let first = fs::read_to_string(&path).unwrap();
+    assert!(!root.run(&["secrets", "create", "-o", &p]).status.success());
+    assert_eq!(fs::read_to_string(&path).unwrap(), first);
+    root.run_ok(&["secrets", "create", "-o", &p, "--force"]);
+    assert_ne!(fs::read_to_string(&path).unwrap(), first);
+}

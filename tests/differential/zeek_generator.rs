@@ -85,7 +85,14 @@ fn data_dir() -> PathBuf {
 }
 
 fn ours() -> Command {
-    Command::new(common::program())
+    // A config dir with the cluster's secrets: a multi-host directory is
+    // refused without them (issue 18; see the `multi-host-secrets` row).
+    let etc = common::root().join("target/differential-etc");
+    fs::create_dir_all(&etc).expect("config dir");
+    fs::write(etc.join("cluster-secrets"), common::scratch::TEST_SECRETS).expect("secrets");
+    let mut command = Command::new(common::program());
+    command.env("ZEEK_SYSTEMD_CONFIG_DIR", etc);
+    command
 }
 
 /// One config as one host sees it.
@@ -249,6 +256,7 @@ const UNIT_ROWS: &[&str] = &[
     "per-interface-cpu-index",
     "archiver-working-directory",
     "deployed-scripts",
+    "multi-host-secrets",
 ];
 
 /// One property of one node that differs.
@@ -370,6 +378,9 @@ fn explains(facts: &CaseFacts, d: &Difference) -> Option<&'static str> {
             return Some("escaped-values");
         }
     }
+    if multi_host_scripts_explain(d) {
+        return Some("multi-host-secrets");
+    }
     if d.field == "CPUAffinity" && facts.interfaces > 1 {
         if let Some((k, h, Some(cpus))) = facts.workers.get(&d.node) {
             if d.ours == format!("{:?}", [cpus.nth_wrapping(*k)])
@@ -380,6 +391,29 @@ fn explains(facts: &CaseFacts, d: &Difference) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// Whether `d` is a multi-host node's command line with the two scripts
+/// zeek-systemd adds last (issue 18): the host's identity and the node's
+/// part of the cluster secrets, from its credentials dir.
+fn multi_host_scripts_explain(d: &Difference) -> bool {
+    if d.field != "ExecStart" {
+        return false;
+    }
+    let (Ok(ours), Ok(reference)) = (
+        serde_json::from_str::<Vec<Vec<String>>>(&d.ours),
+        serde_json::from_str::<Vec<Vec<String>>>(&d.reference),
+    ) else {
+        return false;
+    };
+    ours.len() == reference.len()
+        && ours.iter().zip(&reference).all(|(o, r)| {
+            o.len() == r.len() + 2
+                && o[..r.len()] == r[..]
+                && o[r.len()] == "/run/zeek-systemd/identity.zeek"
+                && o[r.len() + 1].starts_with("/run/credentials/zeek@")
+                && o[r.len() + 1].ends_with("/zeek-cluster-secrets.zeek")
+        })
 }
 
 /// Whether `d` is what systemd makes of our values when they are pasted

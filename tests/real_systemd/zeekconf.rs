@@ -58,7 +58,16 @@ fn assert_nodes_as_planned(result: &BootResult, cluster: &Cluster) {
         assert_eq!(show["ActiveState"], "active", "{name}");
         assert_eq!(show["MainPID"], record.field("pid"), "{name}");
         assert_eq!(record.argv[0], "/opt/zeek/bin/zeek", "{name}");
-        assert_eq!(record.args(), &node.args[..], "{name}: argv as planned");
+        // A multi-host node also loads its host's identity and its part of
+        // the cluster secrets, from its credentials dir (issue 18).
+        let mut planned = node.args.to_vec();
+        if !cluster.hosts.is_empty() {
+            planned.push("/run/zeek-systemd/identity.zeek".into());
+            planned.push(format!(
+                "/run/credentials/zeek@{name}.service/zeek-cluster-secrets.zeek"
+            ));
+        }
+        assert_eq!(record.args(), &planned[..], "{name}: argv as planned");
         assert_eq!(record.env_var("CLUSTER_NODE"), Some(name.as_str()));
         assert_eq!(record.field("cwd"), format!("{SPOOL}/{name}"), "{name}");
         assert_eq!(record.field("user"), "zeek", "{name}");

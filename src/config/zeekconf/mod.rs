@@ -18,7 +18,8 @@ use super::spec::{
 };
 use super::{defaults, expand, ConfigError, ReadOptions};
 use crate::model::{
-    Cluster, ConfigFormat, Hardening, Install, LayoutSource, NetworkPolicy, PolicyScript,
+    Cluster, ConfigFormat, Encryption, Hardening, Install, LayoutSource, NetworkPolicy,
+    PolicyScript,
 };
 use settings::{ArchiverChoice, EnvLine, FileConf, RoleConf};
 
@@ -149,6 +150,12 @@ fn build(files: &[HostConf], local: usize, source: &Path) -> Result<Cluster, Con
         // zeek.conf has no keys for them: Zeek's generator refuses keys it
         // does not know (see docs/zeek-conf-migration.md).
         operations: defaults::operations(),
+        // Zeek's own generator has no key for it: a cluster dir is
+        // encrypted with <config dir>/cluster-secrets (issue 18).
+        encryption: match multi_host {
+            true => Encryption::Curve { secrets: None },
+            false => Encryption::Off { opted_out: false },
+        },
     };
     expand::cluster(spec)
 }

@@ -18,6 +18,7 @@ use crate::layout::POLICY_SCRIPT_NAME;
 use crate::model::{
     Archiver, Cluster, Hardening, Node, PolicyScript, ProcessSettings, Role, UnitSection,
 };
+use crate::secrets;
 use crate::snapshot;
 
 /// One rendered output, relative to the output dir.
@@ -108,6 +109,10 @@ struct Shared {
     basic: bool,
     /// The error of the config on disk, as one line (see [`Plan::rejected`]).
     rejected: Option<String>,
+    /// The cluster is encrypted: each node loads its part of the secrets.
+    encrypted: bool,
+    /// A multi-host cluster: each node loads its host's identity script.
+    identity: bool,
 }
 
 impl Shared {
@@ -119,6 +124,8 @@ impl Shared {
             zeek: cluster.install.zeek.display().to_string(),
             strict: cluster.hardening == Hardening::Strict,
             basic: cluster.hardening == Hardening::Basic,
+            encrypted: plan.secrets.is_some(),
+            identity: !cluster.hosts.is_empty(),
         }
     }
 }
@@ -294,6 +301,8 @@ struct NodeDropInUnit<'a> {
     unit_directives: Vec<String>,
     slice: &'static str,
     exec_start: String,
+    /// `LoadCredential=` of this node's part of the cluster secrets.
+    credential: Option<String>,
     environment: Vec<String>,
     /// The process settings: `[Service]` directives from the one template
     /// both units include (process-settings.inc).
@@ -307,6 +316,30 @@ struct NodeDropInUnit<'a> {
     worker: bool,
     strict: bool,
     service_directives: Vec<String>,
+}
+
+/// A node's `ExecStart=`. A multi-host cluster's node loads its host's
+/// identity script (see [`crate::identity`]); an encrypted cluster's node
+/// loads its part of the secrets last, from its credentials dir (`%d`,
+/// systemd 248+): after the cluster backend, whose CURVE keys it sets.
+fn node_command_line(command: &[&str], shared: &Shared) -> String {
+    let mut line = syntax::command_line(command);
+    if shared.identity {
+        line.push(' ');
+        line.push_str(&syntax::command_line(&[crate::identity::SCRIPT]));
+    }
+    if shared.encrypted {
+        line.push_str(" %d/");
+        line.push_str(secrets::CREDENTIAL);
+    }
+    line
+}
+
+/// The `LoadCredential=` value for a node of `role`: its part of the
+/// secrets, as zeek-setup.service leaves it.
+fn credential(role: Role) -> String {
+    let part = Path::new(secrets::RUN_DIR).join(secrets::Part::of(role).file_name());
+    format!("{}:{}", secrets::CREDENTIAL, part.display())
 }
 
 fn directives(settings: &ProcessSettings, section: UnitSection) -> Vec<String> {
@@ -334,7 +367,8 @@ fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> S
         after: &drop_in.after,
         unit_directives: directives(&node.settings, UnitSection::Unit),
         slice: node.role.slice(),
-        exec_start: syntax::command_line(&command),
+        exec_start: node_command_line(&command, shared),
+        credential: shared.encrypted.then(|| credential(node.role)),
         environment: node
             .env
             .iter()
@@ -493,6 +527,8 @@ struct SetupUnit<'a> {
     node_dirs: String,
     log_dir: String,
     scripts_command: String,
+    /// Splits the secrets into each kind of node's part.
+    secrets_command: Option<String>,
 }
 
 /// The `zeek-setup.service` command that puts the scripts nodes load in
@@ -536,6 +572,15 @@ fn render_setup(plan: &Plan, shared: &Shared) -> String {
         node_dirs,
         log_dir: quoted(&install.log_dir),
         scripts_command: scripts_command(cluster, &exe),
+        secrets_command: plan.secrets.as_ref().map(|path| {
+            syntax::command_line(&[
+                exe.as_str(),
+                "secrets",
+                "install",
+                "--secrets",
+                &path.display().to_string(),
+            ])
+        }),
     }
     .render()
     .expect("rendering into a String cannot fail")

@@ -1,0 +1,150 @@
+//! `status --cluster` (issue 18): every node of every host of a multi-host
+//! cluster, from one host, with the columns of `status`; each other host is
+//! asked with systemd's own remote access (`systemctl -H HOST show`, over
+//! SSH: no agent of ours), and a host that cannot be asked is named with
+//! the reason.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::systemctl::{self, unit_status, UnitStatus, PROPERTIES};
+use super::table::{age, bytes, cpu_time};
+use crate::generator::plan;
+use crate::model::Cluster;
+
+/// One host's part of the view.
+#[derive(Debug, Serialize)]
+pub struct HostView {
+    pub host: String,
+    /// What `systemctl -H` was given; `None` for this host.
+    pub target: Option<String>,
+    pub units: Vec<UnitStatus>,
+    /// Why the host could not be asked.
+    pub error: Option<String>,
+}
+
+/// (host, `systemctl -H` target, (unit, node, role) of each of its nodes).
+type HostRows = (String, Option<String>, Vec<(String, String, String)>);
+
+/// The whole cluster; `user`: the SSH user (`USER@HOST`), if any.
+pub fn collect(cluster: &Cluster, user: Option<&str>) -> Vec<HostView> {
+    let this = cluster.this_host.as_deref();
+    let views: Vec<HostRows> = cluster
+        .hosts
+        .iter()
+        .map(|h| {
+            let local = this.is_some_and(|t| t.eq_ignore_ascii_case(&h.name));
+            let target = (!local).then(|| {
+                let at = h.address.map_or_else(|| h.name.clone(), |a| a.to_string());
+                match user {
+                    Some(u) => format!("{u}@{at}"),
+                    None => at,
+                }
+            });
+            let rows = cluster
+                .nodes
+                .iter()
+                .filter(|n| n.host.as_deref() == Some(h.name.as_str()))
+                .map(|n| (plan::unit_name(n), n.name.clone(), n.role.to_string()))
+                .collect();
+            (h.name.clone(), target, rows)
+        })
+        .collect();
+    // One host at a time would add every SSH handshake up; ask them all
+    // at once.
+    std::thread::scope(|s| {
+        let handles: Vec<_> = views
+            .into_iter()
+            .map(|(host, target, rows)| {
+                s.spawn(move || {
+                    let units: Vec<String> = rows.iter().map(|r| r.0.clone()).collect();
+                    match systemctl::show_on(target.as_deref(), &units, &PROPERTIES) {
+                        Ok(props) => HostView {
+                            units: rows
+                                .into_iter()
+                                .zip(props)
+                                .map(|((unit, node, role), p)| {
+                                    unit_status(unit, Some(node), role, &p)
+                                })
+                                .collect(),
+                            host,
+                            target,
+                            error: None,
+                        },
+                        Err(e) => HostView {
+                            host,
+                            target,
+                            units: Vec::new(),
+                            error: Some(format!("{e:#}")),
+                        },
+                    }
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a host's thread"))
+            .collect()
+    })
+}
+
+/// Whether every node of every host runs.
+pub fn all_running(views: &[HostView]) -> bool {
+    views
+        .iter()
+        .all(|v| v.error.is_none() && v.units.iter().all(|u| u.state == systemctl::State::Running))
+}
+
+/// The table: HOST, then the columns of `status`; then the hosts that
+/// could not be asked.
+pub fn table(views: &[HostView], now: u64) -> String {
+    let dash = || "-".to_string();
+    let mut rows: Vec<[String; 11]> = vec![[
+        "HOST",
+        "NODE",
+        "ROLE",
+        "STATE",
+        "PID",
+        "SINCE",
+        "RESTARTS",
+        "LAST-EXIT",
+        "CPU-TIME",
+        "MEMORY",
+        "CPUS",
+    ]
+    .map(String::from)];
+    for v in views {
+        for u in &v.units {
+            rows.push([
+                v.host.clone(),
+                u.node.clone().unwrap_or_else(|| u.unit.clone()),
+                u.role.clone(),
+                u.state.name().to_string(),
+                u.pid.map_or_else(dash, |p| p.to_string()),
+                u.since
+                    .map_or_else(dash, |t| format!("{} ago", age(now.saturating_sub(t)))),
+                u.restarts.to_string(),
+                u.last_exit.clone().unwrap_or_else(dash),
+                u.cpu_time_ns.map_or_else(dash, cpu_time),
+                u.memory_bytes.map_or_else(dash, bytes),
+                u.cpus.clone().unwrap_or_else(|| "all".into()),
+            ]);
+        }
+    }
+    let mut out = super::table::format(&rows);
+    let asked = views.iter().filter(|v| v.error.is_none()).count();
+    let _ = writeln!(out, "\n{asked} of {} host(s) asked", views.len());
+    for v in views {
+        if let Some(error) = &v.error {
+            let _ = writeln!(
+                out,
+                "host {} could not be asked (systemctl -H {}): {}",
+                v.host,
+                v.target.as_deref().unwrap_or("-"),
+                error.lines().next().unwrap_or("")
+            );
+        }
+    }
+    out
+}
