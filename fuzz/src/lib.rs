@@ -57,7 +57,12 @@ pub fn check_cluster(cluster: &Cluster) {
         let Content::File(text) = &output.content else {
             continue;
         };
-        check_unit_text(&output.path.display().to_string(), text);
+        let path = output.path.display().to_string();
+        if is_unit_file(&path) {
+            check_unit_text(&path, text);
+        } else {
+            check_other_text(&path, text);
+        }
         if let Artifact::NodeDropIn(drop_in) = &item.what {
             let node = drop_in.node;
             let mut expected = vec![cluster.install.zeek.display().to_string()];
@@ -116,6 +121,35 @@ pub fn check_cluster(cluster: &Cluster) {
     assert_eq!(rows, local + 1, "node table: header + one row per node");
 }
 
+/// Unit files and drop-ins, as opposed to the other files the generator
+/// writes (the tmpfiles rule of `[logs] keep`, the reload marker).
+fn is_unit_file(path: &str) -> bool {
+    [".service", ".target", ".path", ".timer"]
+        .iter()
+        .any(|ext| path.ends_with(ext))
+        || path.contains(".d/")
+}
+
+/// Another generated file: no control character, and a tmpfiles rule is
+/// one `e PATH - - - AGE` line (a value that smuggled in a newline would
+/// add a rule).
+fn check_other_text(path: &str, text: &str) {
+    let rules: Vec<&str> = text
+        .lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect();
+    for line in &rules {
+        assert!(
+            !line.chars().any(|c| c.is_control() && c != '\t'),
+            "{path}: control character in {line:?}"
+        );
+    }
+    if path.ends_with("log-expiry.conf") {
+        assert_eq!(rules.len(), 1, "{path}: one rule: {rules:?}");
+        assert!(rules[0].starts_with("e "), "{path}: {:?}", rules[0]);
+    }
+}
+
 /// A unit file must consist of section headers we wrote, comments and
 /// `Key=value` lines: a value that smuggled in a newline, a section
 /// header, a control character or a continuation backslash shows here.
@@ -131,7 +165,10 @@ fn check_unit_text(path: &str, text: &str) {
         }
         if line.starts_with('[') {
             assert!(
-                matches!(line, "[Unit]" | "[Service]" | "[Path]" | "[Install]"),
+                matches!(
+                    line,
+                    "[Unit]" | "[Service]" | "[Path]" | "[Timer]" | "[Install]"
+                ),
                 "{path}: unexpected section {line:?}"
             );
             continue;
