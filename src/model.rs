@@ -301,7 +301,9 @@ pub struct Cluster {
     pub layout: LayoutSource,
     /// `multi-user.target` wants `zeek.target`.
     pub autostart: bool,
-    pub restart_sec: u32,
+    /// `RestartSec=` the config set; `None`: not set, the generator
+    /// chooses for the running systemd (see `generator::render`).
+    pub restart_sec: Option<u32>,
     /// How long a node gets to flush its logs after SIGTERM.
     pub stop_timeout_sec: u32,
     pub hardening: Hardening,

@@ -25,8 +25,10 @@ pub const ZEROMQ_BACKEND: &str = "frameworks/cluster/backend/zeromq";
 /// The scripts every node loads after its role's args.
 pub const GLOBAL_ARGS: &[&str] = &["local"];
 
-/// Seconds before systemd restarts a node that died.
-pub const RESTART_SEC: u32 = 1;
+/// Seconds before systemd restarts a node that died, when the config says
+/// nothing: `None`, the generator's automatic choice for the running
+/// systemd (see `generator::render::restart_policy`).
+pub const RESTART_SEC: Option<u32> = None;
 
 /// Seconds a node gets to flush its logs after SIGTERM.
 pub const STOP_TIMEOUT_SEC: u32 = 90;

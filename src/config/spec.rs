@@ -273,7 +273,8 @@ pub struct Spec {
     pub policy_script: PolicyScript,
     pub layout: LayoutSource,
     pub autostart: bool,
-    pub restart_sec: u32,
+    /// `None`: not set, the generator chooses (sub-second restarts).
+    pub restart_sec: Option<u32>,
     pub stop_timeout_sec: u32,
     pub hardening: Hardening,
     pub network: NetworkPolicy,

@@ -577,7 +577,7 @@ impl<'a> Reader<'a> {
         let (install, prefix) = self.install(z)?;
         let (global_args, global_env, backend) = self.global(z)?;
         let restart_sec = match &z.restart_sec {
-            Some(v) => self.count(v, 0, 3600)?,
+            Some(v) => Some(self.count(v, 0, 3600)?),
             None => defaults::RESTART_SEC,
         };
         let stop_timeout_sec = match &z.stop_timeout_sec {

@@ -9,6 +9,7 @@
 
 pub mod plan;
 pub mod render;
+pub mod restart;
 pub mod write;
 
 use std::path::{Path, PathBuf};

@@ -257,6 +257,7 @@ const UNIT_ROWS: &[&str] = &[
     "archiver-working-directory",
     "deployed-scripts",
     "multi-host-secrets",
+    "restart-delay",
 ];
 
 /// One property of one node that differs.
@@ -279,6 +280,8 @@ struct CaseFacts {
     spool: String,
     /// This host's node name prefix ("" for none).
     prefix: String,
+    /// The config sets `restart_interval_sec`.
+    restart_set: bool,
 }
 
 fn case_facts(case: &Case) -> CaseFacts {
@@ -312,6 +315,7 @@ fn case_facts(case: &Case) -> CaseFacts {
         interfaces: conf.interfaces.len(),
         spool: conf.base_dir.join("var/spool/zeek").display().to_string(),
         prefix,
+        restart_set: conf.restart_sec.is_some(),
     }
 }
 
@@ -381,6 +385,9 @@ fn explains(facts: &CaseFacts, d: &Difference) -> Option<&'static str> {
     if multi_host_scripts_explain(d) {
         return Some("multi-host-secrets");
     }
+    if restart_delay_explains(facts, d) {
+        return Some("restart-delay");
+    }
     if d.field == "CPUAffinity" && facts.interfaces > 1 {
         if let Some((k, h, Some(cpus))) = facts.workers.get(&d.node) {
             if d.ours == format!("{:?}", [cpus.nth_wrapping(*k)])
@@ -391,6 +398,34 @@ fn explains(facts: &CaseFacts, d: &Difference) -> Option<&'static str> {
         }
     }
     None
+}
+
+/// Zeek's generator's `RestartSec=` when `restart_interval_sec` is unset.
+const ZEEK_RESTART_USEC: &str = "1000000";
+
+/// Whether `d` is the restart delay ours chooses when the config sets
+/// none (issue 20), for whichever systemd the container runs, where
+/// Zeek's generator writes 1 s.
+fn restart_delay_explains(facts: &CaseFacts, d: &Difference) -> bool {
+    use zeek_systemd::generator::restart;
+    if d.field != "RestartUSec" || facts.restart_set || d.reference != ZEEK_RESTART_USEC {
+        return false;
+    }
+    let chosen = [
+        restart::archiver_restart_sec(None),
+        restart::node_policy(None, Some(restart::BACKOFF_SINCE - 1)).restart_sec,
+        restart::node_policy(None, Some(restart::BACKOFF_SINCE)).restart_sec,
+    ];
+    chosen.iter().any(|text| usec(text).to_string() == d.ours)
+}
+
+/// Microseconds of a `RestartSec=` value the generator writes: `500ms`
+/// or whole seconds (`1`).
+fn usec(text: &str) -> u64 {
+    match text.strip_suffix("ms") {
+        Some(ms) => ms.parse::<u64>().expect("milliseconds") * 1000,
+        None => text.parse::<u64>().expect("seconds") * 1_000_000,
+    }
 }
 
 /// Whether `d` is a multi-host node's command line with the two scripts

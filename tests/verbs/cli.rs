@@ -274,11 +274,11 @@ fn version_and_help() {
 }
 
 /// The node template as the generator writes it when systemd `version`
-/// (read from a fake `/proc/1/maps`) runs it, for a config `restart_sec`.
-fn template_under_systemd(version: &str, restart_sec: u32) -> String {
-    let s = Setup::new(Some(&format!(
-        "[zeek]\nrestart_sec = {restart_sec}\n{CONFIG}"
-    )));
+/// (read from a fake `/proc/1/maps`) runs it, for a config `restart_sec`
+/// (`None`: not set).
+fn template_under_systemd(version: &str, restart_sec: Option<u32>) -> String {
+    let setting = restart_sec.map_or(String::new(), |s| format!("restart_sec = {s}\n"));
+    let s = Setup::new(Some(&format!("[zeek]\n{setting}{CONFIG}")));
     let maps =
         format!("7f00-7f01 r-xp 0 fe:01 1 /usr/lib/systemd/libsystemd-shared-{version}.so\n");
     let machine = common::machine_root(&[("proc/1/maps", &maps)]);
@@ -293,20 +293,39 @@ fn template_under_systemd(version: &str, restart_sec: u32) -> String {
 
 #[test]
 fn restart_back_off_only_where_the_running_systemd_has_it() {
-    let new = template_under_systemd("255", 1);
+    let new = template_under_systemd("255", Some(1));
     assert!(new.contains("\nRestartSteps=5\n"), "{new}");
     assert!(new.contains("\nRestartMaxDelaySec=60\n"), "{new}");
     assert!(new.contains("\nRestartSec=1\n"), "{new}");
 
     // systemd 252 would log "Unknown key name" for them.
-    let old = template_under_systemd("252", 1);
+    let old = template_under_systemd("252", Some(1));
     assert!(!old.contains("\nRestartSteps="), "{old}");
     assert!(!old.contains("\nRestartMaxDelaySec="), "{old}");
     assert!(old.contains("No restart back-off: systemd 252"), "{old}");
 
     // A restart delay of two minutes is longer than the back-off's cap.
-    let slow = template_under_systemd("256", 120);
+    let slow = template_under_systemd("256", Some(120));
     assert!(!slow.contains("\nRestartSteps="), "{slow}");
+}
+
+/// No `restart_sec` (issue 20): a sub-second first restart, backing off
+/// over ten failed starts where systemd can; without back-off the delay
+/// measured to keep a crash loop cheap.
+#[test]
+fn restart_delay_is_chosen_for_the_running_systemd_when_unset() {
+    let new = template_under_systemd("255", None);
+    assert!(new.contains("\nRestartSec=100ms\n"), "{new}");
+    assert!(new.contains("\nRestartSteps=10\n"), "{new}");
+    assert!(new.contains("\nRestartMaxDelaySec=60\n"), "{new}");
+
+    let old = template_under_systemd("252", None);
+    assert!(old.contains("\nRestartSec=500ms\n"), "{old}");
+    assert!(!old.contains("\nRestartSteps="), "{old}");
+    assert!(
+        old.contains("restart_sec is not set: without back-off"),
+        "{old}"
+    );
 }
 
 #[test]

@@ -250,7 +250,7 @@ pub struct FileConf {
     pub address: Option<IpAddr>,
     pub metrics_port: u16,
     pub metrics_label: Option<(usize, String)>,
-    pub restart_sec: u32,
+    pub restart_sec: Option<u32>,
     pub archiver: ArchiverChoice,
     pub interfaces: Vec<InterfaceConf>,
     pub warnings: Vec<String>,
@@ -667,7 +667,7 @@ impl Reader<'_> {
             }
             "address" | "cluster_address" => conf.address = Some(self.address_value(section, opt)?),
             "restart_interval_sec" => {
-                conf.restart_sec = self.int(section, opt, 0, 3600)? as u32;
+                conf.restart_sec = Some(self.int(section, opt, 0, 3600)? as u32);
             }
             "archiver" => conf.archiver = self.archiver_choice(section, opt)?,
             _ => self.unknown_global_key(section, opt, section_less)?,

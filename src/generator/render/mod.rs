@@ -12,6 +12,7 @@ use askama::Template;
 use super::plan::{
     Artifact, NodeDropIn, Plan, CONFIG_COPY_DIR, CRASH_DIR, DROP_IN_NAME, GENERATED_MARKER,
 };
+use super::restart::{self, RestartPolicy};
 use crate::config::last_good::LAST_GOOD_DIR;
 use crate::config::{ConfigFiles, CONFIG_DIR_ENV};
 use crate::layout::POLICY_SCRIPT_NAME;
@@ -142,11 +143,10 @@ struct NodeTemplateUnit<'a> {
     path_env: String,
     zeek_path_env: String,
     exec_start: String,
-    restart_sec: u32,
     /// `Some(version)` of the systemd that runs the generator.
     systemd_version: Option<u32>,
-    /// `RestartMaxDelaySec=` when that systemd has restart back-off.
-    restart_max_delay_sec: Option<u32>,
+    /// `RestartSec=` and, where that systemd has back-off, the steps.
+    restart: RestartPolicy,
     stop_timeout_sec: u32,
     network_online: bool,
     /// `ExecStopPost=` without the `+` and the instance argument.
@@ -155,19 +155,6 @@ struct NodeTemplateUnit<'a> {
     basic: bool,
     own_spool_dir: String,
     ip_allow: Vec<String>,
-}
-
-/// The longest delay between restarts of a crash-looping node, from
-/// systemd 254 (`RestartSteps=`/`RestartMaxDelaySec=`): a minute, or
-/// `restart_sec` where that is longer already.
-const RESTART_MAX_DELAY_SEC: u32 = 60;
-/// First systemd with restart back-off.
-const RESTART_BACKOFF_SINCE: u32 = 254;
-
-fn restart_max_delay_sec(plan: &Plan) -> Option<u32> {
-    let version = plan.systemd_version?;
-    (version >= RESTART_BACKOFF_SINCE && plan.cluster.restart_sec < RESTART_MAX_DELAY_SEC)
-        .then_some(RESTART_MAX_DELAY_SEC)
 }
 
 fn render_node_template(plan: &Plan, shared: &Shared) -> String {
@@ -198,9 +185,8 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
             &snapshot::node_zeek_path(install, &snapshot::current_path()),
         ),
         exec_start: syntax::command_line(&default_command),
-        restart_sec: cluster.restart_sec,
         systemd_version: plan.systemd_version,
-        restart_max_delay_sec: restart_max_delay_sec(plan),
+        restart: restart::node_policy(cluster.restart_sec, plan.systemd_version),
         stop_timeout_sec: cluster.stop_timeout_sec,
         network_online: needs_network(cluster),
         crash_hook: crash_hook_command(),
@@ -603,7 +589,7 @@ struct ArchiverUnit<'a> {
     /// The process settings: `[Service]` directives from the one template
     /// both units include (process-settings.inc).
     settings: &'a ProcessSettings,
-    restart_sec: u32,
+    restart_sec: String,
     strict: bool,
     basic: bool,
     /// The stock zeek-archiver needs no network; a custom shipper does.
@@ -647,7 +633,7 @@ fn render_archiver(
             .map(|(k, v)| syntax::environment(k, v))
             .collect(),
         settings: &archiver.settings,
-        restart_sec: cluster.restart_sec,
+        restart_sec: restart::archiver_restart_sec(cluster.restart_sec),
         strict: shared.strict,
         basic: shared.basic,
         private_network: stock,
