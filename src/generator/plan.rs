@@ -201,9 +201,16 @@ pub fn drop_in_path(node_name: &str) -> PathBuf {
 
 /// Lays out what this host gets.
 ///
-/// Start order follows ZeekControl: loggers first, then the manager, then
-/// proxies, then workers, each after all nodes of the earlier roles on
-/// this host.
+/// Ordered only where correctness needs it, so that everything else starts
+/// (and stops) in parallel: zeek-setup before every unit (the template's
+/// `After=`); the archiver before the nodes that write logs (so it stops
+/// after them); the loggers before every other node of this host, so that
+/// at a stop they outlive the nodes that send them logs (Zeek's ZeroMQ
+/// backend pushes logs straight to the loggers; a logger that is gone
+/// loses what a stopping worker flushes). Without loggers the manager is
+/// the logger and takes that place. The manager, proxies and workers are
+/// not ordered among themselves: a node that starts before the manager's
+/// ZeroMQ proxy listens keeps reconnecting until it does.
 pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -> Plan<'a> {
     // A host a multi-host config does not name runs nothing: not even an
     // empty zeek.target (the reader has said why in a warning).
@@ -237,7 +244,8 @@ fn host_items(cluster: &Cluster) -> Vec<Item<'_>> {
             what: Artifact::CrashHook,
         });
     }
-    items.extend(node_drop_ins(&local));
+    let has_loggers = cluster.nodes.iter().any(|n| n.role == Role::Logger);
+    items.extend(node_drop_ins(&local, has_loggers));
     items.push(Item {
         what: Artifact::Setup,
     });
@@ -276,20 +284,23 @@ fn host_items(cluster: &Cluster) -> Vec<Item<'_>> {
     items
 }
 
-/// One drop-in per node of this host, each ordered after every node of
-/// the roles that start before its own.
-fn node_drop_ins<'a>(local: &[&'a Node]) -> Vec<Item<'a>> {
-    let after_for_manager = unit_names(local, &[Role::Logger]);
-    let after_for_proxy = unit_names(local, &[Role::Logger, Role::Manager]);
-    let after_for_worker = unit_names(local, &[Role::Logger, Role::Manager, Role::Proxy]);
+/// One drop-in per node of this host; every node but the log receivers
+/// is ordered after this host's log receivers (see [`plan`]): the loggers,
+/// or the manager when the cluster has no logger anywhere.
+fn node_drop_ins<'a>(local: &[&'a Node], has_loggers: bool) -> Vec<Item<'a>> {
+    let receivers: &[Role] = if has_loggers {
+        &[Role::Logger]
+    } else {
+        &[Role::Manager]
+    };
+    let after_receivers = unit_names(local, receivers);
     local
         .iter()
         .map(|node| {
-            let after = match node.role {
-                Role::Logger => Rc::from(""),
-                Role::Manager => Rc::clone(&after_for_manager),
-                Role::Proxy => Rc::clone(&after_for_proxy),
-                Role::Worker => Rc::clone(&after_for_worker),
+            let after = if receivers.contains(&node.role) {
+                Rc::from("")
+            } else {
+                Rc::clone(&after_receivers)
             };
             Item {
                 what: Artifact::NodeDropIn(NodeDropIn { node, after }),

@@ -299,6 +299,8 @@ struct NodeDropInUnit<'a> {
     /// Loggers (and a manager without loggers): the command that rotates
     /// what Zeek wrote after its last rotation at exit.
     rotate_leftovers: Option<String>,
+    /// The node the others of this host start after (see `plan::plan`).
+    log_receiver: bool,
     worker: bool,
     strict: bool,
     service_directives: Vec<String>,
@@ -364,6 +366,7 @@ fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> S
         log_writer_paths: (writes_logs && shared.strict)
             .then(|| syntax::path_word(&cluster.install.spool_dir.display().to_string())),
         rotate_leftovers: rotates_logs(cluster, node).then(|| rotate_leftovers(cluster, shared)),
+        log_receiver: rotates_logs(cluster, node),
         worker: node.role == Role::Worker,
         strict: shared.strict,
         service_directives: directives(&node.settings, UnitSection::Service),
