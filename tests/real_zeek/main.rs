@@ -1,9 +1,11 @@
-//! A real Zeek cluster under a real systemd: one host, and two hosts in
-//! two containers on one network zone (scripts in tests/real-zeek/). Needs
-//! Zeek and a bootable systemd; one real-Zeek test at a time.
+//! A real Zeek cluster under a real systemd: one host, two hosts in two
+//! containers on one network zone, and the start order's stop and start
+//! rounds (scripts in tests/real-zeek/). Needs Zeek and a bootable
+//! systemd; one real-Zeek test at a time.
 
 #[path = "../common/mod.rs"]
 mod common;
 
 mod multihost;
 mod single_host;
+mod startup;

@@ -19,10 +19,10 @@ use common::real_zeek::{self, exposure};
 use common::{run, Boot, BootResult};
 
 /// A host's nodes, spool and archive, as the config says.
-struct Site {
-    nodes: &'static [&'static str],
-    spool: &'static str,
-    log_dir: &'static str,
+pub(crate) struct Site {
+    pub(crate) nodes: &'static [&'static str],
+    pub(crate) spool: &'static str,
+    pub(crate) log_dir: &'static str,
 }
 
 const TOML_SITE: Site = Site {
@@ -39,7 +39,7 @@ const TOML_SITE: Site = Site {
 };
 
 /// Zeek's generator's layout under base_dir = /opt/zeek.
-const ZEEKCONF_SITE: Site = Site {
+pub(crate) const ZEEKCONF_SITE: Site = Site {
     nodes: &[
         "manager",
         "logger-1",
@@ -88,7 +88,7 @@ cpus = "0-1"
 
 /// Roles said explicitly: Zeek's generator has no manager, logger or proxy
 /// unless the file names them.
-const ZEEKCONF: &str = "\
+pub(crate) const ZEEKCONF: &str = "\
 [zeek]
 base_dir = /opt/zeek
 manager = 1
