@@ -17,6 +17,10 @@
 #   bench/run.sh --bin PATH      bench another build (default: cargo build --release)
 #   bench/run.sh --sizes "8 64"  other sizes
 #   bench/run.sh --format toml   only one input format (toml | zeekconf | both)
+#
+# With ZEEK_REFERENCE_GENERATOR set (Zeek's C++ zeek-systemd-generator), every
+# zeek.conf row is followed by the same measurement of Zeek's generator on the
+# same file ("zeek-gen") and the ratio of the medians (ours / Zeek's).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -157,6 +161,46 @@ busy_percent() {
     if [ $((t2 - t1)) -le 0 ]; then echo 0; else echo $((100 * ((t2 - t1) - (i2 - i1)) / (t2 - t1))); fi
 }
 
+# Wait (up to 2 minutes) for other work to end before a row; prints the
+# busy% then.
+wait_idle() {
+    local busy waited=0
+    busy=$(busy_percent)
+    while [ "$quick" = 0 ] && [ "$busy" -gt 10 ] && [ "$waited" -lt 120 ]; do
+        sleep 2
+        waited=$((waited + 2))
+        busy=$(busy_percent)
+    done
+    echo "$busy"
+}
+
+# bench_reference CONFIG N OUR_MEDIAN: the same row for Zeek's generator
+# (`zeek-systemd-generator --config FILE OUTDIR`), then ours / Zeek's.
+bench_reference() {
+    local config=$1 n=$2 ours=$3 ref=$ZEEK_REFERENCE_GENERATOR r median usersys busy rss=0
+    rm -rf "$out" && mkdir "$out"
+    if ! "$ref" --config "$config" "$out" >/dev/null 2>"$work/stderr"; then
+        printf '%-8s %6s  FAILED: %s\n' zeek-gen "$n" "$(head -c 200 "$work/stderr" | tr '\n' ' ')"
+        return 1
+    fi
+    for _ in 1 2 3; do
+        rm -rf "$out" && mkdir "$out"
+        r=$(/usr/bin/time -f '%M' "$ref" --config "$config" "$out" 2>&1 >/dev/null | tail -n 1)
+        [ "$r" -gt "$rss" ] && rss=$r
+    done
+    busy=$(wait_idle)
+    [ "$busy" -gt "$busiest" ] && busiest=$busy
+    # shellcheck disable=SC2046 # runs_for prints separate options
+    hyperfine --style none --shell=none $(runs_for "$n") \
+        --prepare "$work/fresh-dir" --export-json "$work/hf.json" \
+        "$ref --config $config $out" >"$work/hf.out" 2>&1 || return 1
+    read -r median usersys < <(jq -r '.results[0] | "\(.median * 1000) \((.user + .system) * 1000)"' "$work/hf.json")
+    printf '%-8s %6s  %14.2f  %12.2f  %12s  %6s %6s %6s  %5s   ours/Zeek %.2f\n' \
+        zeek-gen "$n" "$median" "$usersys" "$rss" \
+        "$(find "$out" -type f | wc -l)" "$(find "$out" -mindepth 1 -type d | wc -l)" \
+        "$(find "$out" -type l | wc -l)" "$busy" "$(jq -n "$ours / $median")"
+}
+
 # Other work on the machine shows up in wall times: say how busy it was.
 echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg), $(nproc) CPUs, $("$bin" --version)"
 printf '%-8s %6s  %14s  %12s  %12s  %6s %6s %6s  %5s\n' \
@@ -184,14 +228,7 @@ for format in $formats; do
             r=$(/usr/bin/time -f '%M' "$bin" --config "$config" "$out" 2>&1 >/dev/null | tail -n 1)
             [ "$r" -gt "$rss" ] && rss=$r
         done
-        # Wait (up to 2 minutes) for other work to end before a row.
-        busy=$(busy_percent)
-        waited=0
-        while [ "$quick" = 0 ] && [ "$busy" -gt 10 ] && [ "$waited" -lt 120 ]; do
-            sleep 2
-            waited=$((waited + 2))
-            busy=$(busy_percent)
-        done
+        busy=$(wait_idle)
         [ "$busy" -gt "$busiest" ] && busiest=$busy
         # shellcheck disable=SC2046 # runs_for prints separate options
         hyperfine --style none --shell=none $(runs_for "$n") \
@@ -205,6 +242,9 @@ for format in $formats; do
         read -r median usersys < <(jq -r '.results[0] | "\(.median * 1000) \((.user + .system) * 1000)"' "$work/hf.json")
         printf '%-8s %6s  %14.2f  %12.2f  %12s  %6s %6s %6s  %5s\n' \
             "$format" "$n" "$median" "$usersys" "$rss" "$files" "$dirs" "$links" "$busy"
+        if [ "$format" = zeekconf ] && [ -n "${ZEEK_REFERENCE_GENERATOR:-}" ]; then
+            bench_reference "$config" "$n" "$median" || status=1
+        fi
     done
 done
 echo "load average at end: $(cut -d' ' -f1-3 /proc/loadavg)"
