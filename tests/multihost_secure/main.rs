@@ -17,9 +17,12 @@
 //!   hosts and `netstats --cluster` each sensor's worker; then one sensor
 //!   host powers off, and both name it as not asked (with the reason) and
 //!   still list the others, `status --cluster` exiting 3.
-//! * `encryption = false`: the capture holds the workers' markers; one
-//!   sensor host runs a config with one more setting, and the manager
-//!   names that host in `status` and Zeek in reporter.log.
+//! * `encryption = false`, the negative controls: the capture holds the
+//!   workers' markers; the same intruder without keys joins (its event
+//!   reaches the manager, its log writes the logger's reporter.log and
+//!   cluster.log); one sensor host runs a config with one more setting,
+//!   and the manager names that host in `status` and Zeek in
+//!   reporter.log.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -96,7 +99,7 @@ fn cleartext_cluster_shows_its_marker_lets_the_intruder_in_and_names_a_host_that
         tag: "sc",
         encryption: false,
         differs: Some(SENSOR2),
-        intruder_runs: &[],
+        intruder_runs: &["nokeys"],
         switch_off: None,
     };
     let run = setup::boot_all(&spec, &prefix);
@@ -112,6 +115,7 @@ fn cleartext_cluster_shows_its_marker_lets_the_intruder_in_and_names_a_host_that
             sensor.worker
         );
     }
+    assert_intruder_joined(&run);
     assert_drift_named(mgr);
 }
 
@@ -244,19 +248,19 @@ fn intruder_seen(mgr: &BootResult) -> IntruderSeen {
     }
 }
 
-/// The handshake failures in an intruder attempt's output, and its last
-/// line (the exit status).
-fn intruder_attempt(run: &Run, attempt: &str) -> (usize, String) {
+/// The handshake failures in an intruder attempt's output (printed with
+/// its last line, the exit status).
+fn intruder_attempt(run: &Run, attempt: &str) -> usize {
     let out = run.of(&INTRUDER).read(&format!("intruder-{attempt}.txt"));
     let handshake = out.lines().filter(|l| l.contains("Handshake")).count();
-    let last = out.lines().last().unwrap_or("").to_string();
+    let last = out.lines().last().unwrap_or("");
     println!("intruder {attempt}: {handshake} handshake failures; {last}");
-    (handshake, last)
+    handshake
 }
 
 fn assert_intruder_kept_out(run: &Run) {
     for attempt in ["nokeys", "wrongkeys"] {
-        let (handshake, _) = intruder_attempt(run, attempt);
+        let handshake = intruder_attempt(run, attempt);
         assert!(handshake > 0, "intruder {attempt}: no handshake failed");
     }
     let seen = intruder_seen(run.of(&MGR));
@@ -264,6 +268,25 @@ fn assert_intruder_kept_out(run: &Run) {
     assert_eq!(seen.events, 0, "the intruder's event arrived");
     assert_eq!(seen.log_writes, 0, "the intruder's log writes arrived");
     assert_eq!(seen.cluster_lines, 0, "the intruder is in cluster.log");
+}
+
+/// The negative control: with encryption off the same intruder is in.
+fn assert_intruder_joined(run: &Run) {
+    let handshake = intruder_attempt(run, "nokeys");
+    let mgr = run.of(&MGR);
+    let seen = intruder_seen(mgr);
+    println!("encryption = false: of the intruder the cluster saw {seen:?}");
+    let cluster = mgr.read("cluster.log");
+    for line in cluster.lines().filter(|l| l.contains("intruder")).take(3) {
+        println!("  cluster.log: {line}");
+    }
+    assert_eq!(handshake, 0, "a cleartext cluster has no handshake");
+    assert!(seen.events > 0, "the intruder's event never arrived");
+    assert!(
+        seen.log_writes > 0,
+        "the intruder's log writes never arrived"
+    );
+    assert!(seen.cluster_lines > 0, "the intruder is not in cluster.log");
 }
 
 /// No key anywhere an operator or another user looks.
