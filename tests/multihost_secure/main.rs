@@ -21,8 +21,8 @@
 //!   workers' markers; the same intruder without keys joins (its event
 //!   reaches the manager, its log writes the logger's reporter.log and
 //!   cluster.log); one sensor host runs a config with one more setting,
-//!   and the manager names that host in `status` and Zeek in
-//!   reporter.log.
+//!   and the manager names that host in `status` (exit 3) and Zeek in
+//!   reporter.log, and `status --cluster` exits 3.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -368,7 +368,8 @@ fn drift_lines(text: &str, host: &NetHost) -> Vec<String> {
 }
 
 /// The sensor host with another config is named, by the manager's
-/// `status` and in Zeek's reporter.log; the other hosts are not.
+/// `status` (exit 3) and in Zeek's reporter.log; the other hosts are not;
+/// `status --cluster` exits 3 too.
 fn assert_drift_named(mgr: &BootResult) {
     let status = mgr.read("status.txt");
     let reporter = mgr.read("reporter.log");
@@ -404,6 +405,12 @@ fn assert_drift_named(mgr: &BootResult) {
     let code = exit_code(mgr, "status");
     let view_code = exit_code(mgr, "cluster-view");
     println!("a host differs: status exit {code:?}, status --cluster exit {view_code:?}");
+    assert_eq!(code, Some(3), "status exit code with a host that differs");
+    assert_eq!(
+        view_code,
+        Some(3),
+        "status --cluster exit code with a host that differs"
+    );
 }
 
 /// Whether `view` (a `status --cluster` table) has `node` of `host`
