@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context as _};
 
-use crate::model::{Cluster, Encryption, Role};
+use crate::model::{Cluster, ConfigFormat, Encryption, Role};
 
 /// The file name of the secrets beside the config (`/etc/zeek/cluster-secrets`).
 pub const DEFAULT_FILE: &str = "cluster-secrets";
@@ -95,14 +95,25 @@ pub fn problem(cluster: &Cluster, config_dir: &Path) -> Option<String> {
         Ok(_) => None,
         Err(e) => Some(format!(
             "a multi-host cluster is encrypted and needs its secrets: {e:#}; create them once \
-             with `{CREATE_COMMAND}{}` and copy the file to every host (or set \
-             `encryption = false` in [cluster] for a lab)",
+             with `{CREATE_COMMAND}{}` and copy the file to every host (or, for a lab, opt out \
+             with {})",
             if path == Path::new(crate::config::DEFAULT_CONFIG_DIR).join(DEFAULT_FILE) {
                 String::new()
             } else {
                 format!(" -o {}", path.display())
-            }
+            },
+            opt_out(cluster.format)
         )),
+    }
+}
+
+/// How a config of `format` turns encryption off, for messages.
+pub fn opt_out(format: ConfigFormat) -> &'static str {
+    match format {
+        ConfigFormat::Toml => "`encryption = false` in [cluster]",
+        ConfigFormat::ZeekConf => {
+            "an empty file `cleartext` in the cluster/ dir, beside the host files"
+        }
     }
 }
 

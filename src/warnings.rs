@@ -10,7 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
-use crate::model::{Cluster, ConfigFormat, Node, Role};
+use crate::model::{Cluster, ConfigFormat, Encryption, Node, Role};
 
 /// Zeek's ZeroMQ backend: the manager's XPUB/XSUB proxy listens on these
 /// (`listen_xpub_endpoint`/`listen_xsub_endpoint` in
@@ -39,6 +39,15 @@ pub fn warnings(cluster: &Cluster, online_cpus: Option<&BTreeSet<u32>>) -> Vec<S
             "the cluster has no workers: nothing captures or analyses traffic. Add an interface \
              with `{}` and `workers`",
             keys.capture()
+        ));
+    }
+    if cluster.encryption == (Encryption::Off { opted_out: true }) {
+        out.push(format!(
+            "the traffic between the cluster's hosts is neither encrypted nor authenticated \
+             ({} opts out): anyone who reaches its ports reads the cluster's events and can \
+             send their own. Outside a lab, remove the opt-out and run `{}`",
+            crate::secrets::opt_out(cluster.format),
+            crate::secrets::CREATE_COMMAND
         ));
     }
     let source = cluster.source.display();

@@ -60,7 +60,10 @@ fuzz_target!(|data: &[u8]| {
     files.sort_by(|a, b| {
         format!("{}{HOST_FILE_SUFFIX}", a.host).cmp(&format!("{}{HOST_FILE_SUFFIX}", b.host))
     });
-    match zeekconf::read_hosts(dir, &files, &first) {
+    // Both sides of the encryption opt-out: the cleartext file is
+    // "present" when the input says so anywhere.
+    let cleartext = text.contains(zeekconf::CLEARTEXT_FILE);
+    match zeekconf::read_hosts(dir, &files, &first, cleartext) {
         Ok(cluster) => zeek_systemd_fuzz::check_cluster(&cluster),
         Err(error) => {
             let message = error.to_string();

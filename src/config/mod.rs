@@ -203,6 +203,13 @@ pub fn read_files(source: &ConfigSource) -> Result<ConfigFiles, ConfigError> {
                 let text = read_text(&dir.join(&name))?;
                 files.push((Path::new("cluster").join(name), text));
             }
+            // The opt-out travels with the host files (last good and
+            // deployed copies keep it).
+            let cleartext = dir.join(zeekconf::CLEARTEXT_FILE);
+            if cleartext.is_file() {
+                let name = Path::new("cluster").join(zeekconf::CLEARTEXT_FILE);
+                files.push((name, read_text(&cleartext)?));
+            }
             files
         }
     };
@@ -242,7 +249,9 @@ pub fn load_files(
                     })
                 })
                 .collect();
-            zeekconf::read_hosts(dir, &host_files, &host)
+            let cleartext = Path::new("cluster").join(zeekconf::CLEARTEXT_FILE);
+            let cleartext = files.files.iter().any(|(name, _)| *name == cleartext);
+            zeekconf::read_hosts(dir, &host_files, &host, cleartext)
         }
     }
 }

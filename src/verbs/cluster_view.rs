@@ -9,7 +9,6 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::systemctl::{self, unit_status, UnitStatus, PROPERTIES};
-use super::table::{age, bytes, cpu_time};
 use crate::generator::plan;
 use crate::model::Cluster;
 
@@ -99,38 +98,13 @@ pub fn all_running(views: &[HostView]) -> bool {
 /// The table: HOST, then the columns of `status`; then the hosts that
 /// could not be asked.
 pub fn table(views: &[HostView], now: u64) -> String {
-    let dash = || "-".to_string();
-    let mut rows: Vec<[String; 11]> = vec![[
-        "HOST",
-        "NODE",
-        "ROLE",
-        "STATE",
-        "PID",
-        "SINCE",
-        "RESTARTS",
-        "LAST-EXIT",
-        "CPU-TIME",
-        "MEMORY",
-        "CPUS",
-    ]
-    .map(String::from)];
+    let mut rows = vec![super::table::node_header(true)];
     for v in views {
-        for u in &v.units {
-            rows.push([
-                v.host.clone(),
-                u.node.clone().unwrap_or_else(|| u.unit.clone()),
-                u.role.clone(),
-                u.state.name().to_string(),
-                u.pid.map_or_else(dash, |p| p.to_string()),
-                u.since
-                    .map_or_else(dash, |t| format!("{} ago", age(now.saturating_sub(t)))),
-                u.restarts.to_string(),
-                u.last_exit.clone().unwrap_or_else(dash),
-                u.cpu_time_ns.map_or_else(dash, cpu_time),
-                u.memory_bytes.map_or_else(dash, bytes),
-                u.cpus.clone().unwrap_or_else(|| "all".into()),
-            ]);
-        }
+        rows.extend(
+            v.units
+                .iter()
+                .map(|u| super::table::node_row(Some(&v.host), u, now)),
+        );
     }
     let mut out = super::table::format(&rows);
     let asked = views.iter().filter(|v| v.error.is_none()).count();
@@ -147,4 +121,65 @@ pub fn table(views: &[HostView], now: u64) -> String {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(node: &str, state: systemctl::State) -> UnitStatus {
+        UnitStatus {
+            unit: format!("zeek@{node}.service"),
+            node: Some(node.into()),
+            role: "worker".into(),
+            state,
+            systemd_state: "active/running".into(),
+            pid: Some(42),
+            since: Some(940),
+            restarts: 1,
+            last_exit: None,
+            cpu_time_ns: None,
+            memory_bytes: None,
+            cpus: Some("3".into()),
+        }
+    }
+
+    #[test]
+    fn the_table_is_status_with_a_host_column_and_names_hosts_not_asked() {
+        let views = [
+            HostView {
+                host: "sensor-a".into(),
+                target: Some("10.0.0.2".into()),
+                units: vec![unit("sensor-a-worker-1", systemctl::State::Running)],
+                error: None,
+            },
+            HostView {
+                host: "sensor-b".into(),
+                target: Some("10.0.0.3".into()),
+                units: Vec::new(),
+                error: Some("ssh: connect to host 10.0.0.3 port 22: No route to host\nmore".into()),
+            },
+        ];
+        let text = table(&views, 1000);
+        let lines: Vec<&str> = text.lines().collect();
+        let header: Vec<&str> = lines[0].split_whitespace().collect();
+        assert_eq!(header[..3], ["HOST", "NODE", "ROLE"], "{text}");
+        assert_eq!(header.len(), 11, "{text}");
+        let row: Vec<&str> = lines[1].split_whitespace().collect();
+        assert_eq!(
+            row[..5],
+            ["sensor-a", "sensor-a-worker-1", "worker", "running", "42"],
+            "{text}"
+        );
+        assert_eq!(row.last(), Some(&"3"), "{text}");
+        assert!(text.contains("1 of 2 host(s) asked"), "{text}");
+        assert!(
+            text.contains(
+                "host sensor-b could not be asked (systemctl -H 10.0.0.3): ssh: connect to host \
+                 10.0.0.3 port 22: No route to host\n"
+            ),
+            "{text}"
+        );
+        assert!(!all_running(&views));
+    }
 }

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::systemctl::{self, State, PROPERTIES};
 pub use super::systemctl::{unit_status, UnitStatus};
-use super::table::{age, bytes, cpu_time, now};
+use super::table::{age, now};
 use super::{disk, print, table, Context};
 use crate::config;
 use crate::config::last_good::{self, ConfigState, Loaded};
@@ -36,9 +36,10 @@ pub struct StatusArgs {
 }
 
 /// Runs `status`: exit 3 when a node is not running, the config on disk
-/// is invalid, a file system is below `[disk] min_free`, or the archive
-/// path is broken (the archive unwritable, the queue stalled): whatever
-/// needs a person.
+/// is invalid, a file system is below `[disk] min_free`, the archive
+/// path is broken (the archive unwritable, the queue stalled), or a host
+/// runs something other than the manager's (issue 18): whatever needs a
+/// person.
 pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
     let (cluster, config_state) = config(ctx)?;
     if args.cluster {
@@ -52,7 +53,10 @@ pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
         status.table(now())
     };
     print(&text)?;
-    if status.all_nodes_running() && status.config.state == ConfigState::Valid && status.disks_ok()
+    if status.all_nodes_running()
+        && status.config.state == ConfigState::Valid
+        && status.disks_ok()
+        && status.hosts_differ.is_empty()
     {
         Ok(())
     } else {
@@ -60,7 +64,8 @@ pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
     }
 }
 
-/// `status --cluster`.
+/// `status --cluster`: exit 3 unless every host was asked, every node
+/// runs and no host differs from the manager's.
 fn cluster_status(args: &StatusArgs, cluster: &Cluster) -> Result<(), Failure> {
     if cluster.hosts.is_empty() {
         return Err(Failure::Other(anyhow::anyhow!(
@@ -69,17 +74,30 @@ fn cluster_status(args: &StatusArgs, cluster: &Cluster) -> Result<(), Failure> {
         )));
     }
     let views = super::cluster_view::collect(cluster, args.ssh_user.as_deref());
+    let differ = hosts_differ(cluster);
     let text = if args.json {
-        serde_json::to_string_pretty(&views).context("cannot encode the status")? + "\n"
+        let report = ClusterReport {
+            hosts: &views,
+            hosts_differ: &differ,
+        };
+        serde_json::to_string_pretty(&report).context("cannot encode the status")? + "\n"
     } else {
-        super::cluster_view::table(&views, now())
+        super::cluster_view::table(&views, now()) + &differ_lines(&differ)
     };
     print(&text)?;
-    if super::cluster_view::all_running(&views) {
+    if super::cluster_view::all_running(&views) && differ.is_empty() {
         Ok(())
     } else {
         Err(Failure::NotRunning)
     }
+}
+
+/// `status --cluster --json`.
+#[derive(Serialize)]
+struct ClusterReport<'a> {
+    hosts: &'a [super::cluster_view::HostView],
+    /// The manager's record of the nodes whose host differs from its own.
+    hosts_differ: &'a [crate::identity::NodeIdentity],
 }
 
 /// The config `status` reports on, and its state: the config on disk, or,
@@ -242,35 +260,8 @@ impl Status {
 
     /// The table, with ages relative to `now` (seconds since the epoch).
     pub fn table(&self, now: u64) -> String {
-        let dash = || "-".to_string();
-        let mut rows: Vec<[String; 10]> = vec![[
-            "NODE",
-            "ROLE",
-            "STATE",
-            "PID",
-            "SINCE",
-            "RESTARTS",
-            "LAST-EXIT",
-            "CPU-TIME",
-            "MEMORY",
-            "CPUS",
-        ]
-        .map(String::from)];
-        for u in &self.units {
-            rows.push([
-                u.node.clone().unwrap_or_else(|| u.unit.clone()),
-                u.role.clone(),
-                u.state.name().to_string(),
-                u.pid.map_or_else(dash, |p| p.to_string()),
-                u.since
-                    .map_or_else(dash, |t| format!("{} ago", age(now.saturating_sub(t)))),
-                u.restarts.to_string(),
-                u.last_exit.clone().unwrap_or_else(dash),
-                u.cpu_time_ns.map_or_else(dash, cpu_time),
-                u.memory_bytes.map_or_else(dash, bytes),
-                u.cpus.clone().unwrap_or_else(|| "all".into()),
-            ]);
-        }
+        let mut rows = vec![table::node_header(false)];
+        rows.extend(self.units.iter().map(|u| table::node_row(None, u, now)));
         let mut out = table::format(&rows);
         let down = self
             .units
@@ -286,15 +277,7 @@ impl Status {
             nodes - down
         );
         out.push_str(&self.deployed_lines(now));
-        for n in &self.hosts_differ {
-            let _ = writeln!(
-                out,
-                "warning: host {} (node {}) differs from the manager's: {}",
-                n.host,
-                n.node,
-                n.differs.as_deref().unwrap_or("")
-            );
-        }
+        out.push_str(&differ_lines(&self.hosts_differ));
         disk_lines(&mut out, &self.disks);
         for problem in &self.archive_problems {
             let _ = writeln!(out, "warning: {}", problem.text);
@@ -322,6 +305,20 @@ impl Status {
         }
         out
     }
+}
+
+/// A warning per node whose host differs from the manager's.
+fn differ_lines(differ: &[crate::identity::NodeIdentity]) -> String {
+    differ.iter().fold(String::new(), |mut out, n| {
+        let _ = writeln!(
+            out,
+            "warning: host {} (node {}) differs from the manager's: {}",
+            n.host,
+            n.node,
+            n.differs.as_deref().unwrap_or("")
+        );
+        out
+    })
 }
 
 /// The free-space table under the node table, and a line per file

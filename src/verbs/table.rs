@@ -5,6 +5,8 @@
 
 use std::fmt::Write as _;
 
+use super::systemctl::UnitStatus;
+
 /// `rows` (the header first) as aligned text, one line per row. Rows may
 /// be of any length; a column is as wide as its widest cell.
 pub fn format<R: AsRef<[String]>>(rows: &[R]) -> String {
@@ -69,6 +71,51 @@ pub fn now() -> u64 {
     std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_secs())
+}
+
+/// The column names of the node table; `with_host`: a HOST column first
+/// (`status --cluster`).
+pub fn node_header(with_host: bool) -> Vec<String> {
+    let columns = [
+        "NODE",
+        "ROLE",
+        "STATE",
+        "PID",
+        "SINCE",
+        "RESTARTS",
+        "LAST-EXIT",
+        "CPU-TIME",
+        "MEMORY",
+        "CPUS",
+    ];
+    with_host
+        .then_some("HOST")
+        .into_iter()
+        .chain(columns)
+        .map(String::from)
+        .collect()
+}
+
+/// A unit's row of the node table, under [`node_header`]; `host` fills the
+/// HOST column when there is one.
+pub fn node_row(host: Option<&str>, u: &UnitStatus, now: u64) -> Vec<String> {
+    let dash = || "-".to_string();
+    host.map(String::from)
+        .into_iter()
+        .chain([
+            u.node.clone().unwrap_or_else(|| u.unit.clone()),
+            u.role.clone(),
+            u.state.name().to_string(),
+            u.pid.map_or_else(dash, |p| p.to_string()),
+            u.since
+                .map_or_else(dash, |t| format!("{} ago", age(now.saturating_sub(t)))),
+            u.restarts.to_string(),
+            u.last_exit.clone().unwrap_or_else(dash),
+            u.cpu_time_ns.map_or_else(dash, cpu_time),
+            u.memory_bytes.map_or_else(dash, bytes),
+            u.cpus.clone().unwrap_or_else(|| "all".into()),
+        ])
+        .collect()
 }
 
 #[cfg(test)]

@@ -177,7 +177,8 @@ fn without_secrets_a_multi_host_cluster_does_not_run() {
     assert!(generated_nodes(&root.out_dir()).is_empty());
 }
 
-/// `encryption = false` in [cluster]: the lab opt-out; no credentials.
+/// `encryption = false` in [cluster]: the lab opt-out; no credentials,
+/// and `check` says the traffic is cleartext.
 #[test]
 fn encryption_false_opts_out() {
     let text = config_text().replacen("[hosts.", "[cluster]\nencryption = false\n\n[hosts.", 1);
@@ -186,6 +187,14 @@ fn encryption_false_opts_out() {
     let rendered = run_quiet(&root, "c-mgr", &["render"]);
     assert!(!rendered.contains("LoadCredential="), "{rendered}");
     assert!(!rendered.contains("%d/"), "{rendered}");
+    let check = root.run(&["--host", "c-mgr", "check"]);
+    let stderr = root.strip(&String::from_utf8_lossy(&check.stderr));
+    assert!(check.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("neither encrypted nor authenticated")
+            && stderr.contains("`encryption = false` in [cluster] opts out"),
+        "{stderr}"
+    );
 }
 
 /// Each node gets only its role's part: manager and loggers the server

@@ -483,3 +483,38 @@ fn mutated_configs_never_panic() {
         "valid {valid}, invalid {invalid}"
     );
 }
+
+/// Issue 18 for a zeek.conf `cluster/` dir: without the secrets no host
+/// runs and `check` names both ways out (the secrets command and the
+/// `cleartext` file); with the `cleartext` file the units carry no
+/// credential and `check` warns that the traffic is cleartext. Zeek's own
+/// generator reads only `<host>.zeek.conf`, so the file leaves the dir one
+/// it takes.
+#[test]
+fn multi_host_dir_is_encrypted_unless_it_holds_the_cleartext_file() {
+    let files = multi_files("basic");
+    let root = multi(&files);
+    fs::remove_file(root.config_dir().join("cluster-secrets")).expect("remove secrets");
+    let cluster = root.config_dir().join("cluster").display().to_string();
+    let check = root.run(&["--config", &cluster, "--host", "wkr-1", "check"]);
+    let stderr = clean(&root, &check.stderr);
+    assert!(!check.status.success(), "check passed without secrets");
+    assert!(
+        stderr.contains("zeek-systemd secrets create")
+            && stderr.contains("`cleartext` in the cluster/ dir"),
+        "check does not name the ways out: {stderr}"
+    );
+
+    root.write_config("cluster/cleartext", "");
+    let (units, _) = root.run_ok(&["--config", &cluster, "--host", "wkr-1", "render"]);
+    assert!(units.contains("zeek@wkr-1-worker"), "{units}");
+    assert!(!units.contains("LoadCredential="), "{units}");
+    let check = root.run(&["--config", &cluster, "--host", "wkr-1", "check"]);
+    let stderr = clean(&root, &check.stderr);
+    assert!(check.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("neither encrypted nor authenticated")
+            && stderr.contains("`cleartext` in the cluster/ dir"),
+        "check does not warn about cleartext: {stderr}"
+    );
+}

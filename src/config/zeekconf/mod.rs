@@ -26,6 +26,12 @@ use settings::{ArchiverChoice, EnvLine, FileConf, RoleConf};
 /// The script Zeek's generator puts on every command line.
 pub const POLICY_SCRIPT: &str = "policy/misc/systemd-generator";
 
+/// A file of this name in a multi-host `cluster/` dir opts the cluster
+/// out of encryption (issue 18): zeek.conf has no key for it, and Zeek's
+/// layout generator reads only `<host>.zeek.conf` files, so the dir stays
+/// one Zeek's own generator takes.
+pub const CLEARTEXT_FILE: &str = "cleartext";
+
 /// The file name suffix of the per-host form.
 pub const HOST_FILE_SUFFIX: &str = ".zeek.conf";
 
@@ -37,7 +43,7 @@ pub fn read(path: &Path, text: &str, _options: &ReadOptions) -> Result<Cluster, 
         path: path.to_path_buf(),
         conf,
     }];
-    build(&files, 0, path)
+    build(&files, 0, path, false)
 }
 
 /// One `<host>.zeek.conf` of a multi-host directory, as text.
@@ -49,8 +55,14 @@ pub struct HostFile {
 }
 
 /// Builds the cluster of a multi-host directory from its files (sorted by
-/// name, as Zeek's layout generator takes them) for `this_host`.
-pub fn read_hosts(dir: &Path, files: &[HostFile], this_host: &str) -> Result<Cluster, ConfigError> {
+/// name, as Zeek's layout generator takes them) for `this_host`;
+/// `cleartext`: the dir has a [`CLEARTEXT_FILE`].
+pub fn read_hosts(
+    dir: &Path,
+    files: &[HostFile],
+    this_host: &str,
+    cleartext: bool,
+) -> Result<Cluster, ConfigError> {
     if files.is_empty() {
         return Err(ConfigError::file(
             dir,
@@ -79,7 +91,7 @@ pub fn read_hosts(dir: &Path, files: &[HostFile], this_host: &str) -> Result<Clu
             conf: parse_file(&file.path, &file.text)?,
         });
     }
-    build(&confs, local, &files[local].path)
+    build(&confs, local, &files[local].path, cleartext)
 }
 
 /// The host a per-host file is for: `<host>.zeek.conf` with a host name
@@ -107,7 +119,12 @@ struct HostConf {
     conf: FileConf,
 }
 
-fn build(files: &[HostConf], local: usize, source: &Path) -> Result<Cluster, ConfigError> {
+fn build(
+    files: &[HostConf],
+    local: usize,
+    source: &Path,
+    cleartext: bool,
+) -> Result<Cluster, ConfigError> {
     check_one_manager(files)?;
     let multi_host = files[0].host.is_some();
     let mine = &files[local].conf;
@@ -151,10 +168,12 @@ fn build(files: &[HostConf], local: usize, source: &Path) -> Result<Cluster, Con
         // does not know (see docs/zeek-conf-migration.md).
         operations: defaults::operations(),
         // Zeek's own generator has no key for it: a cluster dir is
-        // encrypted with <config dir>/cluster-secrets (issue 18).
-        encryption: match multi_host {
-            true => Encryption::Curve { secrets: None },
-            false => Encryption::Off { opted_out: false },
+        // encrypted with <config dir>/cluster-secrets unless it holds the
+        // cleartext file (issue 18).
+        encryption: match (multi_host, cleartext) {
+            (true, false) => Encryption::Curve { secrets: None },
+            (true, true) => Encryption::Off { opted_out: true },
+            (false, _) => Encryption::Off { opted_out: false },
         },
     };
     expand::cluster(spec)
