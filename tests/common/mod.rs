@@ -499,5 +499,6 @@ fn unescape(text: &str) -> String {
     out
 }
 
+pub mod network;
 pub mod real_zeek;
 pub mod scratch;

@@ -1,7 +1,7 @@
 //! A real Zeek cluster over two hosts (SPEC 2.5): two containers on a
-//! private network of their own (`systemd-nspawn --network-zone`: a bridge
-//! on the host, a veth `host0` in each container; the addresses exist only
-//! on that link). The manager host runs the manager, a logger and a proxy;
+//! private network of their own (tests/common/network.rs:
+//! `systemd-nspawn --network-zone`, the addresses exist only on that
+//! link). The manager host runs the manager, a logger and a proxy;
 //! the sensor host two AF_PACKET workers on its `lo`. The manager host's
 //! logger must hear every node of both hosts: with the ZeroMQ backend this
 //! needs the XPUB/XSUB endpoints on the manager's address. Once from one
@@ -9,15 +9,14 @@
 
 use crate::common;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
+use common::network::{self, NetHost, Network};
 use common::real_zeek;
-use common::{run, Boot, BootResult};
+use common::BootResult;
 
 const MANAGER_HOST: &str = "zs-mgr";
 const SENSOR_HOST: &str = "zs-sensor";
-const MANAGER_ADDR: &str = "10.77.0.1";
-const SENSOR_ADDR: &str = "10.77.0.2";
 
 const MANAGER_NODES: [&str; 3] = ["manager", "zs-mgr-logger-1", "zs-mgr-proxy-1"];
 const SENSOR_NODES: [&str; 2] = ["zs-sensor-worker-lo-1", "zs-sensor-worker-lo-2"];
@@ -86,37 +85,37 @@ wait_for 200 test -e /shared/heard-all || fail "the manager host did not hear ev
 "#
     };
     format!(
-        r#"
-export SPOOL={spool}
-. /etc/zeek-test/zeek-lib.sh
-ip link set host0 up || fail "no host0 link"
-ip addr add {address}/24 dev host0 || fail "ip addr add"
+        r#"{start}
 ip -brief addr >/res/addresses.txt
 start_zeek
 {wait}
 save_restarts
 true
-"#
+"#,
+        start = network::scenario_start(address, spool)
     )
 }
 
 struct Host {
-    name: &'static str,
-    address: &'static str,
+    net: NetHost,
     nodes: &'static [&'static str],
     manager: bool,
 }
 
 const HOSTS: [Host; 2] = [
     Host {
-        name: MANAGER_HOST,
-        address: MANAGER_ADDR,
+        net: NetHost {
+            name: MANAGER_HOST,
+            address: "10.77.0.1",
+        },
         nodes: &MANAGER_NODES,
         manager: true,
     },
     Host {
-        name: SENSOR_HOST,
-        address: SENSOR_ADDR,
+        net: NetHost {
+            name: SENSOR_HOST,
+            address: "10.77.0.2",
+        },
         nodes: &SENSOR_NODES,
         manager: false,
     },
@@ -125,91 +124,23 @@ const HOSTS: [Host; 2] = [
 /// Boots both hosts at once on a fresh zone; returns (manager, sensor).
 /// The config every host gets: (path under /etc/zeek, text) of each file.
 fn boot_both(tag: &str, prefix: &Path, files: &[(String, String)], spool: &str) -> Vec<BootResult> {
-    let shared = tempfile::tempdir().expect("temp dir");
-    // A bridge name is at most 15 bytes: "vz-" + zone.
-    let zone = format!("zs{tag}{}", std::process::id() % 1_000_000);
-    let _bridge = Bridge::up(&format!("vz-{zone}"));
-    let all_nodes: String = HOSTS
-        .iter()
-        .flat_map(|h| h.nodes.iter())
-        .map(|n| format!("{n}\n"))
-        .collect();
-    let boots: Vec<Boot> = HOSTS
+    let net = Network::new(tag);
+    let all_nodes = network::node_list(HOSTS.iter().flat_map(|h| h.nodes.iter().copied()));
+    let boots: Vec<_> = HOSTS
         .iter()
         .map(|host| {
             let (path, text) = &files[0];
-            let mut boot = Boot::new(
-                text,
-                host.nodes,
-                &scenario(host.address, spool, host.manager),
-            )
-            .file("all-nodes", &all_nodes);
+            let scenario = scenario(host.net.address, spool, host.manager);
+            let mut boot = net
+                .host(&host.net, prefix, text, host.nodes, &scenario)
+                .file("all-nodes", &all_nodes);
             boot.config_path = path.clone();
             boot.etc_zeek_files = files[1..].to_vec();
-            boot.stand_in = false;
             boot.timeout_secs = 360;
-            // Both hosts boot at once, inside the test's `serial()` share.
-            boot.share_held = true;
-            boot.binds.extend(real_zeek::binds(prefix));
-            let hostname = shared.path().join(format!("hostname-{}", host.name));
-            std::fs::write(&hostname, format!("{}\n", host.name)).unwrap();
-            boot.binds.push((hostname, "/etc/hostname".into()));
-            boot.binds.push((
-                common::root().join("tests/real-zeek/lib.sh"),
-                "/etc/zeek-test/zeek-lib.sh".into(),
-            ));
-            // No networkd: host0 carries only the address the scenario sets.
-            for unit in ["systemd-networkd.service", "systemd-networkd.socket"] {
-                boot.binds.push((
-                    PathBuf::from("/dev/null"),
-                    format!("/etc/systemd/system/{unit}"),
-                ));
-            }
-            boot.nspawn_args.push(format!("--hostname={}", host.name));
-            boot.nspawn_args.push(format!("--network-zone={zone}"));
-            boot.nspawn_args
-                .push(format!("--bind={}:/shared", shared.path().display()));
-            boot
+            (host.net.name, boot)
         })
         .collect();
-    std::thread::scope(|s| {
-        let handles: Vec<_> = boots.iter().map(|b| s.spawn(|| run(b))).collect();
-        handles.into_iter().map(|h| h.join().unwrap()).collect()
-    })
-}
-
-/// The zone's bridge on the host, made and brought up by the test (nspawn
-/// would make it, but leaves it down when the host runs no networkd);
-/// removed on drop. It has no address: the hosts talk only to each other.
-struct Bridge(String);
-
-impl Bridge {
-    fn up(name: &str) -> Bridge {
-        let _ = ip(&["link", "del", name]);
-        assert!(
-            ip(&["link", "add", name, "type", "bridge"]),
-            "cannot add bridge {name}"
-        );
-        assert!(
-            ip(&["link", "set", name, "up"]),
-            "cannot set bridge {name} up"
-        );
-        Bridge(name.to_string())
-    }
-}
-
-impl Drop for Bridge {
-    fn drop(&mut self) {
-        let _ = ip(&["link", "del", &self.0]);
-    }
-}
-
-fn ip(args: &[&str]) -> bool {
-    std::process::Command::new("ip")
-        .args(args)
-        .stderr(std::process::Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
+    net.boot_all(&boots)
 }
 
 fn assert_heard_all(results: &[BootResult]) {
@@ -223,8 +154,7 @@ fn assert_heard_all(results: &[BootResult]) {
     }
     let log = results[0].read("cluster.log");
     for node in HOSTS.iter().flat_map(|h| h.nodes.iter()) {
-        let needle = format!("got hello from {node} ");
-        let heard = log.lines().filter(|l| l.contains(&needle)).count();
+        let heard = network::hellos(&log, node);
         println!("{MANAGER_HOST} logger cluster.log: {heard} x \"got hello from {node}\"");
         assert!(
             heard > 0,
@@ -248,7 +178,7 @@ fn toml_two_hosts_form_one_cluster() {
     };
     let _one_at_a_time = real_zeek::serial();
     let results = boot_both(
-        "t",
+        "mt",
         &prefix,
         &[("cluster.toml".into(), TOML.into())],
         "/opt/zeek/spool",
@@ -275,6 +205,6 @@ fn zeekconf_cluster_dir_two_hosts_form_one_cluster() {
             ZEEKCONF_SENSOR.to_string(),
         ),
     ];
-    let results = boot_both("c", &prefix, &files, "/opt/zeek/var/spool/zeek");
+    let results = boot_both("mc", &prefix, &files, "/opt/zeek/var/spool/zeek");
     assert_heard_all(&results);
 }
