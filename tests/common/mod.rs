@@ -189,6 +189,7 @@ pub struct Boot {
     /// Extra systemd-nspawn options (e.g. `--system-call-filter=bpf`, which
     /// lets the container's systemd enforce IPAddressDeny=).
     pub nspawn_args: Vec<String>,
+    /// The host-side limit of the whole boot, in seconds (default 120).
     pub timeout_secs: u32,
     /// Boot a throw-away copy of this OS tree (`nspawn-run --root`) instead
     /// of the host's `/usr`. The generator, `/etc/zeek` and the zeek user
@@ -206,6 +207,8 @@ pub struct Boot {
 }
 
 impl Boot {
+    /// A boot of `config` with the stand-in zeek, waiting for `nodes`,
+    /// running `scenario`; the fields not given here at their defaults.
     pub fn new(config: &str, nodes: &[&str], scenario: &str) -> Self {
         Boot {
             config: config.to_string(),
@@ -243,15 +246,19 @@ pub struct BootResult {
     /// Holds the result dir; removed on drop unless the test is failing
     /// (then its path is in the panic message).
     pub work: WorkDir,
+    /// nspawn-run's exit status (0: the scenario passed; see its usage).
     pub status: i32,
+    /// nspawn-run's stdout and stderr.
     pub output: String,
 }
 
 impl BootResult {
+    /// The host side of the container's /res, where the scenario writes.
     pub fn res(&self) -> PathBuf {
         self.work.path().join("res")
     }
 
+    /// The text of /res/NAME, empty when the scenario did not write it.
     pub fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.res().join(name)).unwrap_or_default()
     }
@@ -272,10 +279,12 @@ impl BootResult {
         }
     }
 
+    /// What the stand-in zeek recorded for `node`.
     pub fn record(&self, node: &str) -> Record {
         self.record_file(&format!("records/{node}.record"))
     }
 
+    /// The stand-in's record in /res/NAME; panics when there is none.
     pub fn record_file(&self, name: &str) -> Record {
         let text = std::fs::read_to_string(self.res().join(name))
             .unwrap_or_else(|e| panic!("no record {name}: {e}\n{}", self.read("scenario.log")));
@@ -316,7 +325,6 @@ pub fn parse_show(text: &str) -> BTreeMap<String, String> {
 /// Boots a container as `boot` says and runs its scenario.
 pub fn run(boot: &Boot) -> BootResult {
     let _slot = (!boot.share_held).then(BootSlot::one);
-    let root = root();
     let work = WorkDir(
         tempfile::Builder::new()
             .prefix("zeek-systemd-boot-")
@@ -324,10 +332,27 @@ pub fn run(boot: &Boot) -> BootResult {
             .expect("temp dir")
             .keep(),
     );
-    let dir = work.path().to_path_buf();
-    let dir = dir.as_path();
-    std::fs::create_dir(dir.join("etc-zeek")).unwrap();
-    let etc_zeek = dir.join("etc-zeek");
+    let dir = work.path();
+    write_etc_zeek(boot, &dir.join("etc-zeek"));
+    let scenario = write_scenario(boot, dir);
+    let out = nspawn_command(boot, dir, &scenario)
+        .output()
+        .expect("run tests/systemd/nspawn-run");
+    BootResult {
+        status: out.status.code().unwrap_or(-1),
+        output: format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        work,
+    }
+}
+
+/// Fills the host side of the container's writable /etc/zeek: the config,
+/// `etc_zeek_files` and the test secrets.
+fn write_etc_zeek(boot: &Boot, etc_zeek: &Path) {
+    std::fs::create_dir(etc_zeek).unwrap();
     let config = (boot.config_path.clone(), boot.config.clone());
     for (path, text) in std::iter::once(&config).chain(&boot.etc_zeek_files) {
         let file = etc_zeek.join(path);
@@ -340,7 +365,11 @@ pub fn run(boot: &Boot) -> BootResult {
     if !secrets.exists() {
         std::fs::write(&secrets, scratch::TEST_SECRETS).unwrap();
     }
-    std::fs::create_dir(dir.join("files")).unwrap();
+}
+
+/// Writes the nodes file and the scenario script (`lib.sh` sourced before
+/// the body) into `dir`; returns the script's path.
+fn write_scenario(boot: &Boot, dir: &Path) -> PathBuf {
     std::fs::write(dir.join("nodes"), boot.nodes.join("\n") + "\n").unwrap();
     let scenario = dir.join("scenario");
     std::fs::write(
@@ -352,18 +381,13 @@ pub fn run(boot: &Boot) -> BootResult {
     )
     .unwrap();
     make_executable(&scenario);
+    scenario
+}
 
-    let generator = program();
-    let mut cmd = Command::new(root.join("tests/systemd/nspawn-run"));
-    cmd.arg("--result-dir")
-        .arg(dir.join("res"))
-        .arg("--scenario")
-        .arg(&scenario)
-        .arg("--timeout")
-        .arg(boot.timeout_secs.to_string());
-    if let Some(os_root) = &boot.os_root {
-        cmd.arg("--root").arg(os_root);
-    }
+/// Everything bound read-only into the container, (host path, container
+/// path); writes `boot.files` under `dir`/files for it.
+fn read_only_binds(boot: &Boot, dir: &Path) -> Vec<(PathBuf, String)> {
+    let root = root();
     let mut binds: Vec<(PathBuf, String)> = vec![
         (dir.join("nodes"), "/etc/zeek-test/nodes".into()),
         (
@@ -384,17 +408,34 @@ pub fn run(boot: &Boot) -> BootResult {
     }
     if boot.os_root.is_none() {
         binds.push((
-            generator,
+            program(),
             "/etc/systemd/system-generators/zeek-systemd-generator".into(),
         ));
     }
     binds.extend(boot.binds.iter().cloned());
+    std::fs::create_dir(dir.join("files")).unwrap();
     for (name, text) in &boot.files {
         let host = dir.join("files").join(name);
         std::fs::write(&host, text).unwrap();
         binds.push((host, format!("/etc/zeek-test/{name}")));
     }
-    for (host, container) in &binds {
+    binds
+}
+
+/// The `tests/systemd/nspawn-run` command for `boot`, its work files in
+/// `dir`.
+fn nspawn_command(boot: &Boot, dir: &Path, scenario: &Path) -> Command {
+    let mut cmd = Command::new(root().join("tests/systemd/nspawn-run"));
+    cmd.arg("--result-dir")
+        .arg(dir.join("res"))
+        .arg("--scenario")
+        .arg(scenario)
+        .arg("--timeout")
+        .arg(boot.timeout_secs.to_string());
+    if let Some(os_root) = &boot.os_root {
+        cmd.arg("--root").arg(os_root);
+    }
+    for (host, container) in read_only_binds(boot, dir) {
         cmd.arg(format!("--bind-ro={}:{container}", host.display()));
     }
     // Read-write, so that a scenario can change the config and daemon-reload.
@@ -410,16 +451,7 @@ pub fn run(boot: &Boot) -> BootResult {
     for arg in &boot.nspawn_args {
         cmd.arg(format!("--nspawn-arg={arg}"));
     }
-    let out = cmd.output().expect("run tests/systemd/nspawn-run");
-    BootResult {
-        status: out.status.code().unwrap_or(-1),
-        output: format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        work,
-    }
+    cmd
 }
 
 fn make_executable(path: &Path) {
