@@ -186,6 +186,11 @@ pub struct Boot {
     /// Extra files by content: (name, text), bound read-only at
     /// /etc/zeek-test/NAME (alternative configs, node lists).
     pub files: Vec<(String, String)>,
+    /// Like `files`, but executable (mode 0755): programs the units or the
+    /// scenario run, such as a fake sendmail.
+    pub executables: Vec<(String, String)>,
+    /// Directories bound read-write (e.g. a site dir the scenario edits).
+    pub writable_dirs: Vec<WritableDir>,
     /// Extra systemd-nspawn options (e.g. `--system-call-filter=bpf`, which
     /// lets the container's systemd enforce IPAddressDeny=).
     pub nspawn_args: Vec<String>,
@@ -220,6 +225,8 @@ impl Boot {
             boot_args: Vec::new(),
             binds: Vec::new(),
             files: Vec::new(),
+            executables: Vec::new(),
+            writable_dirs: Vec::new(),
             nspawn_args: Vec::new(),
             timeout_secs: 120,
             os_root: None,
@@ -234,11 +241,29 @@ impl Boot {
         self
     }
 
+    /// Adds an executable the scenario or a unit finds at
+    /// /etc/zeek-test/NAME.
+    pub fn executable(mut self, name: &str, text: &str) -> Self {
+        self.executables.push((name.to_string(), text.to_string()));
+        self
+    }
+
     /// Adds a word to the kernel command line.
     pub fn boot_arg(mut self, arg: &str) -> Self {
         self.boot_args.push(arg.to_string());
         self
     }
+}
+
+/// A directory bound read-write into the container. It is made in the
+/// boot's work dir, so it is kept with the results of a failing test.
+pub struct WritableDir {
+    /// Where in the container, e.g. `/opt/zeek/share/zeek/site`.
+    pub at: String,
+    /// A host dir it starts as a copy of (`cp -a`); else it starts empty.
+    pub copy_of: Option<PathBuf>,
+    /// Files written into it after the copy: (relative path, text).
+    pub files: Vec<(String, String)>,
 }
 
 /// What a boot left behind.
@@ -261,6 +286,23 @@ impl BootResult {
     /// The text of /res/NAME, empty when the scenario did not write it.
     pub fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.res().join(name)).unwrap_or_default()
+    }
+
+    /// The texts of the files in /res/NAME, in the order of their names
+    /// (e.g. one file per message a fake receiver got, named by time);
+    /// none when the scenario made no such dir.
+    pub fn files_in(&self, name: &str) -> Vec<String> {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(self.res().join(name))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+            .collect()
     }
 
     /// Panics with the scenario log and the harness output unless the
@@ -414,12 +456,52 @@ fn read_only_binds(boot: &Boot, dir: &Path) -> Vec<(PathBuf, String)> {
     }
     binds.extend(boot.binds.iter().cloned());
     std::fs::create_dir(dir.join("files")).unwrap();
-    for (name, text) in &boot.files {
+    let files = boot.files.iter().map(|f| (f, false));
+    for ((name, text), executable) in files.chain(boot.executables.iter().map(|f| (f, true))) {
         let host = dir.join("files").join(name);
         std::fs::write(&host, text).unwrap();
+        if executable {
+            make_executable(&host);
+        }
         binds.push((host, format!("/etc/zeek-test/{name}")));
     }
     binds
+}
+
+/// Makes `boot.writable_dirs` under `dir`; returns their binds, (host
+/// path, container path).
+fn writable_binds(boot: &Boot, dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut binds = Vec::new();
+    for (i, writable) in boot.writable_dirs.iter().enumerate() {
+        let host = dir.join(format!("writable-{i}"));
+        match &writable.copy_of {
+            Some(from) => copy_dir(from, &host),
+            None => std::fs::create_dir(&host).unwrap(),
+        }
+        for (path, text) in &writable.files {
+            let file = host.join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        }
+        binds.push((host, writable.at.clone()));
+    }
+    binds
+}
+
+/// `cp -a FROM TO`: a copy with modes and owners, TO not existing yet.
+fn copy_dir(from: &Path, to: &Path) {
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .status()
+        .expect("run cp");
+    assert!(
+        status.success(),
+        "cp -a {} {}",
+        from.display(),
+        to.display()
+    );
 }
 
 /// The `tests/systemd/nspawn-run` command for `boot`, its work files in
@@ -444,6 +526,10 @@ fn nspawn_command(boot: &Boot, dir: &Path, scenario: &Path) -> Command {
             "--bind={}:/etc/zeek",
             dir.join("etc-zeek").display()
         ));
+    }
+    // Read-write dirs the scenario edits (a site dir a deploy snapshots).
+    for (host, container) in writable_binds(boot, dir) {
+        cmd.arg(format!("--bind={}:{container}", host.display()));
     }
     for arg in &boot.boot_args {
         cmd.arg(format!("--boot-arg={arg}"));
