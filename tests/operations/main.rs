@@ -2,8 +2,11 @@
 //! expire by `[logs] keep`; `[disk] min_free` shows in status and the
 //! disk watch reports a crossing once; a crash reaches a fake MTA, a
 //! command and a local HTTP receiver, rate-limited, and a hanging MTA
-//! does not delay the node's restart. Run with `--nocapture` for the
-//! numbers.
+//! does not delay the node's restart; with a real Zeek (`ZEEK_DIST`, see
+//! real_zeek_faults), crashes, stops and full or read-only disks. Both
+//! are required in CI (`CI` set and non-empty: a missing systemd-nspawn
+//! or Zeek fails) and skipped with one line otherwise (`common::require`).
+//! Run with `--nocapture` for the numbers.
 
 #[path = "../common/mod.rs"]
 mod common;
