@@ -186,9 +186,15 @@ pub struct Boot {
     /// Extra files by content: (name, text), bound read-only at
     /// /etc/zeek-test/NAME (alternative configs, node lists).
     pub files: Vec<(String, String)>,
+    /// Like `files`, but executable (mode 0755): programs the units or the
+    /// scenario run, such as a fake sendmail.
+    pub executables: Vec<(String, String)>,
+    /// Directories bound read-write (e.g. a site dir the scenario edits).
+    pub writable_dirs: Vec<WritableDir>,
     /// Extra systemd-nspawn options (e.g. `--system-call-filter=bpf`, which
     /// lets the container's systemd enforce IPAddressDeny=).
     pub nspawn_args: Vec<String>,
+    /// The host-side limit of the whole boot, in seconds (default 120).
     pub timeout_secs: u32,
     /// Boot a throw-away copy of this OS tree (`nspawn-run --root`) instead
     /// of the host's `/usr`. The generator, `/etc/zeek` and the zeek user
@@ -206,6 +212,8 @@ pub struct Boot {
 }
 
 impl Boot {
+    /// A boot of `config` with the stand-in zeek, waiting for `nodes`,
+    /// running `scenario`; the fields not given here at their defaults.
     pub fn new(config: &str, nodes: &[&str], scenario: &str) -> Self {
         Boot {
             config: config.to_string(),
@@ -217,6 +225,8 @@ impl Boot {
             boot_args: Vec::new(),
             binds: Vec::new(),
             files: Vec::new(),
+            executables: Vec::new(),
+            writable_dirs: Vec::new(),
             nspawn_args: Vec::new(),
             timeout_secs: 120,
             os_root: None,
@@ -231,6 +241,13 @@ impl Boot {
         self
     }
 
+    /// Adds an executable the scenario or a unit finds at
+    /// /etc/zeek-test/NAME.
+    pub fn executable(mut self, name: &str, text: &str) -> Self {
+        self.executables.push((name.to_string(), text.to_string()));
+        self
+    }
+
     /// Adds a word to the kernel command line.
     pub fn boot_arg(mut self, arg: &str) -> Self {
         self.boot_args.push(arg.to_string());
@@ -238,22 +255,54 @@ impl Boot {
     }
 }
 
+/// A directory bound read-write into the container. It is made in the
+/// boot's work dir, so it is kept with the results of a failing test.
+pub struct WritableDir {
+    /// Where in the container, e.g. `/opt/zeek/share/zeek/site`.
+    pub at: String,
+    /// A host dir it starts as a copy of (`cp -a`); else it starts empty.
+    pub copy_of: Option<PathBuf>,
+    /// Files written into it after the copy: (relative path, text).
+    pub files: Vec<(String, String)>,
+}
+
 /// What a boot left behind.
 pub struct BootResult {
     /// Holds the result dir; removed on drop unless the test is failing
     /// (then its path is in the panic message).
     pub work: WorkDir,
+    /// nspawn-run's exit status (0: the scenario passed; see its usage).
     pub status: i32,
+    /// nspawn-run's stdout and stderr.
     pub output: String,
 }
 
 impl BootResult {
+    /// The host side of the container's /res, where the scenario writes.
     pub fn res(&self) -> PathBuf {
         self.work.path().join("res")
     }
 
+    /// The text of /res/NAME, empty when the scenario did not write it.
     pub fn read(&self, name: &str) -> String {
         std::fs::read_to_string(self.res().join(name)).unwrap_or_default()
+    }
+
+    /// The texts of the files in /res/NAME, in the order of their names
+    /// (e.g. one file per message a fake receiver got, named by time);
+    /// none when the scenario made no such dir.
+    pub fn files_in(&self, name: &str) -> Vec<String> {
+        let mut paths: Vec<PathBuf> = std::fs::read_dir(self.res().join(name))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .map(|e| e.path())
+            .collect();
+        paths.sort();
+        paths
+            .iter()
+            .map(|p| std::fs::read_to_string(p).unwrap_or_default())
+            .collect()
     }
 
     /// Panics with the scenario log and the harness output unless the
@@ -272,10 +321,12 @@ impl BootResult {
         }
     }
 
+    /// What the stand-in zeek recorded for `node`.
     pub fn record(&self, node: &str) -> Record {
         self.record_file(&format!("records/{node}.record"))
     }
 
+    /// The stand-in's record in /res/NAME; panics when there is none.
     pub fn record_file(&self, name: &str) -> Record {
         let text = std::fs::read_to_string(self.res().join(name))
             .unwrap_or_else(|e| panic!("no record {name}: {e}\n{}", self.read("scenario.log")));
@@ -316,7 +367,6 @@ pub fn parse_show(text: &str) -> BTreeMap<String, String> {
 /// Boots a container as `boot` says and runs its scenario.
 pub fn run(boot: &Boot) -> BootResult {
     let _slot = (!boot.share_held).then(BootSlot::one);
-    let root = root();
     let work = WorkDir(
         tempfile::Builder::new()
             .prefix("zeek-systemd-boot-")
@@ -324,10 +374,27 @@ pub fn run(boot: &Boot) -> BootResult {
             .expect("temp dir")
             .keep(),
     );
-    let dir = work.path().to_path_buf();
-    let dir = dir.as_path();
-    std::fs::create_dir(dir.join("etc-zeek")).unwrap();
-    let etc_zeek = dir.join("etc-zeek");
+    let dir = work.path();
+    write_etc_zeek(boot, &dir.join("etc-zeek"));
+    let scenario = write_scenario(boot, dir);
+    let out = nspawn_command(boot, dir, &scenario)
+        .output()
+        .expect("run tests/systemd/nspawn-run");
+    BootResult {
+        status: out.status.code().unwrap_or(-1),
+        output: format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+        work,
+    }
+}
+
+/// Fills the host side of the container's writable /etc/zeek: the config,
+/// `etc_zeek_files` and the test secrets.
+fn write_etc_zeek(boot: &Boot, etc_zeek: &Path) {
+    std::fs::create_dir(etc_zeek).unwrap();
     let config = (boot.config_path.clone(), boot.config.clone());
     for (path, text) in std::iter::once(&config).chain(&boot.etc_zeek_files) {
         let file = etc_zeek.join(path);
@@ -340,7 +407,11 @@ pub fn run(boot: &Boot) -> BootResult {
     if !secrets.exists() {
         std::fs::write(&secrets, scratch::TEST_SECRETS).unwrap();
     }
-    std::fs::create_dir(dir.join("files")).unwrap();
+}
+
+/// Writes the nodes file and the scenario script (`lib.sh` sourced before
+/// the body) into `dir`; returns the script's path.
+fn write_scenario(boot: &Boot, dir: &Path) -> PathBuf {
     std::fs::write(dir.join("nodes"), boot.nodes.join("\n") + "\n").unwrap();
     let scenario = dir.join("scenario");
     std::fs::write(
@@ -352,18 +423,13 @@ pub fn run(boot: &Boot) -> BootResult {
     )
     .unwrap();
     make_executable(&scenario);
+    scenario
+}
 
-    let generator = program();
-    let mut cmd = Command::new(root.join("tests/systemd/nspawn-run"));
-    cmd.arg("--result-dir")
-        .arg(dir.join("res"))
-        .arg("--scenario")
-        .arg(&scenario)
-        .arg("--timeout")
-        .arg(boot.timeout_secs.to_string());
-    if let Some(os_root) = &boot.os_root {
-        cmd.arg("--root").arg(os_root);
-    }
+/// Everything bound read-only into the container, (host path, container
+/// path); writes `boot.files` under `dir`/files for it.
+fn read_only_binds(boot: &Boot, dir: &Path) -> Vec<(PathBuf, String)> {
+    let root = root();
     let mut binds: Vec<(PathBuf, String)> = vec![
         (dir.join("nodes"), "/etc/zeek-test/nodes".into()),
         (
@@ -384,17 +450,74 @@ pub fn run(boot: &Boot) -> BootResult {
     }
     if boot.os_root.is_none() {
         binds.push((
-            generator,
+            program(),
             "/etc/systemd/system-generators/zeek-systemd-generator".into(),
         ));
     }
     binds.extend(boot.binds.iter().cloned());
-    for (name, text) in &boot.files {
+    std::fs::create_dir(dir.join("files")).unwrap();
+    let files = boot.files.iter().map(|f| (f, false));
+    for ((name, text), executable) in files.chain(boot.executables.iter().map(|f| (f, true))) {
         let host = dir.join("files").join(name);
         std::fs::write(&host, text).unwrap();
+        if executable {
+            make_executable(&host);
+        }
         binds.push((host, format!("/etc/zeek-test/{name}")));
     }
-    for (host, container) in &binds {
+    binds
+}
+
+/// Makes `boot.writable_dirs` under `dir`; returns their binds, (host
+/// path, container path).
+fn writable_binds(boot: &Boot, dir: &Path) -> Vec<(PathBuf, String)> {
+    let mut binds = Vec::new();
+    for (i, writable) in boot.writable_dirs.iter().enumerate() {
+        let host = dir.join(format!("writable-{i}"));
+        match &writable.copy_of {
+            Some(from) => copy_dir(from, &host),
+            None => std::fs::create_dir(&host).unwrap(),
+        }
+        for (path, text) in &writable.files {
+            let file = host.join(path);
+            std::fs::create_dir_all(file.parent().unwrap()).unwrap();
+            std::fs::write(file, text).unwrap();
+        }
+        binds.push((host, writable.at.clone()));
+    }
+    binds
+}
+
+/// `cp -a FROM TO`: a copy with modes and owners, TO not existing yet.
+fn copy_dir(from: &Path, to: &Path) {
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(from)
+        .arg(to)
+        .status()
+        .expect("run cp");
+    assert!(
+        status.success(),
+        "cp -a {} {}",
+        from.display(),
+        to.display()
+    );
+}
+
+/// The `tests/systemd/nspawn-run` command for `boot`, its work files in
+/// `dir`.
+fn nspawn_command(boot: &Boot, dir: &Path, scenario: &Path) -> Command {
+    let mut cmd = Command::new(root().join("tests/systemd/nspawn-run"));
+    cmd.arg("--result-dir")
+        .arg(dir.join("res"))
+        .arg("--scenario")
+        .arg(scenario)
+        .arg("--timeout")
+        .arg(boot.timeout_secs.to_string());
+    if let Some(os_root) = &boot.os_root {
+        cmd.arg("--root").arg(os_root);
+    }
+    for (host, container) in read_only_binds(boot, dir) {
         cmd.arg(format!("--bind-ro={}:{container}", host.display()));
     }
     // Read-write, so that a scenario can change the config and daemon-reload.
@@ -404,22 +527,17 @@ pub fn run(boot: &Boot) -> BootResult {
             dir.join("etc-zeek").display()
         ));
     }
+    // Read-write dirs the scenario edits (a site dir a deploy snapshots).
+    for (host, container) in writable_binds(boot, dir) {
+        cmd.arg(format!("--bind={}:{container}", host.display()));
+    }
     for arg in &boot.boot_args {
         cmd.arg(format!("--boot-arg={arg}"));
     }
     for arg in &boot.nspawn_args {
         cmd.arg(format!("--nspawn-arg={arg}"));
     }
-    let out = cmd.output().expect("run tests/systemd/nspawn-run");
-    BootResult {
-        status: out.status.code().unwrap_or(-1),
-        output: format!(
-            "{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
-        ),
-        work,
-    }
+    cmd
 }
 
 fn make_executable(path: &Path) {

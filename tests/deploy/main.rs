@@ -24,16 +24,18 @@
 //! ZEEKPATH names). `real_zeek_*` runs it with a real Zeek 9.1
 //! (`ZEEK_DIST`), where a syntax error really breaks `zeek -a` and a
 //! crash-restarted worker really reloads its scripts: what the stand-in
-//! cannot show. Both are required in CI (`CI` set: a missing requirement
-//! fails), and skipped with one line otherwise.
+//! cannot show. Both are required in CI (`CI` set and non-empty: a
+//! missing systemd-nspawn or Zeek fails), and skipped with one line
+//! otherwise (`common::require`).
 //!
 //! Numbers are printed: `cargo test --test deploy -- --nocapture`.
 
 #[path = "../common/mod.rs"]
 mod common;
-mod harness;
 
-use harness::{real_zeek, required, run, Boot};
+use std::path::PathBuf;
+
+use common::{real_systemd_available, real_zeek, root, run, Boot, BootResult, WritableDir};
 
 const NODES: [&str; 5] = [
     "manager",
@@ -93,6 +95,7 @@ live_log reporter | grep deploy-marker >/res/markers.txt"#,
     };
     format!(
         r#"
+. /etc/zeek-test/deploy-lib.sh
 export SPOOL=/opt/zeek/spool
 . /etc/zeek-test/zeek-lib.sh
 cp "$SITE/local.zeek" /res/local-orig.zeek
@@ -171,7 +174,7 @@ true
     )
 }
 
-fn check(result: &harness::Result, real: bool) {
+fn check(result: &BootResult, real: bool) {
     result.assert_passed();
     let read = |name: &str| result.read(name).trim().to_string();
     let first = read("first-id");
@@ -280,62 +283,76 @@ fn check(result: &harness::Result, real: bool) {
     println!("snapshots kept: {}", read("snapshots").replace('\n', " "));
 }
 
-fn boot(real: bool) -> Option<harness::Result> {
+/// Boots the cluster (with a real Zeek when `real`) and runs the
+/// scenario; None when the test is skipped (`common::require`).
+fn boot(real: bool) -> Option<BootResult> {
+    if !real_systemd_available() {
+        return None;
+    }
+    let prefix = if real {
+        Some(real_zeek::zeek_prefix()?)
+    } else {
+        None
+    };
     let args = if real {
         r#"args = ["local", "ignore_checksums=T"]"#
     } else {
         ""
     };
-    let mut boot = Boot {
-        config: config(args, ""),
-        nodes: NODES.iter().map(|s| s.to_string()).collect(),
-        scenario: scenario(real),
-        site: Vec::new(),
-        site_from: None,
-        binds: Vec::new(),
-        stand_in: !real,
-        timeout_secs: if real { 900 } else { 300 },
+    let mut boot = Boot::new(&config(args, ""), &NODES, &scenario(real))
+        .file("bad-worker.toml", &config(args, BAD_WORKER));
+    boot.stand_in = !real;
+    boot.timeout_secs = if real { 900 } else { 300 };
+    boot.binds.extend(libs());
+    // The live site dir, writable: the scenario edits it as an operator
+    // would, and `deploy` snapshots it.
+    let mut site = WritableDir {
+        at: "/opt/zeek/share/zeek/site".into(),
+        copy_of: None,
+        files: Vec::new(),
     };
-    let dir = tempfile::tempdir().unwrap();
-    let mut file = |name: &str, text: String| {
-        let path = dir.path().join(name);
-        std::fs::write(&path, text).unwrap();
-        boot.binds.push((path, format!("/etc/zeek-test/{name}")));
-    };
-    file("bad-worker.toml", config(args, BAD_WORKER));
-    if real {
-        let prefix = real_zeek::zeek_prefix()?;
-        boot.site_from = Some(prefix.clone());
-        boot.binds.extend(real_zeek::binds(&prefix));
-    } else {
-        // The stand-in's zeek -a fails with this text when told to.
-        let broken =
-            "\n[worker]\nenv = { ZEEK_STAND_IN_PARSE_ERROR = \"stand-in: broken local.zeek\" }\n";
-        file("broken.toml", config(args, "") + broken);
-        boot.site
-            .push(("local.zeek".into(), "# site policy v1\n".into()));
+    match &prefix {
+        Some(prefix) => {
+            site.copy_of = Some(prefix.join("share/zeek/site"));
+            boot.binds.extend(real_zeek::binds(prefix));
+        }
+        None => {
+            // The stand-in's zeek -a fails with this text when told to.
+            let broken = "\n[worker]\nenv = { ZEEK_STAND_IN_PARSE_ERROR = \"stand-in: broken local.zeek\" }\n";
+            boot = boot.file("broken.toml", &(config(args, "") + broken));
+            site.files
+                .push(("local.zeek".into(), "# site policy v1\n".into()));
+        }
     }
+    boot.writable_dirs.push(site);
     let _one_at_a_time = real.then(real_zeek::serial);
-    let result = run(&boot);
-    Some(result)
+    boot.share_held = real;
+    Some(run(&boot))
+}
+
+/// The shell libraries the scenario sources besides lib.sh.
+fn libs() -> Vec<(PathBuf, String)> {
+    let root = root();
+    vec![
+        (
+            root.join("tests/real-zeek/lib.sh"),
+            "/etc/zeek-test/zeek-lib.sh".into(),
+        ),
+        (
+            root.join("tests/deploy/deploy-lib.sh"),
+            "/etc/zeek-test/deploy-lib.sh".into(),
+        ),
+    ]
 }
 
 #[test]
 fn stand_in_deploy_snapshot_drift_and_rollback() {
-    if !required(false) {
-        return;
-    }
     let Some(result) = boot(false) else { return };
     check(&result, false);
-    result.clean();
 }
 
 #[test]
 fn real_zeek_deploy_snapshot_drift_and_rollback() {
-    if !required(true) {
-        return;
-    }
     let Some(result) = boot(true) else { return };
     check(&result, true);
-    result.clean();
 }

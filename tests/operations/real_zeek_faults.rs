@@ -14,43 +14,8 @@
 //! that loses more, or takes longer, fails.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::harness::{can_boot, required, root, run, Boot};
-
-/// `ZEEK_DIST`: a Zeek binary tarball or prefix.
-const DIST_ENV: &str = "ZEEK_DIST";
-
-/// The Zeek prefix on the host, unpacked once under target/.
-fn zeek_prefix() -> Option<PathBuf> {
-    let dist = std::env::var_os(DIST_ENV).map(PathBuf::from);
-    let ok = dist.as_deref().is_some_and(Path::exists);
-    if !required(
-        &format!("{DIST_ENV} (a Zeek 8.1+ tarball or prefix) is unset or missing"),
-        ok,
-    ) {
-        return None;
-    }
-    let dist = dist?;
-    if dist.join("bin/zeek").is_file() {
-        return Some(dist);
-    }
-    let dir = root().join("target/real-zeek-ops");
-    let prefix = dir.join("zeek");
-    if !prefix.join("bin/zeek").is_file() {
-        std::fs::create_dir_all(&dir).expect("mkdir target/real-zeek-ops");
-        let status = Command::new("tar")
-            .arg("-xf")
-            .arg(&dist)
-            .arg("-C")
-            .arg(&dir)
-            .status()
-            .expect("tar");
-        assert!(status.success(), "tar -xf {}", dist.display());
-    }
-    Some(prefix)
-}
+use crate::common::{real_systemd_available, real_zeek, root, run, Boot, BootResult};
 
 const CONFIG: &str = r#"
 [zeek]
@@ -227,7 +192,7 @@ fn ports(conn: &str) -> BTreeSet<u32> {
 }
 
 /// Per phase: (name, sent, logged).
-fn phases(result: &crate::harness::Result) -> Vec<(String, u32, u32)> {
+fn phases(result: &BootResult) -> Vec<(String, u32, u32)> {
     let seen = ports(&result.read("conn-archived.log"));
     result
         .read("phases.txt")
@@ -247,23 +212,24 @@ fn phases(result: &crate::harness::Result) -> Vec<(String, u32, u32)> {
 
 #[test]
 fn real_zeek_faults() {
-    if !can_boot() {
+    if !real_systemd_available() {
         return;
     }
-    let Some(prefix) = zeek_prefix() else {
+    let Some(prefix) = real_zeek::zeek_prefix() else {
         return;
     };
-    let mut boot = Boot::new(CONFIG, SCENARIO).file("fake-sendmail", FAKE_SENDMAIL, true);
+    let mut boot = Boot::new(CONFIG, &[], SCENARIO).executable("fake-sendmail", FAKE_SENDMAIL);
     boot.stand_in = false;
     boot.timeout_secs = 900;
-    for dir in ["bin", "lib", "share"] {
-        boot.binds
-            .push((prefix.join(dir), format!("/opt/zeek/{dir}")));
-    }
+    boot.binds.extend(real_zeek::binds(&prefix));
     boot.binds.push((
         root().join("tests/real-zeek/lib.sh"),
         "/etc/zeek-test/zeek-lib.sh".into(),
     ));
+    // The thresholds are timings: no stand-in boot of this binary runs
+    // beside the real cluster (the rule of the other real-Zeek tests).
+    let _one_at_a_time = real_zeek::serial();
+    boot.share_held = true;
     let result = run(&boot);
     result.assert_passed();
     let numbers = result.read("numbers.txt");
@@ -424,5 +390,4 @@ fn real_zeek_faults() {
     );
     assert!(number("archive_full_mails ") >= 1, "{numbers}");
     assert!(number("spool_full_mails ") >= 1, "{numbers}");
-    result.clean();
 }
