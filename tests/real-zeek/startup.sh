@@ -8,6 +8,8 @@
 # * connections a worker has seen but not yet logged are logged as it
 #   exits; the logger stops after it, so they reach the archive
 #   (/res/stop-ROUND.txt: "PORT found|missing" per connection);
+# * a record every worker logs 1.5 s into its stop reaches the archive
+#   (/res/last-words-ROUND.txt: how many so far, 2 per round);
 # * after the stop no log is left in the spool (/res/stranded-ROUND.txt);
 # * every start forms the whole cluster again, whichever node comes first.
 export SPOOL=/opt/zeek/var/spool/zeek LOG_DIR=/opt/zeek/var/logs/zeek
@@ -31,6 +33,8 @@ for ((r = 1; r <= ${ROUNDS:?}; r++)); do
     for p in $ports; do
         if archived conn | cut -f6 | grep -qx "$p"; then echo "$p found"; else echo "$p missing"; fi
     done >"/res/stop-$r.txt"
+    # Every worker's record from its zeek_done, written 1.5 s into its stop.
+    archived zs_last_words | grep -c worker >"/res/last-words-$r.txt"
     start_zeek
     wait_hellos 120
     live_log cluster >"/res/hellos-$r.log"

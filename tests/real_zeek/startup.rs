@@ -22,6 +22,38 @@ use common::{run, Boot, BootResult};
 /// three when the logger was not ordered (bench/README.md).
 const ROUNDS: u32 = 3;
 
+/// Every worker logs one record as it exits, after 1.5 s of work in
+/// `zeek_done`: it reaches the archive only if the logger is still there,
+/// which without the logger ordering it is not (the logger gets its
+/// SIGTERM with the workers and is gone in well under a second). The
+/// connections of a round are the same check, but only some stops race.
+const LAST_WORDS: &str = r#"
+module ZsLastWords;
+
+export {
+	redef enum Log::ID += { LOG };
+	type Info: record {
+		node: string &log;
+	};
+}
+
+event zeek_init()
+	{
+	Log::create_stream(LOG, [$columns=Info, $path="zs_last_words"]);
+	}
+
+event zeek_done()
+	{
+	if ( Cluster::local_node_type() != Cluster::WORKER )
+		return;
+	local start = current_time();
+	local spins = 0;
+	while ( current_time() - start < 1.5 sec )
+		++spins;
+	Log::write(LOG, [$node=Cluster::node]);
+	}
+"#;
+
 fn boot() -> Option<BootResult> {
     if !common::real_systemd_available() {
         return None;
@@ -32,7 +64,13 @@ fn boot() -> Option<BootResult> {
         "ROUNDS={ROUNDS}\n{}",
         include_str!("../real-zeek/startup.sh")
     );
-    let mut boot = Boot::new(ZEEKCONF, ZEEKCONF_SITE.nodes, &scenario);
+    let config = ZEEKCONF.replace(
+        "args = local ignore_checksums=T",
+        "args = local ignore_checksums=T /etc/zeek-test/last-words.zeek",
+    );
+    assert_ne!(config, ZEEKCONF, "the args line of ZEEKCONF changed");
+    let mut boot =
+        Boot::new(&config, ZEEKCONF_SITE.nodes, &scenario).file("last-words.zeek", LAST_WORDS);
     boot.config_path = "zeek.conf".into();
     boot.stand_in = false;
     boot.timeout_secs = 420;
@@ -59,6 +97,20 @@ fn parallel_start_and_stop_keep_every_log() {
         if stop.lines().count() != 4 || stop.contains("missing") {
             problems.push(format!(
                 "stop {round}: connections seen right before it are not all archived: {stop:?}"
+            ));
+        }
+        // Two workers, one record each per stop.
+        let last_words = result.read(&format!("last-words-{round}.txt"));
+        let expected = 2 * round;
+        println!(
+            "stop {round}: workers' last records archived so far: {}",
+            last_words.trim()
+        );
+        if last_words.trim() != expected.to_string() {
+            problems.push(format!(
+                "stop {round}: {} of the workers' {expected} last records so far are archived: \
+                 the logger stopped before the workers",
+                last_words.trim()
             ));
         }
         let stranded = result.read(&format!("stranded-{round}.txt"));
