@@ -19,6 +19,14 @@
 //!
 //! A `restart_sec` in the config is taken as it is (with back-off up to a
 //! minute on 254+, as before).
+//!
+//! systemd counts the restarts that make the back-off since the unit was
+//! last started by hand, however long the node ran in between: a node that
+//! crashes once a week would wait the full minute from its eleventh crash
+//! on. So where there is back-off, the node's crash hook
+//! (`ExecStopPost=`) resets the count (`systemctl reset-failed`, before
+//! systemd picks the delay) when the node had run [`HEALTHY_RUN_SEC`]:
+//! only a crash loop backs off.
 
 /// First systemd with `RestartSteps=` and `RestartMaxDelaySec=`.
 pub const BACKOFF_SINCE: u32 = 254;
@@ -32,6 +40,10 @@ pub const BACKOFF_STEPS: u32 = 10;
 pub const CONFIGURED_BACKOFF_STEPS: u32 = 5;
 /// The longest delay between restarts of a crash-looping node.
 pub const MAX_DELAY_SEC: u32 = 60;
+/// A node that ran this long before it died was not crash-looping: its
+/// restart starts the back-off over. Ten times [`MAX_DELAY_SEC`], so a
+/// loop at the longest delay is never mistaken for health.
+pub const HEALTHY_RUN_SEC: u32 = 600;
 /// The delay without back-off (systemd before 254, or unknown).
 pub const NO_BACKOFF_RESTART: &str = "500ms";
 /// What a real Zeek worker crash-looping at [`NO_BACKOFF_RESTART`] cost,

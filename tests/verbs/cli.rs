@@ -319,7 +319,21 @@ fn restart_delay_is_chosen_for_the_running_systemd_when_unset() {
     assert!(new.contains("\nRestartSteps=10\n"), "{new}");
     assert!(new.contains("\nRestartMaxDelaySec=60\n"), "{new}");
 
+    // systemd counts back-off restarts since the last start by hand: the
+    // crash hook starts the count over after a healthy run.
+    let hook = |t: &str| {
+        t.lines()
+            .find(|l| l.starts_with("ExecStopPost=+"))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert!(
+        hook(&new).contains("-ge 600 ]; then systemctl reset-failed"),
+        "{new}"
+    );
+
     let old = template_under_systemd("252", None);
+    assert!(!hook(&old).contains("reset-failed"), "{old}");
     assert!(old.contains("\nRestartSec=500ms\n"), "{old}");
     assert!(!old.contains("\nRestartSteps="), "{old}");
     assert!(

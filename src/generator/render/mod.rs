@@ -189,7 +189,11 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
         restart: restart::node_policy(cluster.restart_sec, plan.systemd_version),
         stop_timeout_sec: cluster.stop_timeout_sec,
         network_online: needs_network(cluster),
-        crash_hook: crash_hook_command(),
+        crash_hook: crash_hook_command(
+            restart::node_policy(cluster.restart_sec, plan.systemd_version)
+                .backoff
+                .is_some(),
+        ),
         strict: shared.strict,
         basic: shared.basic,
         own_spool_dir: format!("\"{}/%i\"", escape_quoted_path(&install.spool_dir)),
@@ -203,10 +207,24 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
 /// appends as `$1` (`%i`, a specifier the quoting here would escape).
 /// A clean stop (`SERVICE_RESULT=success`) does nothing; anything else
 /// saves the stop's result for the hook and queues the hook (without
-/// waiting: PID 1 is waiting for this very command).
-fn crash_hook_command() -> String {
+/// waiting: PID 1 is waiting for this very command). With `backoff`, a
+/// node that had run [`restart::HEALTHY_RUN_SEC`] first gets its restart
+/// count reset, so that its restart comes at the first step (see
+/// `restart`); a main process that never started (timestamp 0) keeps it.
+fn crash_hook_command(backoff: bool) -> String {
+    let reset = if backoff {
+        format!(
+            "started=$(systemctl show -P ExecMainStartTimestampMonotonic \"zeek@$1.service\"); \
+             up=$(cut -d. -f1 /proc/uptime); \
+             if [ \"${{started:-0}}\" -gt 0 ] && [ $((up - started / 1000000)) -ge {} ]; then \
+             systemctl reset-failed \"zeek@$1.service\"; fi; ",
+            restart::HEALTHY_RUN_SEC
+        )
+    } else {
+        String::new()
+    };
     let script = format!(
-        "case \"$SERVICE_RESULT\" in success) exit 0 ;; esac; \
+        "case \"$SERVICE_RESULT\" in success) exit 0 ;; esac; {reset}\
          mkdir -p {CRASH_DIR} && \
          printf 'ZEEK_NODE=%s\\nSERVICE_RESULT=%s\\nEXIT_CODE=%s\\nEXIT_STATUS=%s\\n' \
          \"$1\" \"$SERVICE_RESULT\" \"$EXIT_CODE\" \"$EXIT_STATUS\" >\"{CRASH_DIR}/$1\" && \
