@@ -109,6 +109,12 @@ save() {
 trap save EXIT
 
 log "bench scenario: generator $GEN, nodes: $NODES, $ROUNDS rounds"
+# Which systemd is PID 1 (the generator reads it from /proc/1/maps) and
+# the restart settings the killed node's unit got from it.
+{
+    echo "PID 1: $(/proc/1/exe --version | head -n 1); mapped: $(grep -o 'libsystemd-[a-z]*-[0-9]*[.]so' /proc/1/maps | sort -u | paste -sd' ')"
+    echo "$KILL_UNIT: $(systemctl cat "$KILL_UNIT" | grep -E '^Restart(Sec|Steps|MaxDelaySec)=' | paste -sd' ')"
+} >/res/systemd.txt 2>&1
 # The boot already started zeek.target (autostart): the first formation.
 wait_heard boot 0 "$(setup_started_us)" || exit 1
 
