@@ -8,6 +8,10 @@
 #              until the logger has heard every other node
 #   restart    `systemctl restart zeek.target` until every node is heard again
 #   rejoin     `kill -9` of a worker until the logger hears it again
+#              (REJOIN_RESET=1: `systemctl reset-failed` of its unit before
+#              each kill, so that every kill is the first since a start:
+#              systemd 254's back-off counts restarts since the last manual
+#              start or reset-failed, successful runs do not reset it)
 #
 # and writes one line per measurement to /res/rounds.tsv:
 #   KIND ROUND T0_US END_US SECONDS
@@ -162,6 +166,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
     settle
     pid=$(systemctl show -p MainPID --value "$KILL_UNIT")
     [ "$pid" -gt 0 ] || { log "$KILL_UNIT has no MainPID"; exit 1; }
+    if [ -n "${REJOIN_RESET:-}" ]; then systemctl reset-failed "$KILL_UNIT"; fi
+    echo "rejoin $r NRestarts=$(systemctl show -p NRestarts --value "$KILL_UNIT")" >>/res/rejoin-restarts.txt
     t0=$(now_us)
     kill -9 "$pid"
     OTHERS=$KILL_NODE wait_heard rejoin "$r" "$t0" || exit 1

@@ -26,6 +26,8 @@
 #   bench/cluster.sh --only ours|zeek   one generator
 #   bench/cluster.sh --keep DIR         keep every boot's results in DIR
 #   bench/cluster.sh --report DIR       only print the tables of a --keep DIR
+#   bench/cluster.sh --rejoin-reset     reset-failed the killed unit before each kill
+#                                       (systemd 254's back-off then starts afresh)
 #   bench/cluster.sh --systemd-tree DIR boot the systemd of DIR/usr (an overlay over
 #                                       /usr; bench/systemd-tree.sh 254 makes one)
 set -euo pipefail
@@ -41,6 +43,7 @@ only=""
 keep=""
 report=""
 tree=""
+rejoin_reset=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) workers="2" boots=1 rounds=2 settle=1 ;;
@@ -53,6 +56,7 @@ while [ $# -gt 0 ]; do
         --keep) keep=$2; shift ;;
         --report) report=$2; shift ;;
         --systemd-tree) tree=$2; shift ;;
+        --rejoin-reset) rejoin_reset=1 ;;
         -h | --help) sed -n '/^set -euo/q;2,$s/^# \{0,1\}//p' "$0"; exit 0 ;;
         *) echo "cluster.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -169,6 +173,7 @@ SETTLE=$settle
 NODES="$nodes"
 KILL_UNIT=$kill_unit
 KILL_NODE=worker-lo-1
+REJOIN_RESET=$rejoin_reset
 ENV
     local before b1 t1 b2 t2 cpu status=0
     before=$(busy_now)
@@ -248,6 +253,7 @@ breakdown() {
 echo "cluster benchmark: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $("$bin" --version)"
 echo "Zeek: $("$prefix/bin/zeek" --version 2>/dev/null || echo '?'); reference generator: ${reference:-none}"
 echo "systemd in the container: ${tree:-host /usr}"
+[ -z "$rejoin_reset" ] || echo "rejoin: reset-failed before each kill"
 echo "$boots boot(s) per generator and worker count, $rounds rounds per boot, ${settle}s settle"
 failed=0
 for w in $workers; do
@@ -276,6 +282,12 @@ for w in $workers; do
             boot) label="formation at boot" ;;
         esac
         printf '%-34s %s  %s  %s\n' "$label" "$(cell ours "$w" "$kind")" "$(cell zeek "$w" "$kind")" "$(ratio "$w" "$kind")"
+    done
+    # Rejoin per kill: on systemd 254 the k-th kill since the last start
+    # waits the k-th step of the back-off (unless --rejoin-reset).
+    for gen in $gens; do
+        per=$(cat "$work/$gen-$w-"*/res/rounds.tsv 2>/dev/null | awk '$1 == "rejoin" && $5 != "NA" { v[$2] = v[$2] " " $5 } END { for (r = 1; r in v; r++) printf " kill %d:%s;", r, v[r] }')
+        [ -z "$per" ] || echo "  $gen: rejoin by kill since start (s):$per"
     done
     for gen in $gens; do
         note=$(cat "$work/$gen-$w-"*/res/restart-note 2>/dev/null | sort -u || true)
