@@ -287,7 +287,7 @@ for w in $workers; do
     # waits the k-th step of the back-off (unless --rejoin-reset).
     for gen in $gens; do
         per=$(cat "$work/$gen-$w-"*/res/rounds.tsv 2>/dev/null | awk '$1 == "rejoin" && $5 != "NA" { v[$2] = v[$2] " " $5 } END { for (r = 1; r in v; r++) printf " kill %d:%s;", r, v[r] }')
-        [ -z "$per" ] || echo "  $gen: rejoin by kill since start (s):$per"
+        [ -z "$per" ] || echo "  $gen: rejoin by kill since the last start${rejoin_reset:+ (each after reset-failed)} (s):$per"
     done
     for gen in $gens; do
         note=$(cat "$work/$gen-$w-"*/res/restart-note 2>/dev/null | sort -u || true)
