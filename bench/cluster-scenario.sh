@@ -8,6 +8,10 @@
 #              until the logger has heard every other node
 #   restart    `systemctl restart zeek.target` until every node is heard again
 #   rejoin     `kill -9` of a worker until the logger hears it again
+#              (REJOIN_RESET=1: `systemctl reset-failed` of its unit before
+#              each kill, so that every kill is the first since a start:
+#              systemd 254's back-off counts restarts since the last manual
+#              start or reset-failed, successful runs do not reset it)
 #
 # and writes one line per measurement to /res/rounds.tsv:
 #   KIND ROUND T0_US END_US SECONDS
@@ -109,6 +113,12 @@ save() {
 trap save EXIT
 
 log "bench scenario: generator $GEN, nodes: $NODES, $ROUNDS rounds"
+# Which systemd is PID 1 (the generator reads it from /proc/1/maps) and
+# the restart settings the killed node's unit got from it.
+{
+    echo "PID 1: $(/proc/1/exe --version | head -n 1); mapped: $(grep -o 'libsystemd-[a-z]*-[0-9]*[.]so' /proc/1/maps | sort -u | paste -sd' ')"
+    echo "$KILL_UNIT: $(systemctl cat "$KILL_UNIT" | grep -E '^Restart(Sec|Steps|MaxDelaySec)=' | paste -sd' ')"
+} >/res/systemd.txt 2>&1
 # The boot already started zeek.target (autostart): the first formation.
 wait_heard boot 0 "$(setup_started_us)" || exit 1
 
@@ -156,6 +166,8 @@ for ((r = 1; r <= ROUNDS; r++)); do
     settle
     pid=$(systemctl show -p MainPID --value "$KILL_UNIT")
     [ "$pid" -gt 0 ] || { log "$KILL_UNIT has no MainPID"; exit 1; }
+    if [ -n "${REJOIN_RESET:-}" ]; then systemctl reset-failed "$KILL_UNIT"; fi
+    echo "rejoin $r NRestarts=$(systemctl show -p NRestarts --value "$KILL_UNIT")" >>/res/rejoin-restarts.txt
     t0=$(now_us)
     kill -9 "$pid"
     OTHERS=$KILL_NODE wait_heard rejoin "$r" "$t0" || exit 1

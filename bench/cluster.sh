@@ -2,7 +2,8 @@
 # Cluster benchmark: a real Zeek cluster under our units and under Zeek's own
 # generator, side by side (issue 20). See bench/README.md.
 #
-# Each generator boots a real systemd 252 (tests/systemd/nspawn-run) with the
+# Each generator boots a real systemd (tests/systemd/nspawn-run: the host's,
+# 252 on Debian 12, or another from --systemd-tree) with the
 # same zeek.conf (a manager, a logger, a proxy and W AF_PACKET workers on lo,
 # `local` loaded) and measures, from the logger's cluster.log (Zeek's own
 # timestamps of "got hello from NODE"):
@@ -25,6 +26,10 @@
 #   bench/cluster.sh --only ours|zeek   one generator
 #   bench/cluster.sh --keep DIR         keep every boot's results in DIR
 #   bench/cluster.sh --report DIR       only print the tables of a --keep DIR
+#   bench/cluster.sh --rejoin-reset     reset-failed the killed unit before each kill
+#                                       (systemd 254's back-off then starts afresh)
+#   bench/cluster.sh --systemd-tree DIR boot the systemd of DIR/usr (an overlay over
+#                                       /usr; bench/systemd-tree.sh 254 makes one)
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -37,6 +42,8 @@ bin=""
 only=""
 keep=""
 report=""
+tree=""
+rejoin_reset=""
 while [ $# -gt 0 ]; do
     case "$1" in
         --quick) workers="2" boots=1 rounds=2 settle=1 ;;
@@ -48,6 +55,8 @@ while [ $# -gt 0 ]; do
         --only) only=$2; shift ;;
         --keep) keep=$2; shift ;;
         --report) report=$2; shift ;;
+        --systemd-tree) tree=$2; shift ;;
+        --rejoin-reset) rejoin_reset=1 ;;
         -h | --help) sed -n '/^set -euo/q;2,$s/^# \{0,1\}//p' "$0"; exit 0 ;;
         *) echo "cluster.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
     esac
@@ -65,6 +74,14 @@ case "$only" in
     ours | zeek) gens=$only ;;
     *) die "--only takes ours or zeek" ;;
 esac
+overlay=()
+if [ -n "$tree" ]; then
+    [ -x "$tree/usr/lib/systemd/systemd" ] || die "--systemd-tree $tree has no usr/lib/systemd/systemd"
+    tree=$(cd "$tree" && pwd)
+    # The tree's /usr over the host's: its systemd is PID 1 and its tools
+    # (systemctl, journalctl) run in the container; the rest is the host's.
+    overlay=(--nspawn-arg "--overlay-ro=/usr:$tree/usr:/usr")
+fi
 if [[ $gens == *zeek* ]]; then
     [ -x "$reference" ] || die "ZEEK_REFERENCE_GENERATOR is not an executable: '$reference'"
 fi
@@ -156,6 +173,7 @@ SETTLE=$settle
 NODES="$nodes"
 KILL_UNIT=$kill_unit
 KILL_NODE=worker-lo-1
+REJOIN_RESET=$rejoin_reset
 ENV
     local before b1 t1 b2 t2 cpu status=0
     before=$(busy_now)
@@ -173,6 +191,7 @@ ENV
         --bind-ro "$dir/env:/etc/zeek-bench/env" \
         --bind-ro "$gen_bin:/etc/systemd/system-generators/zeek-systemd-generator" \
         --bind-ro "/dev/null:/etc/systemd/system/systemd-networkd-wait-online.service" \
+        "${overlay[@]}" \
         >"$dir/nspawn.out" 2>&1 || status=$?
     read -r b2 t2 < <(cpu_jiffies)
     cpu=$(awk 'NF == 2 && $1 ~ /^[0-9.]+$/ { c = $1 + $2 } END { printf "%.1f", c }' "$dir/cpu")
@@ -233,6 +252,8 @@ breakdown() {
 
 echo "cluster benchmark: $(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg), $("$bin" --version)"
 echo "Zeek: $("$prefix/bin/zeek" --version 2>/dev/null || echo '?'); reference generator: ${reference:-none}"
+echo "systemd in the container: ${tree:-host /usr}"
+[ -z "$rejoin_reset" ] || echo "rejoin: reset-failed before each kill"
 echo "$boots boot(s) per generator and worker count, $rounds rounds per boot, ${settle}s settle"
 failed=0
 for w in $workers; do
@@ -242,6 +263,7 @@ for w in $workers; do
             boot "$gen" "$w" "$n" || failed=1
             read -r before during cpu <"$work/$gen-$w-$n/load"
             echo "  boot $gen W=$w #$n: busy% of others before $before, during ~$during; container CPU ${cpu}s"
+            [ ! -s "$work/$gen-$w-$n/res/systemd.txt" ] || sed 's/^/    /' "$work/$gen-$w-$n/res/systemd.txt"
         done
     done
 done
@@ -260,6 +282,12 @@ for w in $workers; do
             boot) label="formation at boot" ;;
         esac
         printf '%-34s %s  %s  %s\n' "$label" "$(cell ours "$w" "$kind")" "$(cell zeek "$w" "$kind")" "$(ratio "$w" "$kind")"
+    done
+    # Rejoin per kill: on systemd 254 the k-th kill since the last start
+    # waits the k-th step of the back-off (unless --rejoin-reset).
+    for gen in $gens; do
+        per=$(cat "$work/$gen-$w-"*/res/rounds.tsv 2>/dev/null | awk '$1 == "rejoin" && $5 != "NA" { v[$2] = v[$2] " " $5 } END { for (r = 1; r in v; r++) printf " kill %d:%s;", r, v[r] }')
+        [ -z "$per" ] || echo "  $gen: rejoin by kill since the last start${rejoin_reset:+ (each after reset-failed)} (s):$per"
     done
     for gen in $gens; do
         note=$(cat "$work/$gen-$w-"*/res/restart-note 2>/dev/null | sort -u || true)
