@@ -64,6 +64,9 @@ while [ $# -gt 0 ]; do
 done
 
 die() { echo "cluster.sh: $*" >&2; exit 2; }
+# shellcheck source=/dev/null # bench/zeek-lib.sh: set_zeek_prefix, set_systemd_overlay
+. "$here/zeek-lib.sh"
+prefix="" overlay=()
 [ "$(id -u)" = 0 ] || die "must run as root (systemd-nspawn)"
 command -v systemd-nspawn >/dev/null || die "systemd-nspawn missing: apt-get install systemd-container"
 [ -x /usr/bin/time ] || die "/usr/bin/time missing: apt-get install time"
@@ -74,14 +77,7 @@ case "$only" in
     ours | zeek) gens=$only ;;
     *) die "--only takes ours or zeek" ;;
 esac
-overlay=()
-if [ -n "$tree" ]; then
-    [ -x "$tree/usr/lib/systemd/systemd" ] || die "--systemd-tree $tree has no usr/lib/systemd/systemd"
-    tree=$(cd "$tree" && pwd)
-    # The tree's /usr over the host's: its systemd is PID 1 and its tools
-    # (systemctl, journalctl) run in the container; the rest is the host's.
-    overlay=(--nspawn-arg "--overlay-ro=/usr:$tree/usr:/usr")
-fi
+set_systemd_overlay "$tree"
 if [[ $gens == *zeek* ]]; then
     [ -x "$reference" ] || die "ZEEK_REFERENCE_GENERATOR is not an executable: '$reference'"
 fi
@@ -96,19 +92,7 @@ elif [ -z "$bin" ]; then
 fi
 [ -x "$bin" ] || die "$bin is not an executable"
 
-# The Zeek tree, unpacked once (keyed by the tarball's size and mtime).
-if [ -d "$ZEEK_DIST" ]; then
-    dist_dir=$ZEEK_DIST
-else
-    dist_dir="$root/target/bench-zeek/$(stat -c %s-%Y "$ZEEK_DIST")"
-    if [ ! -d "$dist_dir" ]; then
-        mkdir -p "$dist_dir.tmp"
-        tar -xf "$ZEEK_DIST" -C "$dist_dir.tmp"
-        mv "$dist_dir.tmp" "$dist_dir"
-    fi
-fi
-prefix=$(dirname "$(dirname "$(find "$dist_dir" -maxdepth 3 -path '*/bin/zeek' -type f | head -n 1)")")
-[ -x "$prefix/bin/zeek" ] || die "no bin/zeek under $dist_dir"
+set_zeek_prefix "$ZEEK_DIST" "$root/target/bench-zeek"
 
 if [ -n "$report" ]; then
     work=$report

@@ -38,6 +38,9 @@ while [ $# -gt 0 ]; do
 done
 
 die() { echo "crash-loop.sh: $*" >&2; exit 2; }
+# shellcheck source=/dev/null # bench/zeek-lib.sh: set_zeek_prefix, set_systemd_overlay
+. "$here/zeek-lib.sh"
+prefix="" overlay=()
 [ "$(id -u)" = 0 ] || die "must run as root (systemd-nspawn)"
 command -v systemd-nspawn >/dev/null || die "systemd-nspawn missing: apt-get install systemd-container"
 [ -n "${ZEEK_DIST:-}" ] || die "ZEEK_DIST is unset: a Zeek tarball or prefix"
@@ -46,26 +49,9 @@ if [ -z "$bin" ]; then
     bin="${CARGO_TARGET_DIR:-$root/target}/release/zeek-systemd"
 fi
 [ -x "$bin" ] || die "$bin is not an executable"
-overlay=()
-if [ -n "$tree" ]; then
-    [ -x "$tree/usr/lib/systemd/systemd" ] || die "--systemd-tree $tree has no usr/lib/systemd/systemd"
-    tree=$(cd "$tree" && pwd)
-    overlay=(--nspawn-arg "--overlay-ro=/usr:$tree/usr:/usr")
-fi
+set_systemd_overlay "$tree"
 
-# The Zeek tree, unpacked once (as bench/cluster.sh does).
-if [ -d "$ZEEK_DIST" ]; then
-    dist_dir=$ZEEK_DIST
-else
-    dist_dir="$root/target/bench-zeek/$(stat -c %s-%Y "$ZEEK_DIST")"
-    if [ ! -d "$dist_dir" ]; then
-        mkdir -p "$dist_dir.tmp"
-        tar -xf "$ZEEK_DIST" -C "$dist_dir.tmp"
-        mv "$dist_dir.tmp" "$dist_dir"
-    fi
-fi
-prefix=$(dirname "$(dirname "$(find "$dist_dir" -maxdepth 3 -path '*/bin/zeek' -type f | head -n 1)")")
-[ -x "$prefix/bin/zeek" ] || die "no bin/zeek under $dist_dir"
+set_zeek_prefix "$ZEEK_DIST" "$root/target/bench-zeek"
 
 work=$(mktemp -d /tmp/bench-crash.XXXXXX)
 # shellcheck disable=SC2317 # the trap

@@ -72,10 +72,7 @@ impl Network {
         let hostname = self.shared().join(format!("hostname-{}", host.name));
         std::fs::write(&hostname, format!("{}\n", host.name)).expect("write a hostname");
         boot.binds.push((hostname, "/etc/hostname".into()));
-        boot.binds.push((
-            super::root().join("tests/real-zeek/lib.sh"),
-            "/etc/zeek-test/zeek-lib.sh".into(),
-        ));
+        boot.binds.push(real_zeek::lib_bind());
         // No networkd: host0 carries only the address the scenario sets.
         for unit in ["systemd-networkd.service", "systemd-networkd.socket"] {
             boot.binds.push((

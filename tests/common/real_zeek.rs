@@ -112,6 +112,15 @@ pub fn binds(prefix: &Path) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
+/// The real-Zeek scenarios' shell library (tests/real-zeek/lib.sh), bound
+/// where they source it.
+pub fn lib_bind() -> (PathBuf, String) {
+    (
+        super::root().join("tests/real-zeek/lib.sh"),
+        "/etc/zeek-test/zeek-lib.sh".into(),
+    )
+}
+
 /// One real-Zeek test at a time, and nothing else booting meanwhile: a
 /// cluster with `local` loaded takes most of two CPUs while it starts, and
 /// parallel boots would only slow each other past their time limits. The

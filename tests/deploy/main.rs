@@ -341,10 +341,7 @@ fn boot(real: bool) -> Option<BootResult> {
 fn libs() -> Vec<(PathBuf, String)> {
     let root = root();
     vec![
-        (
-            root.join("tests/real-zeek/lib.sh"),
-            "/etc/zeek-test/zeek-lib.sh".into(),
-        ),
+        real_zeek::lib_bind(),
         (
             root.join("tests/deploy/deploy-lib.sh"),
             "/etc/zeek-test/deploy-lib.sh".into(),

@@ -15,7 +15,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::common::{real_systemd_available, real_zeek, root, run, Boot, BootResult};
+use crate::common::{real_systemd_available, real_zeek, run, Boot, BootResult};
 
 const CONFIG: &str = r#"
 [zeek]
@@ -227,10 +227,7 @@ fn real_zeek_faults() {
     boot.stand_in = false;
     boot.timeout_secs = 900;
     boot.binds.extend(real_zeek::binds(&prefix));
-    boot.binds.push((
-        root().join("tests/real-zeek/lib.sh"),
-        "/etc/zeek-test/zeek-lib.sh".into(),
-    ));
+    boot.binds.push(real_zeek::lib_bind());
     // The thresholds are timings: no stand-in boot of this binary runs
     // beside the real cluster (the rule of the other real-Zeek tests).
     let _one_at_a_time = real_zeek::serial();

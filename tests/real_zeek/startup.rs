@@ -76,10 +76,7 @@ fn boot() -> Option<BootResult> {
     boot.timeout_secs = 420;
     boot.share_held = true;
     boot.binds.extend(real_zeek::binds(&prefix));
-    boot.binds.push((
-        common::root().join("tests/real-zeek/lib.sh"),
-        "/etc/zeek-test/zeek-lib.sh".into(),
-    ));
+    boot.binds.push(real_zeek::lib_bind());
     let result = run(&boot);
     result.assert_passed();
     Some(result)

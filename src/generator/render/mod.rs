@@ -168,6 +168,7 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
         default_command.extend(manager_like.args.iter().cloned());
     }
     let ip_allow = ip_allow_list(cluster);
+    let restart = restart::node_policy(cluster.restart_sec, plan.systemd_version);
     NodeTemplateUnit {
         source: &shared.source,
         drop_in_name: DROP_IN_NAME,
@@ -186,14 +187,10 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
         ),
         exec_start: syntax::command_line(&default_command),
         systemd_version: plan.systemd_version,
-        restart: restart::node_policy(cluster.restart_sec, plan.systemd_version),
+        crash_hook: crash_hook_command(restart.backoff.is_some()),
+        restart,
         stop_timeout_sec: cluster.stop_timeout_sec,
         network_online: needs_network(cluster),
-        crash_hook: crash_hook_command(
-            restart::node_policy(cluster.restart_sec, plan.systemd_version)
-                .backoff
-                .is_some(),
-        ),
         strict: shared.strict,
         basic: shared.basic,
         own_spool_dir: format!("\"{}/%i\"", escape_quoted_path(&install.spool_dir)),
