@@ -3,19 +3,23 @@
 //! process environment, `/proc` or `/sys` itself.
 //!
 //! Tests (and chroots) point every fact at another tree with one
-//! variable, [`ROOT_ENV`], instead of one variable per fact.
+//! variable, [`ROOT_ENV`], instead of one variable per fact; every fixed
+//! path the programs open ([`crate::paths`], [`crate::deployment`]) is
+//! taken under it through [`Environment::path`].
 
 use std::cell::OnceCell;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use crate::config::values::parse_cpu_list;
-use crate::config::{CONFIG_DIR_ENV, DEFAULT_CONFIG_DIR};
+use crate::config::CONFIG_DIR_ENV;
+use crate::paths::DEFAULT_CONFIG_DIR;
 
 /// Read the machine's facts under this directory instead of `/`:
 /// `proc/sys/kernel/hostname`, `proc/cmdline` (`proc/1/cmdline` in a
 /// container, as `run/systemd/container` says), `proc/1/maps`,
-/// `sys/devices/system/cpu/online`, and the default config dir.
+/// `sys/devices/system/cpu/online`, the default config dir, and every
+/// fixed path of [`crate::paths`] and [`crate::deployment`].
 pub const ROOT_ENV: &str = "ZEEK_SYSTEMD_ROOT";
 
 /// Overrides the kernel command line (systemd's own tools honour it too).
@@ -43,6 +47,19 @@ pub enum Scope {
     User,
 }
 
+/// systemd's word on how a service's main process ended (`man 5
+/// systemd.exec`, "Environment Variables Set or Propagated by the Service
+/// Manager").
+#[derive(Debug, Clone, Default)]
+pub struct ServiceExit {
+    /// `EXIT_CODE`: `exited`, `killed` or `dumped`.
+    pub code: String,
+    /// `EXIT_STATUS`: the exit status or the signal's name.
+    pub status: String,
+    /// `SERVICE_RESULT`: `success`, `exit-code`, `signal`, `core-dump`...
+    pub result: String,
+}
+
 /// Everything the programs know about the machine they run on.
 #[derive(Debug)]
 pub struct Environment {
@@ -51,9 +68,11 @@ pub struct Environment {
     pub hostname: Option<String>,
     /// Where the config is looked for.
     pub config_dir: PathBuf,
-    /// Where deployed snapshots are kept ([`crate::snapshot::STATE_DIR`]
-    /// under the root). Verbs only: the generator never reads it.
-    pub state_dir: PathBuf,
+    /// The dir for scratch files (`$TMPDIR`, else `/tmp`).
+    pub temp_dir: PathBuf,
+    /// How a unit's main process ended, as systemd tells an
+    /// `ExecStopPost=` command (empty for anything else).
+    pub service_exit: ServiceExit,
     /// The kernel command line, words separated by spaces.
     pub kernel_cmdline: String,
     /// Who runs us.
@@ -93,7 +112,12 @@ impl Environment {
             self_path: var(SELF_PATH_ENV)
                 .map(PathBuf::from)
                 .unwrap_or_else(self_exe),
-            state_dir: under(&root, Path::new(crate::snapshot::STATE_DIR)),
+            temp_dir: std::env::temp_dir(),
+            service_exit: ServiceExit {
+                code: std::env::var("EXIT_CODE").unwrap_or_default(),
+                status: std::env::var("EXIT_STATUS").unwrap_or_default(),
+                result: std::env::var("SERVICE_RESULT").unwrap_or_default(),
+            },
             root,
             config_dir,
             scope,
@@ -101,12 +125,6 @@ impl Environment {
             systemd_version: OnceCell::new(),
             online_cpus: OnceCell::new(),
         }
-    }
-
-    /// `path` (absolute) as this environment sees it: under the root
-    /// ([`ROOT_ENV`]).
-    pub fn under_root(&self, path: &Path) -> PathBuf {
-        under(&self.root, path)
     }
 
     /// Whether systemd runs us (as a generator of some manager).
@@ -139,8 +157,8 @@ impl Environment {
         })
     }
 
-    /// `path` (absolute) on this machine: under [`ROOT_ENV`] when set
-    /// (the alert verbs keep their state at such a path).
+    /// `path` (absolute) on this machine: under [`ROOT_ENV`] when set.
+    /// Every fixed path the programs open goes through here.
     pub fn path(&self, path: &str) -> PathBuf {
         under(&self.root, Path::new(path))
     }

@@ -1,7 +1,7 @@
 //! What a host runs, for a multi-host cluster (issue 18): the digest of the
 //! config its units came from, the id of the deployed scripts snapshot and
 //! (at run time) the Zeek version. zeek-setup.service writes it with the
-//! logic that compares it as one Zeek script, [`SCRIPT`], that every node
+//! logic that compares it as one Zeek script, [`crate::paths::IDENTITY_SCRIPT`], that every node
 //! of a multi-host cluster loads: each node sends its identity to the
 //! manager when it sees the manager; the manager keeps the latest of each
 //! node in `zeek-systemd-identity.tsv` in its working dir (read by
@@ -14,9 +14,6 @@ use std::path::Path;
 use sha2::{Digest as _, Sha256};
 
 use crate::config::ConfigFiles;
-
-/// Where zeek-setup.service writes the script, and nodes load it from.
-pub const SCRIPT: &str = "/run/zeek-systemd/identity.zeek";
 
 /// The manager's record of every node's identity, in its working dir.
 pub const TABLE_FILE: &str = "zeek-systemd-identity.tsv";

@@ -4,34 +4,40 @@
 //! `zeek-systemd-generator`):
 //!
 //! * **The boot program**, [`generator`]: systemd runs it at boot and at
-//!   every `daemon-reload`. Config (or the last good one) →
-//!   [`generator::plan`] → [`generator::render`] → [`generator::write`].
+//!   every `daemon-reload`. The config the units come from (chosen by
+//!   [`deployment`]) → [`generator::plan`] → [`generator::render`] →
+//!   [`generator::write`].
 //! * **The operator's command**, [`verbs`]: `zeek-systemd check | deploy |
 //!   status | diag | netstats | render | layout | import-zeekctl | alert
-//!   ...`, one file per verb (with the helpers a verb shares with others,
-//!   such as `deploy`'s candidate and rollout), sharing one table formatter.
+//!   ...`, one file per verb, or a folder for a verb with helpers of its
+//!   own (`check/`: the candidate and the deep checks; `deploy/`: check's
+//!   checks, then the changes and the rollout).
 //!
 //! Below both, the shared core: [`config`] (the only module that knows
 //! which format a config came from: readers → format-neutral spec →
-//! expansion → the validated [`model::Cluster`]), [`model`], [`layout`],
-//! [`warnings`], [`systemd`] (facts about the running systemd), [`log`],
-//! [`env`] (the environment, read once at the edge and passed down),
-//! [`error`] (the error type and exit codes of both programs),
-//! [`snapshot`] (deployed snapshots of the scripts: the generator uses only
-//! its paths, the verbs build and install them), and [`import`]
+//! expansion → the validated [`model::Cluster`]), [`deployment`] (the only
+//! module that knows the config's copies — deployed, the generator's,
+//! last good, the snapshots' — and the deployed snapshots of the scripts:
+//! the generator reads through it, `deploy` writes through it),
+//! [`model`], [`layout`], [`warnings`], [`systemd`] (facts about the
+//! running systemd), [`log`], [`env`] (the environment, read once at the
+//! edge and passed down), [`paths`] (every other fixed path), [`error`]
+//! (the error type and exit codes of both programs), and [`import`]
 //! (ZeekControl's configs converted, pure).
 //!
 //! [`cli`] parses the command line and dispatches; `main` maps the outcome
 //! to an exit code.
 //!
 //! The rule (checked by the unit tests in `src/module_rules.rs`): the boot program
-//! and the shared core never import [`verbs`]; nothing imports [`cli`]
-//! but `main`; the modules import each other without circles.
+//! and the shared core never import [`verbs`]; [`deployment`] imports
+//! neither program; nothing imports [`cli`] but `main`; the modules import
+//! each other without circles.
 
 #![warn(clippy::too_many_lines)]
 
 pub mod cli;
 pub mod config;
+pub mod deployment;
 pub mod env;
 pub mod error;
 pub mod generator;
@@ -40,8 +46,8 @@ pub mod import;
 pub mod layout;
 pub mod log;
 pub mod model;
+pub mod paths;
 pub mod secrets;
-pub mod snapshot;
 pub mod systemd;
 pub mod verbs;
 pub mod warnings;

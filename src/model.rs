@@ -248,7 +248,7 @@ pub struct Install {
     pub group: String,
     /// The site policy dir on `zeek_path` (`<prefix>/share/zeek/site`):
     /// nodes load a deployed copy of it, not this dir (see
-    /// [`crate::snapshot`]).
+    /// [`crate::deployment::snapshot`]).
     pub site_dir: PathBuf,
     /// Script dirs the config puts on `zeek_path` besides Zeek's own
     /// (zeek.conf's `ext_zeek_path`); deployed like the site dir.

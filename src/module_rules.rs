@@ -191,11 +191,31 @@ fn the_boot_program_and_the_core_never_import_a_verb() {
         })
         .collect();
     assert!(offenders.is_empty(), "{offenders:#?}");
-    // The test would find it: generator imports config, so it sees edges.
+    // The test would find it: generator imports deployment, so it sees edges.
     assert!(
-        graph["generator"].contains("config::last_good"),
+        graph["generator"].contains("deployment::last_good"),
         "{graph:#?}"
     );
+}
+
+#[test]
+fn deployment_is_below_both_programs() {
+    let graph = graph();
+    let offenders: Vec<String> = graph
+        .iter()
+        .filter(|(m, _)| top(m) == "deployment")
+        .flat_map(|(m, deps)| {
+            deps.iter()
+                .filter(|d| matches!(top(d), "generator" | "verbs" | "cli"))
+                .map(move |d| format!("{m} imports {d}"))
+        })
+        .collect();
+    assert!(offenders.is_empty(), "{offenders:#?}");
+    // Both programs reach the copies through it.
+    assert!(graph["generator"].iter().any(|d| top(d) == "deployment"));
+    assert!(graph["verbs::deploy"]
+        .iter()
+        .any(|d| top(d) == "deployment"));
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! One file, `/etc/zeek/cluster-secrets` (root only, 0600), made by
 //! `zeek-systemd secrets create` and copied to every host. At every cluster
 //! start zeek-setup.service (root) splits it into one Zeek script per kind
-//! of node under [`RUN_DIR`] (0700, root): [`Part::Server`] for the manager
+//! of node under [`crate::paths::SECRETS_DIR`] (0700, root): [`Part::Server`] for the manager
 //! and loggers (who host the CURVE server sockets: the manager's XPUB/XSUB
 //! proxy, the loggers' PULL sockets), [`Part::Client`] for proxies and
 //! workers (no server secret). systemd hands each node its part with
@@ -25,9 +25,6 @@ use crate::model::{Cluster, ConfigFormat, Encryption, Role};
 
 /// The file name of the secrets beside the config (`/etc/zeek/cluster-secrets`).
 pub const DEFAULT_FILE: &str = "cluster-secrets";
-
-/// Where zeek-setup.service puts each kind of node's part, root only.
-pub const RUN_DIR: &str = "/run/zeek-systemd/secrets";
 
 /// The credential's name: what a node finds in `$CREDENTIALS_DIRECTORY`.
 pub const CREDENTIAL: &str = "zeek-cluster-secrets.zeek";
@@ -64,7 +61,7 @@ impl Part {
         }
     }
 
-    /// Its file name under [`RUN_DIR`].
+    /// Its file name under [`crate::paths::SECRETS_DIR`].
     pub fn file_name(self) -> &'static str {
         match self {
             Part::Server => "server.zeek",
@@ -97,7 +94,7 @@ pub fn problem(cluster: &Cluster, config_dir: &Path) -> Option<String> {
             "a multi-host cluster is encrypted and needs its secrets: {e:#}; create them once \
              with `{CREATE_COMMAND}{}` and copy the file to every host (or, for a lab, opt out \
              with {})",
-            if path == Path::new(crate::config::DEFAULT_CONFIG_DIR).join(DEFAULT_FILE) {
+            if path == Path::new(crate::paths::DEFAULT_CONFIG_DIR).join(DEFAULT_FILE) {
                 String::new()
             } else {
                 format!(" -o {}", path.display())

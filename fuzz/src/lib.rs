@@ -80,7 +80,7 @@ pub fn check_cluster(cluster: &Cluster) {
             let line = exec[0].strip_suffix(secrets.as_str()).unwrap_or(exec[0]);
             let mut words = systemd_words(line, true);
             if let Some(w) = words.as_mut() {
-                if w.last().map(String::as_str) == Some(zeek_systemd::identity::SCRIPT) {
+                if w.last().map(String::as_str) == Some(zeek_systemd::paths::IDENTITY_SCRIPT) {
                     w.pop();
                 }
             }

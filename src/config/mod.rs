@@ -5,7 +5,6 @@
 
 pub mod defaults;
 pub mod expand;
-pub mod last_good;
 pub mod operations;
 pub mod spec;
 pub mod template;
@@ -18,19 +17,9 @@ use std::path::{Path, PathBuf};
 
 use crate::model::Cluster;
 
-/// The build-time default of the config directory (`/etc/zeek`). Distro
-/// packagers that move Zeek set `ZEEK_SYSTEMD_CONFIG_DIR` at build time.
-pub const DEFAULT_CONFIG_DIR: &str = match option_env!("ZEEK_SYSTEMD_CONFIG_DIR") {
-    Some(dir) => dir,
-    None => "/etc/zeek",
-};
-
-/// The build-time default installation prefix of Zeek (`/opt/zeek`, where
-/// Zeek's own packages install).
-pub const DEFAULT_PREFIX: &str = match option_env!("ZEEK_SYSTEMD_PREFIX") {
-    Some(dir) => dir,
-    None => "/opt/zeek",
-};
+/// The config readers' default prefix (defined with every fixed path in
+/// [`crate::paths`]).
+pub use crate::paths::DEFAULT_PREFIX;
 
 /// Environment variable that overrides the config directory at run time
 /// (tests, chroots).
@@ -119,31 +108,6 @@ pub fn find_for_host(
         .then_some(ConfigSource::ZeekConf(zeek_conf))
 }
 
-/// The dir under the config dir that holds the deployed config: the copy
-/// `zeek-systemd deploy` made of the config it checked. Once it exists,
-/// the generator reads it instead of the config files beside it, so a
-/// `daemon-reload` (every package upgrade runs one) or a reboot never puts
-/// an unchecked edit into the units; `check`, `render` and `deploy` read
-/// the live files, the candidate. It is under the config dir, not `/var`,
-/// because the generator may read nothing else at boot.
-pub const DEPLOYED_DIR: &str = "deployed";
-
-/// The config the units are generated from: `--config PATH` if given,
-/// else the deployed config ([`DEPLOYED_DIR`]) once there is one, else the
-/// live config as [`find_for_host`] finds it.
-pub fn find_for_units(
-    explicit: Option<&Path>,
-    config_dir: &Path,
-    host: Option<&str>,
-) -> Option<ConfigSource> {
-    if explicit.is_none() {
-        if let Some(deployed) = find_for_host(None, &config_dir.join(DEPLOYED_DIR), host) {
-            return Some(deployed);
-        }
-    }
-    find_for_host(explicit, config_dir, host)
-}
-
 /// What a reader needs besides the text: which host it is reading for.
 #[derive(Debug, Clone, Default)]
 pub struct ReadOptions {
@@ -168,7 +132,7 @@ pub fn load(source: &ConfigSource, options: &ReadOptions) -> Result<Cluster, Con
 }
 
 /// The text of every file a config is made of, each under the name
-/// [`find`] looks for in a config dir (`cluster.toml`, `zeek.conf`,
+/// [`find_for_host`] looks for in a config dir (`cluster.toml`, `zeek.conf`,
 /// `cluster/<host>.zeek.conf`), so that a copy of them in another dir is
 /// found and read as the original was.
 ///

@@ -14,8 +14,9 @@ pub mod write;
 
 use std::path::{Path, PathBuf};
 
-use crate::config::last_good::{self, Loaded, LAST_GOOD_DIR};
-use crate::config::{self, ConfigError, ConfigFiles, ReadOptions};
+use crate::config::{ConfigError, ConfigFiles, ReadOptions};
+use crate::deployment::last_good::Loaded;
+use crate::deployment::{Deployment, LAST_GOOD_DIR};
 use crate::env::{Environment, Scope};
 use crate::error::Failure;
 use crate::log::Log;
@@ -47,17 +48,14 @@ pub fn run(
         );
         return Ok(());
     }
-    // Once something was deployed, the deployed copy: the live file is the
-    // next deploy's candidate.
-    let Some(source) =
-        config::find_for_units(explicit, &env.config_dir, options.host_or_hostname())
-    else {
+    // Only systemd's runs keep a running cluster on its last good config;
+    // a person running us wants to hear that the config is bad.
+    let fall_back = env.by_systemd();
+    let Some(loaded) = Deployment::new(env).config_for_units(explicit, options, fall_back) else {
         // Installed but not configured yet: that must not break boot.
         return Ok(());
     };
-    // Only systemd's runs keep a running cluster on its last good config;
-    // a person running us wants to hear that the config is bad.
-    match last_good::load(&source, options, env.by_systemd()) {
+    match loaded {
         Loaded::Valid { cluster, files } => {
             missing_secrets(normal_dir, &cluster, env, &log)?;
             for warning in &cluster.warnings {

@@ -10,22 +10,9 @@ use crate::model::{Archiver, Cluster, Node, Role};
 /// The drop-in file name inside `zeek@<node>.service.d/`.
 pub const DROP_IN_NAME: &str = "50-zeek-systemd-generator.conf";
 
-/// Where systemd puts a generator's normal output; used in unit text when
-/// rendering for a person (`render`, `check`) rather than for systemd.
-pub const DEFAULT_NORMAL_DIR: &str = "/run/systemd/generator";
-
-/// Where, in the output dir, the generator keeps a copy of the config its
-/// units come from (see [`crate::config::ConfigFiles`]): zeek-setup reads
-/// the layout from it and saves it as the last good config.
-pub const CONFIG_COPY_DIR: &str = "zeek-systemd/config";
-
 /// A file in the output dir, rewritten by every run, whose appearance
 /// after a `daemon-reload` makes `zeek-config-check.path` run the check.
 pub const GENERATED_MARKER: &str = "zeek-systemd/generated";
-
-/// Where a node's unclean stop leaves `ZEEK_NODE`, `SERVICE_RESULT`,
-/// `EXIT_CODE` and `EXIT_STATUS` for `zeek-node-crashed@<node>.service`.
-pub const CRASH_DIR: &str = "/run/zeek-systemd/crashed";
 
 /// Everything the generator writes for this host.
 #[derive(Debug)]
@@ -226,7 +213,7 @@ pub fn plan<'a>(cluster: &'a Cluster, normal_dir: &Path, generator_exe: &Path) -
         items,
         rejected: None,
         systemd_version: None,
-        secrets: crate::secrets::path_for(cluster, Path::new(crate::config::DEFAULT_CONFIG_DIR)),
+        secrets: crate::secrets::path_for(cluster, Path::new(crate::paths::DEFAULT_CONFIG_DIR)),
     }
 }
 

@@ -17,12 +17,9 @@ use super::disk::{self, FsUsage};
 use super::systemctl;
 use super::table::now;
 use super::{print, Context};
+use crate::env::ServiceExit;
 use crate::error::Failure;
 use crate::model::Cluster;
-
-/// Where the rate limit and the disk watch keep their state (a reboot
-/// starts afresh).
-pub const STATE_DIR: &str = "/run/zeek-systemd/alerts";
 
 /// Journal lines in a crash report.
 const JOURNAL_LINES: usize = 20;
@@ -57,9 +54,14 @@ pub enum AlertWhat {
 pub fn exec(args: &AlertArgs, ctx: &Context) -> Result<(), Failure> {
     let cluster = ctx.load()?;
     let host = host_name(&cluster, ctx);
-    let state = ctx.env.path(STATE_DIR);
+    let state = ctx.env.path(crate::paths::ALERT_STATE_DIR);
     let reports = match &args.what {
-        AlertWhat::Crash { node } => vec![crash_report(&cluster, &host, node, now())],
+        AlertWhat::Crash { node } => vec![crash_report(
+            &cluster,
+            &host,
+            node,
+            (now(), &ctx.env.service_exit),
+        )],
         AlertWhat::Disk => disk_reports(&cluster, &host, &state)?,
         AlertWhat::Test => vec![test_report(&cluster, &host)],
     };
@@ -137,9 +139,8 @@ fn send(
 /// How the node's main process ended, from systemd's ExecStopPost
 /// environment (`EXIT_CODE` exited/killed/dumped, `EXIT_STATUS` a number
 /// or a signal name).
-fn exit_text() -> String {
-    let var = |name| std::env::var(name).unwrap_or_default();
-    let (code, status, result) = (var("EXIT_CODE"), var("EXIT_STATUS"), var("SERVICE_RESULT"));
+fn exit_text(exit: &ServiceExit) -> String {
+    let (code, status, result) = (&exit.code, &exit.status, &exit.result);
     let exit = match code.as_str() {
         "exited" => format!("exit status {status}"),
         "killed" => format!("signal {status}"),
@@ -155,7 +156,8 @@ fn exit_text() -> String {
 }
 
 /// The crash report of `node`, gathered at `now`.
-fn crash_report(cluster: &Cluster, host: &str, node: &str, now: u64) -> Report {
+fn crash_report(cluster: &Cluster, host: &str, node: &str, at: (u64, &ServiceExit)) -> Report {
+    let (now, service_exit) = at;
     let unit = format!("zeek@{node}.service");
     let role = (cluster.local_nodes().find(|n| n.name == node))
         .map_or("not in the config".to_string(), |n| n.role.to_string());
@@ -163,7 +165,7 @@ fn crash_report(cluster: &Cluster, host: &str, node: &str, now: u64) -> Report {
         .ok()
         .and_then(|p| p.first().and_then(|p| p.number("NRestarts")))
         .map_or("unknown".to_string(), |n| n.to_string());
-    let exit = exit_text();
+    let exit = exit_text(service_exit);
     let mut fields = BTreeMap::new();
     fields.insert("node", node.to_string());
     fields.insert("role", role.clone());
@@ -182,7 +184,7 @@ fn crash_report(cluster: &Cluster, host: &str, node: &str, now: u64) -> Report {
         text,
         "\n== journal (journalctl -u {unit} -n {JOURNAL_LINES}) ==\n{journal}"
     );
-    if let Some((source, trace)) = backtrace(cluster, node, &unit, now) {
+    if let Some((source, trace)) = backtrace(cluster, node, &unit, (now, service_exit)) {
         fields.insert("backtrace", trace.clone());
         let _ = write!(text, "\n== backtrace ({source}) ==\n{trace}");
     }
@@ -237,8 +239,13 @@ fn journal_has_exit(journal: &str) -> bool {
 /// A backtrace of the crash, when it dumped core: systemd-coredump's
 /// stack trace if it kept the core, else gdb on a core file the kernel
 /// wrote into the node's dir. `(where it came from, text)`.
-fn backtrace(cluster: &Cluster, node: &str, unit: &str, now: u64) -> Option<(String, String)> {
-    if std::env::var("EXIT_CODE").as_deref() != Ok("dumped") {
+fn backtrace(
+    cluster: &Cluster,
+    node: &str,
+    unit: &str,
+    (now, exit): (u64, &ServiceExit),
+) -> Option<(String, String)> {
+    if exit.code != "dumped" {
         return None;
     }
     // systemd-coredump processes the dump while we start: give it time.

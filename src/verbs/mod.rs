@@ -4,15 +4,11 @@
 //! use the generator's plan, render and write, never the other way round.
 
 pub mod alert;
-pub mod candidate;
-pub mod changes;
 pub mod check;
 pub mod cluster_view;
 pub mod completions;
-pub mod deep_check;
 pub mod deliver;
 pub mod deploy;
-pub mod deployed;
 pub mod diag;
 pub mod disk;
 pub mod import_zeekctl;
@@ -20,7 +16,6 @@ pub mod layout;
 pub mod netstats;
 pub mod policy_script;
 pub mod render;
-pub mod rollout;
 pub mod secrets;
 pub mod setup_scripts;
 pub mod status;
@@ -52,19 +47,21 @@ impl Context<'_> {
     /// The config a verb works on: `--config`, else the first found in the
     /// config dir; none at all is an error for a person.
     pub fn find_config(&self) -> Result<ConfigSource, Failure> {
-        let dir = &self.env.config_dir;
         config::find_for_host(
             self.config.as_deref(),
-            dir,
+            &self.env.config_dir,
             self.options.host_or_hostname(),
         )
-        .ok_or_else(|| {
-            Failure::Other(anyhow::anyhow!(
-                "no cluster config found: looked for {0}/cluster.toml, {0}/cluster/<host>.zeek.conf \
-                 and {0}/zeek.conf (set --config PATH, or ${CONFIG_DIR_ENV} for another directory)",
-                dir.display(),
-            ))
-        })
+        .ok_or_else(|| self.no_config())
+    }
+
+    /// The error for a person when there is no config at all.
+    pub fn no_config(&self) -> Failure {
+        Failure::Other(anyhow::anyhow!(
+            "no cluster config found: looked for {0}/cluster.toml, {0}/cluster/<host>.zeek.conf \
+             and {0}/zeek.conf (set --config PATH, or ${CONFIG_DIR_ENV} for another directory)",
+            self.env.config_dir.display(),
+        ))
     }
 
     /// Loads the config (see [`Context::find_config`]), its warnings and

@@ -6,14 +6,15 @@ use std::path::PathBuf;
 
 use super::{print, Context};
 use crate::error::Failure;
-use crate::generator::plan::{self, DEFAULT_NORMAL_DIR};
+use crate::generator::plan;
 use crate::generator::render::{self, Content};
+use crate::paths::GENERATOR_DIR;
 
 /// `render` arguments.
 #[derive(clap::Args, Debug)]
 pub struct RenderArgs {
     /// The output dir the paths are shown under.
-    #[arg(long, value_name = "DIR", default_value = DEFAULT_NORMAL_DIR)]
+    #[arg(long, value_name = "DIR", default_value = GENERATOR_DIR)]
     pub normal_dir: PathBuf,
 }
 

@@ -34,7 +34,7 @@ pub enum SecretsCommand {
     Install {
         #[arg(long, value_name = "PATH")]
         secrets: PathBuf,
-        #[arg(long, value_name = "DIR", default_value = secrets::RUN_DIR)]
+        #[arg(long, value_name = "DIR", default_value = crate::paths::SECRETS_DIR)]
         out: PathBuf,
     },
 }

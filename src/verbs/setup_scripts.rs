@@ -6,10 +6,12 @@
 
 use super::Context;
 use crate::config;
+use crate::deployment::snapshot::{self, AtStart};
+use crate::deployment::Deployment;
 use crate::error::Failure;
 use crate::identity;
 use crate::log::Log;
-use crate::snapshot::{self, store::Store, AtStart};
+use crate::paths::IDENTITY_SCRIPT;
 
 /// `setup-scripts` arguments (none: the config is the generator's copy,
 /// named by `ZEEK_SYSTEMD_CONFIG_DIR` in zeek-setup's environment).
@@ -26,8 +28,8 @@ pub fn exec(_args: &SetupScriptsArgs, ctx: &Context) -> Result<(), Failure> {
         log.error(&format!("invalid config: {error}"));
         Failure::InvalidConfig
     })?;
-    let store = Store::new(&ctx.env.state_dir);
-    let outcome = snapshot::ensure_for_start(&cluster, &files, &store)?;
+    let deployment = Deployment::new(ctx.env);
+    let outcome = snapshot::ensure_for_start(&cluster, &files, deployment.store())?;
     let message = match &outcome {
         AtStart::Unchanged(id) => format!("nodes load the deployed snapshot {id}"),
         AtStart::Relaid { id, was } => format!(
@@ -43,20 +45,20 @@ pub fn exec(_args: &SetupScriptsArgs, ctx: &Context) -> Result<(), Failure> {
         let id = match &outcome {
             AtStart::Unchanged(id) | AtStart::FromLiveTree(id) | AtStart::Relaid { id, .. } => id,
         };
-        write_identity(&cluster, &files, id)?;
+        write_identity(&ctx.env.path(IDENTITY_SCRIPT), (&cluster, &files), id)?;
     }
     Ok(())
 }
 
-/// The identity script of this host of a multi-host cluster (issue 18).
+/// The identity script of this host of a multi-host cluster (issue 18),
+/// written to `path`.
 fn write_identity(
-    cluster: &crate::model::Cluster,
-    files: &config::ConfigFiles,
+    path: &std::path::Path,
+    (cluster, files): (&crate::model::Cluster, &config::ConfigFiles),
     snapshot: &str,
 ) -> Result<(), Failure> {
     let host = cluster.this_host.as_deref().unwrap_or("");
     let digest = identity::config_digest(files);
-    let path = std::path::Path::new(identity::SCRIPT);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(anyhow::Error::from)?;
     }

@@ -12,12 +12,12 @@ pub use super::systemctl::{unit_status, UnitStatus};
 use super::table::{age, now};
 use super::{disk, print, table, Context};
 use crate::config;
-use crate::config::last_good::{self, ConfigState, Loaded};
+use crate::deployment::last_good::{ConfigState, Loaded};
+use crate::deployment::{snapshot, Deployment};
 use crate::error::Failure;
 use crate::generator::plan;
 use crate::log::Log;
 use crate::model::Cluster;
-use crate::snapshot::{self, store::Store};
 
 /// `status` arguments.
 #[derive(clap::Args, Debug)]
@@ -105,16 +105,10 @@ struct ClusterReport<'a> {
 /// good config, that one (not for `--config`: the person asked about that
 /// file).
 fn config(ctx: &Context) -> Result<(Cluster, ConfigState), Failure> {
-    // The units come from the deployed config once there is one.
-    let source = match ctx.config {
-        Some(_) => None,
-        None => config::find_for_units(None, &ctx.env.config_dir, ctx.options.host_or_hostname()),
-    };
-    let source = match source {
-        Some(source) => source,
-        None => ctx.find_config()?,
-    };
-    match last_good::load(&source, &ctx.options, ctx.config.is_none()) {
+    let explicit = ctx.config.as_deref();
+    let loaded =
+        Deployment::new(ctx.env).config_for_units(explicit, &ctx.options, explicit.is_none());
+    match loaded.ok_or_else(|| ctx.no_config())? {
         Loaded::Valid { cluster, .. } => Ok((cluster, ConfigState::Valid)),
         Loaded::LastGood {
             cluster, rejected, ..
@@ -179,7 +173,8 @@ pub struct DeployedReport {
 
 /// The snapshot in use and the drift from it; `None` when there is none.
 fn deployed_report(ctx: &Context) -> Option<DeployedReport> {
-    let store = Store::new(&ctx.env.state_dir);
+    let deployment = Deployment::new(ctx.env);
+    let store = deployment.store();
     let info = store.current()?;
     let live = ctx
         .find_config()

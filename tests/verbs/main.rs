@@ -8,6 +8,7 @@ mod common;
 mod cli;
 mod cli_completions;
 mod deep_check;
+mod deploy_dry_run;
 mod import_zeekctl;
 mod netstats;
 mod warnings;

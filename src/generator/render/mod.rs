@@ -9,18 +9,16 @@ use std::path::{Path, PathBuf};
 
 use askama::Template;
 
-use super::plan::{
-    Artifact, NodeDropIn, Plan, CONFIG_COPY_DIR, CRASH_DIR, DROP_IN_NAME, GENERATED_MARKER,
-};
+use super::plan::{Artifact, NodeDropIn, Plan, DROP_IN_NAME, GENERATED_MARKER};
 use super::restart::{self, RestartPolicy};
-use crate::config::last_good::LAST_GOOD_DIR;
 use crate::config::{ConfigFiles, CONFIG_DIR_ENV};
+use crate::deployment::{snapshot, CONFIG_COPY_DIR, LAST_GOOD_DIR};
 use crate::layout::POLICY_SCRIPT_NAME;
 use crate::model::{
     Archiver, Cluster, Hardening, Node, PolicyScript, ProcessSettings, Role, UnitSection,
 };
+use crate::paths::CRASH_DIR;
 use crate::secrets;
-use crate::snapshot;
 
 /// One rendered output, relative to the output dir.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -329,7 +327,7 @@ fn node_command_line(command: &[&str], shared: &Shared) -> String {
     let mut line = syntax::command_line(command);
     if shared.identity {
         line.push(' ');
-        line.push_str(&syntax::command_line(&[crate::identity::SCRIPT]));
+        line.push_str(&syntax::command_line(&[crate::paths::IDENTITY_SCRIPT]));
     }
     if shared.encrypted {
         line.push_str(" %d/");
@@ -341,7 +339,7 @@ fn node_command_line(command: &[&str], shared: &Shared) -> String {
 /// The `LoadCredential=` value for a node of `role`: its part of the
 /// secrets, as zeek-setup.service leaves it.
 fn credential(role: Role) -> String {
-    let part = Path::new(secrets::RUN_DIR).join(secrets::Part::of(role).file_name());
+    let part = Path::new(crate::paths::SECRETS_DIR).join(secrets::Part::of(role).file_name());
     format!("{}:{}", secrets::CREDENTIAL, part.display())
 }
 

@@ -6,7 +6,9 @@ use askama::Template;
 
 use super::syntax;
 use crate::config::CONFIG_DIR_ENV;
-use crate::generator::plan::{OpsUnit, Plan, CONFIG_COPY_DIR, CRASH_DIR, LOG_EXPIRY_RULES};
+use crate::deployment::CONFIG_COPY_DIR;
+use crate::generator::plan::{OpsUnit, Plan, LOG_EXPIRY_RULES};
+use crate::paths::CRASH_DIR;
 
 /// Seconds the alert verb may spend besides its deliveries: reading the
 /// journal and systemd's state, waiting for a core dump to be written.

@@ -6,11 +6,12 @@ use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::generator::plan::{self, DEFAULT_NORMAL_DIR};
+use crate::deployment::snapshot::tree::{self, Change};
+use crate::deployment::snapshot::INFO_FILE;
+use crate::generator::plan;
 use crate::generator::render::{self, Content};
 use crate::model::Cluster;
-use crate::snapshot::tree::{self, Change};
-use crate::snapshot::INFO_FILE;
+use crate::paths::GENERATOR_DIR;
 
 /// Everything a deploy would change.
 #[derive(Debug, Default)]
@@ -22,11 +23,6 @@ pub struct Changes {
 }
 
 impl Changes {
-    /// Whether nothing would change.
-    pub fn is_empty(&self) -> bool {
-        self.units.is_empty() && self.scripts.is_empty()
-    }
-
     /// The report `deploy` prints.
     pub fn report(&self) -> String {
         let mut out = String::new();
@@ -78,7 +74,7 @@ pub fn changes(
 fn rendered(cluster: &Cluster, source: &Path, exe: &Path) -> BTreeMap<PathBuf, String> {
     let mut named = cluster.clone();
     named.source = source.to_path_buf();
-    let plan = plan::plan(&named, Path::new(DEFAULT_NORMAL_DIR), exe);
+    let plan = plan::plan(&named, Path::new(GENERATOR_DIR), exe);
     render::render(&plan)
         .into_iter()
         .filter_map(|output| match output.content {

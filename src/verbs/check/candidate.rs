@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Context as _;
 
-use super::Context;
 use crate::config::{self, ConfigFiles, ConfigSource};
+use crate::deployment::snapshot::build::{self, Origin, Source};
+use crate::deployment::snapshot::live_sources;
 use crate::error::Failure;
 use crate::log::Log;
 use crate::model::Cluster;
-use crate::snapshot::build::{self, Origin, Source};
-use crate::snapshot::live_sources;
+use crate::verbs::Context;
 
 /// The live config, as read once (the snapshot holds exactly these bytes).
 pub struct Candidate {
@@ -66,9 +66,9 @@ impl Candidate {
 pub struct TempDir(pub PathBuf);
 
 impl TempDir {
-    /// A name for a dir under the system's temp dir (not created).
-    pub fn named(label: &str) -> TempDir {
-        TempDir(std::env::temp_dir().join(format!("zeek-systemd-{label}.{}", std::process::id())))
+    /// A name for a dir under `temp_dir` (not created).
+    pub fn named(temp_dir: &Path, label: &str) -> TempDir {
+        TempDir(temp_dir.join(format!("zeek-systemd-{label}.{}", std::process::id())))
     }
 }
 
@@ -78,11 +78,15 @@ impl Drop for TempDir {
     }
 }
 
-/// The snapshot of the candidate in a temp dir, for `check --deep`.
-pub fn scratch_snapshot(candidate: &Candidate) -> anyhow::Result<TempDir> {
-    let dir = TempDir::named("scripts");
-    candidate
+/// The snapshot of the candidate in a dir under `temp_dir`, removed when
+/// dropped: what `check --deep` and a dry run check, with its id.
+pub fn scratch_snapshot(
+    candidate: &Candidate,
+    temp_dir: &Path,
+) -> anyhow::Result<(TempDir, String)> {
+    let dir = TempDir::named(temp_dir, "scripts");
+    let id = candidate
         .snapshot(&dir.0, Origin::Deploy)
         .context("cannot copy the scripts to check")?;
-    Ok(dir)
+    Ok((dir, id))
 }

@@ -1,5 +1,6 @@
-//! `check --deep`, run by a person before a restart (the `zeekctl check`
-//! of this product): the node user and group and the zeek binary exist,
+//! The deep checks of `check --deep` and `deploy`, run before a restart
+//! (the `zeekctl check` of this product): the node user and group and the
+//! zeek binary exist,
 //! every distinct node command line parses its scripts (`zeek -a`) exactly
 //! as the unit would start it, and the generated units pass
 //! `systemd-analyze verify`.
@@ -7,7 +8,7 @@
 //! The parse runs in a scratch spool (`<scratch>/<node>` is the working
 //! directory) with `ZEEKPATH` pointing at a candidate snapshot of the
 //! scripts (site dir, extra dirs, `cluster-layout.zeek`, policy script;
-//! see [`crate::snapshot`]): exactly what the nodes would load once it is
+//! see [`crate::deployment::snapshot`]): exactly what the nodes would load once it is
 //! deployed. The real spool and the deployed snapshot are not touched.
 
 use std::collections::HashMap;
@@ -22,10 +23,11 @@ use std::time::{Duration, Instant};
 use anyhow::Context as _;
 use nix::unistd::{Gid, Group, Uid, User};
 
-use super::systemctl;
+use crate::deployment::snapshot;
+use crate::env::Environment;
 use crate::generator::{plan, render, write};
 use crate::model::{Cluster, Node, Role};
-use crate::snapshot;
+use crate::verbs::systemctl;
 
 /// How long one `zeek -a` may take (a real Zeek parses `local` in 1-3 s).
 const PARSE_TIMEOUT: Duration = Duration::from_secs(120);
@@ -40,8 +42,9 @@ pub struct Finding {
 }
 
 /// Runs every deep check and returns the findings in order; `scripts` is
-/// the candidate snapshot the nodes' `ZEEKPATH` points at.
-pub fn run(cluster: &Cluster, generator_exe: &Path, scripts: &Path) -> Vec<Finding> {
+/// the candidate snapshot the nodes' `ZEEKPATH` points at. Scratch files
+/// go to the environment's temp dir, and are gone when it returns.
+pub fn run(cluster: &Cluster, env: &Environment, scripts: &Path) -> Vec<Finding> {
     let install = &cluster.install;
     let mut findings = Vec::new();
     let user = User::from_name(&install.user).ok().flatten();
@@ -71,14 +74,15 @@ pub fn run(cluster: &Cluster, generator_exe: &Path, scripts: &Path) -> Vec<Findi
     });
     match (&user, &group, &zeek_problem) {
         (Some(user), Some(group), None) => {
-            parse_scripts(cluster, scripts, (user, group), &mut findings);
+            let scratch = (scripts, env.temp_dir.as_path());
+            parse_scripts(cluster, scratch, (user, group), &mut findings);
         }
         _ => findings.push(Finding {
             what: "scripts (zeek -a)".into(),
             failure: Some("not checked: the user, group or zeek binary is missing".into()),
         }),
     }
-    findings.push(verify_units(cluster, generator_exe));
+    findings.push(verify_units(cluster, &env.self_path, &env.temp_dir));
     findings
 }
 
@@ -148,13 +152,15 @@ fn distinct_command_lines(cluster: &Cluster) -> Vec<(&Node, usize)> {
     groups
 }
 
+/// `(scripts, temp_dir)`: the candidate snapshot, and where the scratch
+/// spool goes.
 fn parse_scripts(
     cluster: &Cluster,
-    scripts: &Path,
+    (scripts, temp_dir): (&Path, &Path),
     (user, group): (&User, &Group),
     findings: &mut Vec<Finding>,
 ) {
-    let scratch = match Scratch::new(cluster, scripts, user, group) {
+    let scratch = match Scratch::new(cluster, (scripts, temp_dir), user, group) {
         Ok(scratch) => scratch,
         Err(e) => {
             findings.push(Finding {
@@ -203,11 +209,11 @@ struct Scratch {
 impl Scratch {
     fn new(
         cluster: &Cluster,
-        scripts: &Path,
+        (scripts, temp_dir): (&Path, &Path),
         user: &User,
         group: &Group,
     ) -> anyhow::Result<Scratch> {
-        let root = std::env::temp_dir().join(format!("zeek-systemd-check.{}", std::process::id()));
+        let root = temp_dir.join(format!("zeek-systemd-check.{}", std::process::id()));
         std::fs::create_dir(&root).with_context(|| format!("create {}", root.display()))?;
         let scratch = Scratch {
             zeek_path: snapshot::node_zeek_path(&cluster.install, scripts),
@@ -359,9 +365,9 @@ fn run_with_timeout(mut command: Command, timeout: Duration) -> anyhow::Result<(
 
 /// Renders the units into a scratch dir and runs `systemd-analyze verify`
 /// on every one of them.
-fn verify_units(cluster: &Cluster, generator_exe: &Path) -> Finding {
+fn verify_units(cluster: &Cluster, generator_exe: &Path, temp_dir: &Path) -> Finding {
     let what = "units (systemd-analyze verify)".to_string();
-    match verify(cluster, generator_exe) {
+    match verify(cluster, generator_exe, temp_dir) {
         Ok((count, None)) => Finding {
             what: format!("{count} units (systemd-analyze verify)"),
             failure: None,
@@ -377,8 +383,12 @@ fn verify_units(cluster: &Cluster, generator_exe: &Path) -> Finding {
     }
 }
 
-fn verify(cluster: &Cluster, generator_exe: &Path) -> anyhow::Result<(usize, Option<String>)> {
-    let dir = std::env::temp_dir().join(format!("zeek-systemd-verify.{}", std::process::id()));
+fn verify(
+    cluster: &Cluster,
+    generator_exe: &Path,
+    temp_dir: &Path,
+) -> anyhow::Result<(usize, Option<String>)> {
+    let dir = temp_dir.join(format!("zeek-systemd-verify.{}", std::process::id()));
     std::fs::create_dir(&dir).with_context(|| format!("create {}", dir.display()))?;
     struct Remove(PathBuf);
     impl Drop for Remove {

@@ -1,14 +1,20 @@
 //! `check [--deep]`: validate the config and print the nodes of this host
 //! (like `zeekctl nodes`), with warnings for settings that validate but
-//! hurt; `--deep` also tries what only this machine can tell
-//! ([`super::deep_check`]).
+//! hurt; `--deep` also runs [`candidate_checks`], what only this machine
+//! can tell. `deploy` runs the same checks on the same [`Candidate`].
 
-use super::candidate::{self, Candidate};
-use super::{deep_check, disk, print, table, Context};
+pub mod candidate;
+pub mod deep;
+
+use std::path::Path;
+
+use super::{disk, print, table, Context};
 use crate::error::Failure;
 use crate::log::Log;
 use crate::model::{Cluster, Node, Role};
-use crate::warnings;
+use crate::{secrets, warnings};
+use candidate::Candidate;
+use deep::Finding;
 
 /// `check` arguments.
 #[derive(clap::Args, Debug)]
@@ -25,7 +31,7 @@ pub fn exec(args: &CheckArgs, ctx: &Context) -> Result<(), Failure> {
     let candidate = Candidate::load(ctx)?;
     let cluster = &candidate.cluster;
     let log = Log::stderr();
-    if let Some(problem) = crate::secrets::problem(cluster, &ctx.env.config_dir) {
+    if let Some(problem) = secrets::problem(cluster, &ctx.env.config_dir) {
         log.error(&format!("{}: {problem}", cluster.source.display()));
         return Err(Failure::InvalidConfig);
     }
@@ -36,15 +42,44 @@ pub fn exec(args: &CheckArgs, ctx: &Context) -> Result<(), Failure> {
     disk_space(cluster, ctx)?;
     if args.deep {
         // The scripts as `deploy` would install them, in a temp dir.
-        let scripts = candidate::scratch_snapshot(&candidate)?;
-        let findings = deep_check::run(cluster, &ctx.env.self_path, &scripts.0);
-        let (report, passed) = deep_check::report(&findings);
-        print(&report)?;
-        if !passed {
-            return Err(Failure::CheckFailed);
-        }
+        let (scripts, _) = candidate::scratch_snapshot(&candidate, &ctx.env.temp_dir)?;
+        candidate_checks(&candidate, ctx, &scripts.0)?;
     }
     Ok(())
+}
+
+/// The checks of `check --deep` and of `deploy`, both through here: the
+/// cluster secrets (a multi-host config's), then the deep checks
+/// ([`deep::run`]) with the nodes' scripts at `scripts`, the candidate's
+/// snapshot. Prints the report; `Err` when a check failed.
+pub fn candidate_checks(
+    candidate: &Candidate,
+    ctx: &Context,
+    scripts: &Path,
+) -> Result<(), Failure> {
+    let cluster = &candidate.cluster;
+    let mut findings: Vec<Finding> = secrets_check(cluster, &ctx.env.config_dir)
+        .into_iter()
+        .collect();
+    findings.extend(deep::run(cluster, ctx.env, scripts));
+    let (report, passed) = deep::report(&findings);
+    print(&report)?;
+    if passed {
+        Ok(())
+    } else {
+        Err(Failure::CheckFailed)
+    }
+}
+
+/// The secrets file of an encrypted multi-host config is there and
+/// readable (the generator writes no units without it); `None` for a
+/// config that needs none.
+fn secrets_check(cluster: &Cluster, config_dir: &Path) -> Option<Finding> {
+    let path = secrets::path_for(cluster, config_dir)?;
+    Some(Finding {
+        what: format!("cluster secrets {}", path.display()),
+        failure: secrets::problem(cluster, config_dir),
+    })
 }
 
 /// The free space of the spool, queue and archive file systems, and a

@@ -1,20 +1,14 @@
-//! The last good config: what the running cluster follows when the config
-//! on disk stops being valid. One policy for both programs: the generator
-//! keeps the loaded units on it at a bad `daemon-reload`, and `status`
-//! reports against it.
+//! The last good config ([`LAST_GOOD_DIR`]): what the running cluster
+//! follows when the config on disk stops being valid. The generator keeps
+//! the loaded units on it at a bad `daemon-reload`, and `status` reports
+//! against it (both through [`super::Deployment::config_for_units`]).
 
 use std::fmt;
 use std::path::Path;
 
-use super::ReadOptions;
-use super::{find_for_host, load_files, read_files, ConfigError, ConfigFiles, ConfigSource};
+use super::{load_dir, LAST_GOOD_DIR};
+use crate::config::{load_files, read_files, ConfigError, ConfigFiles, ConfigSource, ReadOptions};
 use crate::model::Cluster;
-
-/// Where zeek-setup keeps the config of the running cluster (its
-/// `RuntimeDirectory=`, gone when the cluster stops); zeek-config-check
-/// replaces it at every valid reload. An invalid config at `daemon-reload`
-/// falls back to it.
-pub const LAST_GOOD_DIR: &str = "/run/zeek-systemd/last-good";
 
 /// A config as the running cluster sees it.
 #[derive(Debug)]
@@ -36,14 +30,16 @@ pub enum Loaded {
     Invalid(ConfigError),
 }
 
-/// Loads the config of `source`; when it is invalid and `fall_back`, the
-/// last good config instead (see [`Loaded`]).
-pub fn load(source: &ConfigSource, options: &ReadOptions, fall_back: bool) -> Loaded {
+/// Loads the config of `source`; when it is invalid, the last good config
+/// in `last_good` instead, if given (see [`Loaded`]).
+pub fn load(source: &ConfigSource, options: &ReadOptions, last_good: Option<&Path>) -> Loaded {
     let loaded =
         read_files(source).and_then(|files| Ok((load_files(source, &files, options)?, files)));
     match loaded {
         Ok((cluster, files)) => Loaded::Valid { cluster, files },
-        Err(rejected) => match fall_back.then(|| last_good(options)).flatten() {
+        // `None` when the cluster is not running (or was started by a
+        // version that did not save it), or when that copy does not load.
+        Err(rejected) => match last_good.and_then(|dir| load_dir(dir, options)) {
             Some((cluster, files)) => Loaded::LastGood {
                 cluster,
                 files,
@@ -52,17 +48,6 @@ pub fn load(source: &ConfigSource, options: &ReadOptions, fall_back: bool) -> Lo
             None => Loaded::Invalid(rejected),
         },
     }
-}
-
-/// The last valid config of the running cluster, as zeek-setup (at start)
-/// or zeek-config-check (at a valid reload) saved it; `None` when the
-/// cluster is not running (or was started by a version that did not save
-/// it), or when that copy does not load.
-fn last_good(options: &ReadOptions) -> Option<(Cluster, ConfigFiles)> {
-    let source = find_for_host(None, Path::new(LAST_GOOD_DIR), options.host_or_hostname())?;
-    let files = read_files(&source).ok()?;
-    let cluster = load_files(&source, &files, options).ok()?;
-    Some((cluster, files))
 }
 
 /// The state of the config a report was taken against.

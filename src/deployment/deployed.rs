@@ -1,5 +1,5 @@
-//! The deployed config (`<config dir>/deployed/`, see
-//! [`crate::config::DEPLOYED_DIR`]): read, replaced in one step, removed.
+//! The deployed config (`<config dir>/deployed/`, see [`DEPLOYED_DIR`]):
+//! read, replaced in one step, removed.
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -7,8 +7,8 @@ use std::path::{Path, PathBuf};
 use anyhow::Context as _;
 use nix::fcntl::{renameat2, RenameFlags, AT_FDCWD};
 
-use crate::config::{self, ConfigFiles, ReadOptions, DEPLOYED_DIR};
-use crate::model::Cluster;
+use super::DEPLOYED_DIR;
+use crate::config::{self, ConfigFiles, ReadOptions};
 
 /// The deployed config dir under `config_dir`.
 pub fn dir(config_dir: &Path) -> PathBuf {
@@ -19,14 +19,6 @@ pub fn dir(config_dir: &Path) -> PathBuf {
 pub fn read(config_dir: &Path, options: &ReadOptions) -> Option<ConfigFiles> {
     let source = config::find_for_host(None, &dir(config_dir), options.host_or_hostname())?;
     config::read_files(&source).ok()
-}
-
-/// The config (files and model) in `dir`, as found there for this host.
-pub fn load_from(dir: &Path, options: &ReadOptions) -> Option<(Cluster, ConfigFiles)> {
-    let source = config::find_for_host(None, dir, options.host_or_hostname())?;
-    let files = config::read_files(&source).ok()?;
-    let cluster = config::load_files(&source, &files, options).ok()?;
-    Some((cluster, files))
 }
 
 /// Makes `files` the deployed config: written beside it, then exchanged

@@ -1,21 +1,22 @@
-//! `deploy`'s steps after the candidate passed its checks: install the
-//! snapshot and the deployed config, restart, wait until every node of
-//! this host runs (and stays up, and has joined the cluster where that is
-//! visible), and roll back when that fails.
+//! `deploy`'s steps after the candidate passed its checks: switch to the
+//! new snapshot and deployed config (through [`crate::deployment`]) and
+//! have systemd load it, restart, wait until every node of this host runs
+//! (and stays up, and has joined the cluster where that is visible), and
+//! switch back when that fails.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{bail, Context as _};
 
-use super::systemctl::{self, classify, State};
-use super::{deployed, Context};
 use crate::config::ConfigFiles;
-use crate::generator::plan::{self, CONFIG_COPY_DIR, DEFAULT_NORMAL_DIR};
+use crate::deployment::switch::Previous;
+use crate::deployment::Deployment;
+use crate::generator::plan;
 use crate::model::{Cluster, Role};
-use crate::snapshot::store::Store;
+use crate::verbs::systemctl::{self, classify, State};
 
 /// What `deploy` restarts once the snapshot is installed.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -37,30 +38,6 @@ pub struct Wait {
     pub timeout: Duration,
 }
 
-/// What ran before the deploy, to roll back to.
-pub struct Previous {
-    /// The snapshot in use.
-    pub current: Option<String>,
-    /// The deployed config, if one was deployed.
-    pub deployed: Option<ConfigFiles>,
-    /// The config the loaded units came from (the generator's copy).
-    pub units: Option<(Cluster, ConfigFiles)>,
-}
-
-impl Previous {
-    /// Reads what runs now.
-    pub fn read(ctx: &Context, store: &Store) -> Previous {
-        let copy = ctx
-            .env
-            .under_root(&Path::new(DEFAULT_NORMAL_DIR).join(CONFIG_COPY_DIR));
-        Previous {
-            current: store.current_id(),
-            deployed: deployed::read(&ctx.env.config_dir, &ctx.options),
-            units: deployed::load_from(&copy, &ctx.options),
-        }
-    }
-}
-
 /// Why the cluster did not come up: the node (if one is to blame) and why.
 #[derive(Debug)]
 pub struct NodeFailure {
@@ -70,9 +47,8 @@ pub struct NodeFailure {
 
 /// Makes `id` the snapshot in use and `files` the deployed config, then
 /// has systemd load the units of that config.
-pub fn activate(ctx: &Context, store: &Store, id: &str, files: &ConfigFiles) -> anyhow::Result<()> {
-    deployed::write(&ctx.env.config_dir, files)?;
-    store.set_current(id)?;
+pub fn activate(deployment: &Deployment, id: &str, files: &ConfigFiles) -> anyhow::Result<()> {
+    deployment.switch_to(id, files)?;
     systemctl_run(&["daemon-reload"])
 }
 
@@ -305,17 +281,9 @@ pub fn journal_tail(node: &str, since: SystemTime) -> String {
     )
 }
 
-/// Puts back what ran before: the snapshot in use, the deployed config
-/// (or, when none was deployed, the config the old units came from: the
-/// live one is the candidate that failed), then reloads and restarts.
-pub fn roll_back(previous: &Previous, ctx: &Context, store: &Store) -> anyhow::Result<()> {
-    match &previous.current {
-        Some(id) => store.set_current(id)?,
-        None => store.clear_current()?,
-    }
-    match (&previous.deployed, &previous.units) {
-        (Some(files), _) | (None, Some((_, files))) => deployed::write(&ctx.env.config_dir, files)?,
-        (None, None) => deployed::remove(&ctx.env.config_dir)?,
-    }
+/// Puts back what ran before ([`Deployment::switch_back`]) and has
+/// systemd load its units (the caller restarts them).
+pub fn roll_back(deployment: &Deployment, previous: &Previous) -> anyhow::Result<()> {
+    deployment.switch_back(previous)?;
     systemctl_run(&["daemon-reload"])
 }

@@ -1,18 +1,25 @@
-//! `deploy`: check the live config and scripts as `check --deep` does,
-//! show what changes, install them as the deployed snapshot, restart the
-//! cluster and wait for it; roll back if it does not come up. See DEPLOY in
+//! `deploy`: check the live config and scripts with `check --deep`'s
+//! checks ([`candidate_checks`]), show what changes ([`changes`]),
+//! install them as the deployed snapshot, restart the cluster and wait
+//! for it; roll back if it does not come up ([`rollout`]). See DEPLOY in
 //! zeek-systemd(8).
 
+pub mod changes;
+pub mod rollout;
+
+use std::path::Path;
 use std::time::Duration;
 
-use super::candidate::Candidate;
-use super::changes::{changes, Changes};
-use super::rollout::{self, Previous, RestartMode, Wait};
-use super::{deep_check, print, Context};
+use super::check::candidate::{scratch_snapshot, Candidate, TempDir};
+use super::check::candidate_checks;
+use super::{print, Context};
+use crate::deployment::snapshot::build::Origin;
+use crate::deployment::snapshot::KEEP;
+use crate::deployment::switch::Previous;
+use crate::deployment::Deployment;
 use crate::error::Failure;
-use crate::snapshot::build::Origin;
-use crate::snapshot::store::Store;
-use crate::snapshot::KEEP;
+use changes::{changes, Changes};
+use rollout::{RestartMode, Wait};
 
 /// `deploy` arguments.
 #[derive(clap::Args, Debug)]
@@ -39,32 +46,29 @@ pub struct DeployArgs {
 /// cluster did not come up and the previous snapshot was put back.
 pub fn exec(args: &DeployArgs, ctx: &Context) -> Result<(), Failure> {
     let candidate = Candidate::load(ctx)?;
-    let store = Store::new(&ctx.env.state_dir);
-    let staging = super::candidate::TempDir(store.staging("deploy")?);
-    let id = candidate.snapshot(&staging.0, Origin::Deploy)?;
+    let deployment = Deployment::new(ctx.env);
+    let (staging, id) = stage(&candidate, &deployment, args.dry_run, ctx)?;
     println!(
         "deploy: candidate snapshot {id} ({})",
         candidate.source.path().display()
     );
-    let findings = deep_check::run(&candidate.cluster, &ctx.env.self_path, &staging.0);
-    let (report, passed) = deep_check::report(&findings);
-    print(&report)?;
-    if !passed {
+    if let Err(failure) = candidate_checks(&candidate, ctx, &staging.0) {
         println!("deploy: the checks FAILED; nothing was changed");
-        return Err(Failure::CheckFailed);
+        return Err(failure);
     }
-    let previous = Previous::read(ctx, &store);
-    let changed = what_changes(&candidate, &previous, &store, &staging.0, ctx)?;
+    let previous = deployment.previous(&ctx.options);
+    let changed = what_changes(&candidate, &previous, (&deployment, &staging.0), ctx)?;
     print(&changed.report())?;
-    if previous.current.as_deref() == Some(id.as_str()) {
-        return pin_only(&candidate, &previous, ctx, &id);
+    if previous.current.as_deref() == Some(id.as_str()) && !args.dry_run {
+        return pin_only(&candidate, &previous, &deployment, &id);
     }
     if args.dry_run {
         println!("deploy: --dry-run: nothing was changed");
         return Ok(());
     }
+    let store = deployment.store();
     store.install(&staging.0, &id)?;
-    rollout::activate(ctx, &store, &id, &candidate.files)?;
+    rollout::activate(&deployment, &id, &candidate.files)?;
     let wait = Wait {
         settle: Duration::from_secs(args.settle),
         timeout: Duration::from_secs(args.timeout),
@@ -74,18 +78,33 @@ pub fn exec(args: &DeployArgs, ctx: &Context) -> Result<(), Failure> {
     store.prune(KEEP);
     match outcome {
         Ok(()) => Ok(()),
-        Err(failure) => roll_back(&failure, &previous, (ctx, &store), wait, began),
+        Err(failure) => roll_back(&failure, (&deployment, &previous), wait, began),
     }
+}
+
+/// Builds the candidate's snapshot: in the store (installing it is then a
+/// rename), or for a dry run in the temp dir, so that it changes nothing.
+fn stage(
+    candidate: &Candidate,
+    deployment: &Deployment,
+    dry_run: bool,
+    ctx: &Context,
+) -> anyhow::Result<(TempDir, String)> {
+    if dry_run {
+        return scratch_snapshot(candidate, &ctx.env.temp_dir);
+    }
+    let staging = TempDir(deployment.store().staging("deploy")?);
+    let id = candidate.snapshot(&staging.0, Origin::Deploy)?;
+    Ok((staging, id))
 }
 
 fn what_changes(
     candidate: &Candidate,
     previous: &Previous,
-    store: &Store,
-    staging: &std::path::Path,
+    (deployment, staging): (&Deployment, &Path),
     ctx: &Context,
 ) -> anyhow::Result<Changes> {
-    let old_scripts = previous.current.as_ref().map(|id| store.dir(id));
+    let old_scripts = (previous.current.as_ref()).map(|id| deployment.store().dir(id));
     let old_cluster = previous.units.as_ref().map(|(cluster, _)| cluster);
     Ok(changes(
         old_cluster,
@@ -101,11 +120,11 @@ fn what_changes(
 fn pin_only(
     candidate: &Candidate,
     previous: &Previous,
-    ctx: &Context,
+    deployment: &Deployment,
     id: &str,
 ) -> Result<(), Failure> {
     if previous.deployed.as_ref() != Some(&candidate.files) {
-        super::deployed::write(&ctx.env.config_dir, &candidate.files)?;
+        deployment.deploy_config(&candidate.files)?;
         rollout::systemctl_run(&["daemon-reload"])?;
         println!("deploy: snapshot {id} runs already; its config is now the deployed one");
     } else {
@@ -140,8 +159,7 @@ fn go_live(
 
 fn roll_back(
     failure: &rollout::NodeFailure,
-    previous: &Previous,
-    (ctx, store): (&Context, &Store),
+    (deployment, previous): (&Deployment, &Previous),
     wait: Wait,
     began: std::time::SystemTime,
 ) -> Result<(), Failure> {
@@ -155,7 +173,7 @@ fn roll_back(
         .as_deref()
         .unwrap_or("(none: the live tree at the next start)");
     println!("rolling back to snapshot {back_to}");
-    rollout::roll_back(previous, ctx, store)?;
+    rollout::roll_back(deployment, previous)?;
     match &previous.units {
         Some((cluster, _)) if rollout::cluster_active() => {
             match rollout::restart_and_wait(cluster, wait) {
