@@ -1,5 +1,5 @@
 //! `deploy`: check the live config and scripts with `check --deep`'s
-//! checks ([`candidate_checks`]), show what changes ([`changes`]),
+//! checks ([`candidate_checks`]), show what changes ([`mod@changes`]),
 //! install them as the deployed snapshot, restart the cluster and wait
 //! for it; roll back if it does not come up ([`rollout`]). See DEPLOY in
 //! zeek-systemd(8).
