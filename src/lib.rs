@@ -14,7 +14,9 @@
 //! Below both, the shared core: [`config`] (the only module that knows
 //! which format a config came from: readers → format-neutral spec →
 //! expansion → the validated [`model::Cluster`]), [`model`], [`layout`],
-//! [`warnings`], [`systemd`] (facts about the running systemd), [`log`],
+//! [`warnings`], [`systemd`] (facts about the running systemd),
+//! [`topology`] (the machine's CPUs and NICs, and the worker CPUs they
+//! call for), [`log`],
 //! [`env`] (the environment, read once at the edge and passed down),
 //! [`error`] (the error type and exit codes of both programs),
 //! [`snapshot`] (deployed snapshots of the scripts: the generator uses only
@@ -43,6 +45,7 @@ pub mod model;
 pub mod secrets;
 pub mod snapshot;
 pub mod systemd;
+pub mod topology;
 pub mod verbs;
 pub mod warnings;
 
