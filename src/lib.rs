@@ -20,7 +20,8 @@
 //! last good, the snapshots' — and the deployed snapshots of the scripts:
 //! the generator reads through it, `deploy` writes through it),
 //! [`model`], [`layout`], [`warnings`], [`systemd`] (facts about the
-//! running systemd), [`log`], [`env`](mod@env) (the environment, read once at the
+//! running systemd), [`topology`] (the machine's CPUs and NICs, and the
+//! worker CPUs they call for), [`log`], [`env`](mod@env) (the environment, read once at the
 //! edge and passed down), [`paths`] (every other fixed path), [`error`]
 //! (the error type and exit codes of both programs), and [`import`]
 //! (ZeekControl's configs converted, pure).
@@ -49,6 +50,7 @@ pub mod model;
 pub mod paths;
 pub mod secrets;
 pub mod systemd;
+pub mod topology;
 pub mod verbs;
 pub mod warnings;
 

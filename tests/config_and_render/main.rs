@@ -2,7 +2,7 @@
 //! outputs (examples/, tests/golden/, tests/zeekconf/, tests/multihost/),
 //! the bad-config catalogue (tests/bad/), cluster.toml and zeek.conf
 //! agreeing, per-node process settings, property tests, and the memory
-//! sharing of the model.
+//! sharing of the model, and topology-aware pinning on recorded machines.
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -14,4 +14,5 @@ mod memory;
 mod multihost;
 mod process_settings;
 mod properties;
+mod topology;
 mod zeekconf;
