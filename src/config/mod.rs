@@ -7,6 +7,7 @@ pub mod defaults;
 pub mod expand;
 pub mod last_good;
 pub mod operations;
+pub mod ranges;
 pub mod spec;
 pub mod template;
 pub mod toml;

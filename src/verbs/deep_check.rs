@@ -42,7 +42,7 @@ pub struct Finding {
 /// Runs every deep check and returns the findings in order; `scripts` is
 /// the candidate snapshot the nodes' `ZEEKPATH` points at.
 pub fn run(cluster: &Cluster, generator_exe: &Path, scripts: &Path) -> Vec<Finding> {
-    let install = &cluster.install;
+    let install = &cluster.settings.install;
     let mut findings = Vec::new();
     let user = User::from_name(&install.user).ok().flatten();
     findings.push(Finding {
@@ -210,7 +210,7 @@ impl Scratch {
         let root = std::env::temp_dir().join(format!("zeek-systemd-check.{}", std::process::id()));
         std::fs::create_dir(&root).with_context(|| format!("create {}", root.display()))?;
         let scratch = Scratch {
-            zeek_path: snapshot::node_zeek_path(&cluster.install, scripts),
+            zeek_path: snapshot::node_zeek_path(&cluster.settings.install, scripts),
             root,
             manager_env: systemctl::manager_environment(),
         };
@@ -240,7 +240,7 @@ impl Scratch {
         user: &User,
         group: &Group,
     ) -> anyhow::Result<Option<String>> {
-        let install = &cluster.install;
+        let install = &cluster.settings.install;
         let mut command = Command::new(&install.zeek);
         command
             .arg("-a")

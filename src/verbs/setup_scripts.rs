@@ -54,7 +54,7 @@ fn write_identity(
     files: &config::ConfigFiles,
     snapshot: &str,
 ) -> Result<(), Failure> {
-    let host = cluster.this_host.as_deref().unwrap_or("");
+    let host = cluster.settings.this_host.as_deref().unwrap_or("");
     let digest = identity::config_digest(files);
     let path = std::path::Path::new(identity::SCRIPT);
     if let Some(dir) = path.parent() {

@@ -7,8 +7,8 @@ use std::sync::Arc;
 
 use toml::Spanned;
 
+use super::super::ranges;
 use super::super::spec::{At, HostSpec};
-use super::super::values::MAX_SERVICE_NODES;
 use super::super::{ConfigError, ReadOptions};
 use super::locate::locate;
 use super::schema::{CountOrNames, Document, HostSection};
@@ -264,11 +264,11 @@ impl Reader<'_> {
         let (loggers, logger_names) = count(&h.loggers)?;
         let (proxies, proxy_names) = count(&h.proxies)?;
         let (port, port_at) = match &h.port {
-            Some(v) => (self.port(v, false)?, self.at(v.span())),
+            Some(v) => (self.port(v, ranges::LISTENER_PORT)?, self.at(v.span())),
             None => defaults.port.clone(),
         };
         let (metrics_port, metrics_at) = match &h.metrics_port {
-            Some(v) => (self.port(v, true)?, self.at(v.span())),
+            Some(v) => (self.port(v, ranges::METRICS_PORT)?, self.at(v.span())),
             None => defaults.metrics_port.clone(),
         };
         let interfaces = self.interfaces(&h.interface, &format!("[[hosts.{name}.interface]]"))?;
@@ -349,7 +349,7 @@ impl Reader<'_> {
         match value.get_ref() {
             CountOrNames::Count(n) => {
                 let n = Spanned::new(value.span(), *n);
-                Ok((self.count(&n, 0, MAX_SERVICE_NODES)?, None))
+                Ok((self.count(&n, ranges::SERVICE_NODES)?, None))
             }
             CountOrNames::Names(names) => {
                 let spanned = (names.iter())

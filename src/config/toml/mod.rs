@@ -21,8 +21,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::spec::{At, Conventions, Pending, Profile, Spec, Templated};
-use super::{defaults, expand, ConfigError, ReadOptions};
-use crate::model::{Cluster, ConfigFormat, LayoutSource, NetworkPolicy, PolicyScript};
+use super::{expand, ConfigError, ReadOptions};
+use crate::model::{Cluster, ClusterSettings, ConfigFormat, LayoutSource, PolicyScript};
 use hosts::name_clash;
 use locate::{locate, parse_error};
 use schema::{Document, Str};
@@ -118,17 +118,9 @@ impl Reader<'_> {
         let z = &doc.zeek;
         let (install, prefix) = self.install(z)?;
         let (global_args, global_env, backend) = self.global(z)?;
-        let restart_sec = match &z.restart_sec {
-            Some(v) => Some(self.count(v, 0, 3600)?),
-            None => defaults::RESTART_SEC,
-        };
-        let stop_timeout_sec = match &z.stop_timeout_sec {
-            Some(v) => self.count(v, 1, 86400)?,
-            None => defaults::STOP_TIMEOUT_SEC,
-        };
-        let hardening = self.hardening(z)?;
+        let mut units = self.units(z)?;
         let ports = self.cluster_ports(&doc.cluster)?;
-        let ip_allow = self.ip_allow(&doc.cluster)?;
+        units.network.ip_allow = self.ip_allow(&doc.cluster)?;
         let profile = Profile {
             backend,
             policy: "zeek-systemd".to_string(),
@@ -143,37 +135,38 @@ impl Reader<'_> {
         }
         let warnings = self.membership_warning(multi_host, &hosts, this_host.as_deref());
         let archiver = self.archiver(&doc.archiver, &prefix, &install, multi_host, &hosts)?;
-        Ok(Spec {
+        let manager_name = self.manager_name(doc)?;
+        let node_settings = self.node_settings(doc)?;
+        let settings = ClusterSettings {
             // Units name the config (SourcePath=, the layout command of
             // zeek-setup.service) and run with / as working directory, so a
             // relative `--config` must not reach them.
             source: std::path::absolute(self.path).unwrap_or_else(|_| self.path.to_path_buf()),
-            file: self.path.to_path_buf(),
             format: ConfigFormat::Toml,
+            this_host,
+            install,
+            policy_script: PolicyScript::Generated,
+            layout: LayoutSource::Generated,
+            units,
+            warnings,
+            operations: self.operations(doc)?,
+            encryption: self.encryption(&doc.cluster, multi_host)?,
+        };
+        Ok(Spec {
+            settings,
+            file: self.path.to_path_buf(),
             conventions: Conventions {
                 interface_env: false,
                 fanout_ids: true,
                 name_clash,
             },
-            this_host,
             multi_host,
-            manager_name: self.manager_name(doc)?,
-            node_settings: self.node_settings(doc)?,
-            install,
+            manager_name,
+            node_settings,
             profiles: vec![profile],
             hosts,
             archiver,
             archiver_profile: 0,
-            policy_script: PolicyScript::Generated,
-            layout: LayoutSource::Generated,
-            autostart: z.autostart.unwrap_or(true),
-            restart_sec,
-            stop_timeout_sec,
-            hardening,
-            network: NetworkPolicy { ip_allow },
-            warnings,
-            operations: self.operations(doc)?,
-            encryption: self.encryption(&doc.cluster, multi_host)?,
         })
     }
 }

@@ -1,6 +1,6 @@
 //! The operations settings: `[logs]`, `[disk]` and `[alerts]`.
 
-use super::super::{defaults, operations, ConfigError};
+use super::super::{defaults, operations, ranges, ConfigError};
 use super::schema::{AlertsSection, Document};
 use super::Reader;
 use crate::model::{Alerts, Operations};
@@ -54,10 +54,10 @@ impl Reader<'_> {
             out.webhook = Some(url.get_ref().clone());
         }
         if let Some(n) = &a.max_per_hour {
-            out.max_per_hour = self.count(n, 1, 3600)?;
+            out.max_per_hour = self.count(n, ranges::ALERTS_PER_HOUR)?;
         }
         if let Some(n) = &a.timeout_sec {
-            out.timeout_sec = self.count(n, 1, 600)?;
+            out.timeout_sec = self.count(n, ranges::ALERT_TIMEOUT_SEC)?;
         }
         Ok(())
     }

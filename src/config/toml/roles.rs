@@ -7,8 +7,8 @@ use std::path::Path;
 use toml::Spanned;
 
 use super::super::spec::{ArchiverSpec, HostSpec, InterfaceSpec, NodeSettings, Profile};
-use super::super::values::{self, MAX_SERVICE_NODES, MAX_WORKERS};
 use super::super::{defaults, ConfigError};
+use super::super::{ranges, values};
 use super::locate::locate;
 use super::schema::{ArchiverSection, Document, InterfaceSection, RoleSection, Str};
 use super::Reader;
@@ -130,7 +130,7 @@ impl Reader<'_> {
             let names = s.names.as_ref().map(|n| self.node_names(n)).transpose()?;
             let workers = match (&s.workers, &names) {
                 (Some(w), Some(names)) => {
-                    let workers = self.count(w, 1, MAX_WORKERS)?;
+                    let workers = self.count(w, ranges::WORKERS)?;
                     if workers as usize != names.len() {
                         return Err(self.error(
                             w.span(),
@@ -143,8 +143,8 @@ impl Reader<'_> {
                     }
                     workers
                 }
-                (Some(w), None) => self.count(w, 1, MAX_WORKERS)?,
-                (None, Some(names)) => names.len().min(MAX_WORKERS as usize) as u32,
+                (Some(w), None) => self.count(w, ranges::WORKERS)?,
+                (None, Some(names)) => names.len().min(ranges::MAX_WORKERS as usize) as u32,
                 (None, None) => return Err(missing("workers")),
             };
             let mut template = s.template(self)?;
@@ -202,7 +202,7 @@ impl Reader<'_> {
                 count.span(),
                 format!("[{role}] has `count` and `names`; `names` alone says how many"),
             )),
-            (Some(count), None) => Ok((self.count(count, 0, MAX_SERVICE_NODES)?, None)),
+            (Some(count), None) => Ok((self.count(count, ranges::SERVICE_NODES)?, None)),
             (None, Some(names)) => {
                 let names = self.node_names(names)?;
                 Ok((names.len() as u32, Some(names)))

@@ -6,13 +6,13 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 use super::super::spec::EnvVar;
-use super::super::values;
 use super::super::{defaults, ConfigError, DEFAULT_PREFIX};
+use super::super::{ranges, values};
 use super::hosts::HostDefaults;
 use super::schema::{Backend, ClusterSection, Str, ZeekSection};
 use super::value::check_ip_prefix;
 use super::Reader;
-use crate::model::{Encryption, Hardening, Install};
+use crate::model::{Encryption, Hardening, Install, UnitSettings};
 
 impl Reader<'_> {
     /// `[cluster] encryption` and `secrets`: a multi-host cluster is
@@ -128,10 +128,27 @@ impl Reader<'_> {
         Ok((global_args, global_env, backend))
     }
 
-    pub(super) fn hardening(&self, z: &ZeekSection) -> Result<Hardening, ConfigError> {
-        let Some(v) = &z.hardening else {
-            return Ok(Hardening::Strict);
-        };
+    /// `[zeek] autostart`, `restart_sec`, `stop_timeout_sec` and
+    /// `hardening` over the defaults (`[cluster] ip_allow` is read after
+    /// the ports).
+    pub(super) fn units(&self, z: &ZeekSection) -> Result<UnitSettings, ConfigError> {
+        let mut units = defaults::unit_settings();
+        if let Some(autostart) = z.autostart {
+            units.autostart = autostart;
+        }
+        if let Some(v) = &z.restart_sec {
+            units.restart_sec = Some(self.count(v, ranges::RESTART_SEC)?);
+        }
+        if let Some(v) = &z.stop_timeout_sec {
+            units.stop_timeout_sec = self.count(v, ranges::STOP_TIMEOUT_SEC)?;
+        }
+        if let Some(v) = &z.hardening {
+            units.hardening = self.hardening(v)?;
+        }
+        Ok(units)
+    }
+
+    fn hardening(&self, v: &Str) -> Result<Hardening, ConfigError> {
         match v.get_ref().as_str() {
             "strict" => Ok(Hardening::Strict),
             "basic" => Ok(Hardening::Basic),
@@ -146,11 +163,11 @@ impl Reader<'_> {
     /// `[cluster] port` and `metrics_port`, with where they were set.
     pub(super) fn cluster_ports(&self, c: &ClusterSection) -> Result<HostDefaults, ConfigError> {
         let port = match &c.port {
-            Some(v) => self.port(v, false)?,
+            Some(v) => self.port(v, ranges::LISTENER_PORT)?,
             None => defaults::LISTENER_PORT,
         };
         let metrics_port = match &c.metrics_port {
-            Some(v) => self.port(v, true)?,
+            Some(v) => self.port(v, ranges::METRICS_PORT)?,
             None => defaults::METRICS_PORT,
         };
         let port_at = self.at_or_key(c.port.as_ref().map(Spanned::span), "[cluster] port");

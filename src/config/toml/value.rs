@@ -6,6 +6,7 @@ use std::path::PathBuf;
 
 use toml::Spanned;
 
+use super::super::ranges::IntRange;
 use super::super::spec::EnvVar;
 use super::super::values;
 use super::super::ConfigError;
@@ -26,14 +27,10 @@ impl Reader<'_> {
         Ok(PathBuf::from(text))
     }
 
-    pub(super) fn count(
-        &self,
-        value: &Spanned<i64>,
-        min: i64,
-        max: u32,
-    ) -> Result<u32, ConfigError> {
-        let n = *value.get_ref();
-        if n < min || n > i64::from(max) {
+    /// A whole number in `range` (whose minimum is not negative).
+    pub(super) fn count(&self, value: &Spanned<i64>, range: IntRange) -> Result<u32, ConfigError> {
+        let (n, IntRange { min, max }) = (*value.get_ref(), range);
+        if !range.contains(n) {
             return Err(self.error(
                 value.span(),
                 format!("must be between {min} and {max}, got {n}"),
@@ -42,11 +39,11 @@ impl Reader<'_> {
         Ok(n as u32)
     }
 
-    pub(super) fn port(&self, value: &Spanned<i64>, allow_zero: bool) -> Result<u16, ConfigError> {
-        let n = *value.get_ref();
-        let min = if allow_zero { 0 } else { 1 };
-        if n < min || n > 65535 {
-            return Err(self.error(value.span(), format!("port {n} is outside {min}..65535")));
+    /// A port in `range` (`ranges::LISTENER_PORT` or `METRICS_PORT`).
+    pub(super) fn port(&self, value: &Spanned<i64>, range: IntRange) -> Result<u16, ConfigError> {
+        let (n, IntRange { min, max }) = (*value.get_ref(), range);
+        if !range.contains(n) {
+            return Err(self.error(value.span(), format!("port {n} is outside {min}..{max}")));
         }
         Ok(n as u16)
     }

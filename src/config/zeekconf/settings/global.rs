@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use super::super::super::values::{self, MAX_SERVICE_NODES};
 use super::super::super::ConfigError;
+use super::super::super::{ranges, values};
 use super::super::ini::{Opt, Section};
 use super::keys::{
     global_keys, interface_keys, is_interface_key, process_key, role_of, SERVICE_ROLES,
@@ -92,8 +92,8 @@ impl Reader<'_> {
                 conf.manager_line = Some(opt.line);
                 conf.manager = self.manager_value(section, opt)?;
             }
-            "loggers" => conf.loggers = self.int(section, opt, 0, MAX_SERVICE_NODES.into())? as u32,
-            "proxies" => conf.proxies = self.int(section, opt, 0, MAX_SERVICE_NODES.into())? as u32,
+            "loggers" => conf.loggers = self.int(section, opt, ranges::SERVICE_NODES)? as u32,
+            "proxies" => conf.proxies = self.int(section, opt, ranges::SERVICE_NODES)? as u32,
             "args" | "cluster_backend_args" => {
                 let args = self.args(section, opt)?;
                 if !args.is_empty() {
@@ -121,16 +121,16 @@ impl Reader<'_> {
             "ext_zeek_path" => conf.ext_zeek_path = self.search_path(section, opt)?,
             "cluster_node_prefix" => conf.node_prefix = Some(self.node_prefix(section, opt)?),
             "port" | "cluster_port" => {
-                conf.port = self.port(section, opt, 1)?;
+                conf.port = self.port(section, opt, ranges::LISTENER_PORT)?;
                 conf.port_label = Some((opt.line, section.label(key)));
             }
             "metrics_port" => {
-                conf.metrics_port = self.port(section, opt, 0)?;
+                conf.metrics_port = self.port(section, opt, ranges::METRICS_PORT)?;
                 conf.metrics_label = Some((opt.line, section.label(key)));
             }
             "address" | "cluster_address" => conf.address = Some(self.address_value(section, opt)?),
             "restart_interval_sec" => {
-                conf.restart_sec = Some(self.int(section, opt, 0, 3600)? as u32);
+                conf.units.restart_sec = Some(self.int(section, opt, ranges::RESTART_SEC)? as u32);
             }
             "archiver" => conf.archiver = self.archiver_choice(section, opt)?,
             _ => self.unknown_global_key(section, opt, section_less)?,

@@ -1,7 +1,8 @@
 //! `[interface NAME]` (or the interface part of a section-less file):
 //! the capture source, the workers and their settings.
 
-use super::super::super::values::{self, MAX_WORKERS};
+use super::super::super::ranges::{self, IntRange};
+use super::super::super::values;
 use super::super::super::ConfigError;
 use super::super::ini::{Opt, Section};
 use super::keys::{interface_keys, is_global_key, process_key};
@@ -51,7 +52,14 @@ impl Reader<'_> {
                     capture = Some((Located { text, line, label }, opt));
                 }
                 "workers" => {
-                    let n = self.int(section, opt, 0, MAX_WORKERS.into())?;
+                    let n = self.int(
+                        section,
+                        opt,
+                        IntRange {
+                            min: 0,
+                            ..ranges::WORKERS
+                        },
+                    )?;
                     workers = Some((n as u32, opt));
                 }
                 "workers_cpu_list" => iface.role.settings.cpus = self.cpus(section, opt)?,

@@ -2,7 +2,7 @@
 //! `[interface NAME]` keys, and the per-process settings every role has
 //! as `<role>_<setting>`, with how each is read.
 
-use super::super::super::values;
+use super::super::super::ranges;
 use super::super::super::ConfigError;
 use super::super::ini::{Opt, Section};
 use super::{FileConf, Reader, RoleConf};
@@ -83,7 +83,7 @@ const PROCESS_KEYS: &[ProcessKey] = &[
     ProcessKey {
         suffix: "nice",
         set: |r, s, o, role| {
-            role.settings.nice = r.ranged(s, o, values::check_nice, "-20 to 19")?;
+            role.settings.nice = r.ranged(s, o, ranges::NICE)?;
             Ok(())
         },
         worker: true,
@@ -110,8 +110,7 @@ const PROCESS_KEYS: &[ProcessKey] = &[
     ProcessKey {
         suffix: "oom_score_adjust",
         set: |r, s, o, role| {
-            role.settings.oom_score_adjust =
-                r.ranged(s, o, values::check_oom_score_adjust, "-1000 to 1000")?;
+            role.settings.oom_score_adjust = r.ranged(s, o, ranges::OOM_SCORE_ADJUST)?;
             Ok(())
         },
         worker: true,

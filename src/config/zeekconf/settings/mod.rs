@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 use super::super::values;
 use super::super::{defaults, ConfigError, DEFAULT_PREFIX};
 use super::ini::{Opt, Section};
-use crate::model::ProcessSettings;
+use crate::model::{ProcessSettings, UnitSettings};
 pub use keys::{global_keys, interface_keys};
 pub use value::split_words;
 
@@ -102,7 +102,8 @@ pub struct FileConf {
     pub address: Option<IpAddr>,
     pub metrics_port: u16,
     pub metrics_label: Option<(usize, String)>,
-    pub restart_sec: Option<u32>,
+    /// How the units run (zeek.conf sets only `restart_sec`).
+    pub units: UnitSettings,
     pub archiver: ArchiverChoice,
     pub interfaces: Vec<InterfaceConf>,
     pub warnings: Vec<String>,
@@ -261,7 +262,7 @@ fn default_conf() -> FileConf {
         address: None,
         metrics_port: defaults::METRICS_PORT,
         metrics_label: None,
-        restart_sec: defaults::RESTART_SEC,
+        units: defaults::unit_settings(),
         archiver: ArchiverChoice::Default,
         interfaces: Vec::new(),
         warnings: Vec::new(),

@@ -3,6 +3,7 @@
 
 use std::net::IpAddr;
 
+use super::super::super::ranges::IntRange;
 use super::super::super::values::{self, Ipv6Brackets};
 use super::super::super::ConfigError;
 use super::super::ini::{Opt, Section};
@@ -73,16 +74,17 @@ impl Reader<'_> {
         Ok(out)
     }
 
+    /// A whole number in `range`.
     pub(super) fn int(
         &self,
         section: &Section,
         opt: &Opt,
-        min: i64,
-        max: i64,
+        range: IntRange,
     ) -> Result<i64, ConfigError> {
         let text = self.single(section, opt)?;
+        let IntRange { min, max } = range;
         match text.parse::<i64>() {
-            Ok(n) if (min..=max).contains(&n) && !text.starts_with('+') => Ok(n),
+            Ok(n) if range.contains(n) && !text.starts_with('+') => Ok(n),
             _ => Err(self.opt_error(
                 section,
                 opt,
@@ -94,30 +96,39 @@ impl Reader<'_> {
         }
     }
 
-    pub(super) fn port(&self, section: &Section, opt: &Opt, min: i64) -> Result<u16, ConfigError> {
-        Ok(self.int(section, opt, min, 65535)? as u16)
-    }
-
-    /// An optional whole number (empty: none), range-checked by `check`
-    /// (e.g. `values::check_nice`); `range` says the range in the message.
-    pub(super) fn ranged<T>(
+    /// A port in `range` (`ranges::LISTENER_PORT` or `METRICS_PORT`).
+    pub(super) fn port(
         &self,
         section: &Section,
         opt: &Opt,
-        check: fn(i64) -> Result<T, String>,
-        range: &str,
+        range: IntRange,
+    ) -> Result<u16, ConfigError> {
+        Ok(self.int(section, opt, range)? as u16)
+    }
+
+    /// An optional whole number (empty: none) in `range`, as `T` (which
+    /// holds the whole range).
+    pub(super) fn ranged<T: TryFrom<i64>>(
+        &self,
+        section: &Section,
+        opt: &Opt,
+        range: IntRange,
     ) -> Result<Option<T>, ConfigError> {
         let text = self.single(section, opt)?;
         if text.is_empty() {
             return Ok(None);
         }
-        match text.parse::<i64>().map(check) {
-            Ok(Ok(n)) if !text.starts_with('+') => Ok(Some(n)),
-            _ => Err(self.opt_error(
+        let value = (text.parse::<i64>().ok())
+            .filter(|n| range.contains(*n) && !text.starts_with('+'))
+            .and_then(|n| T::try_from(n).ok());
+        let IntRange { min, max } = range;
+        match value {
+            Some(n) => Ok(Some(n)),
+            None => Err(self.opt_error(
                 section,
                 opt,
                 format!(
-                    "invalid {} value '{text}'; use a whole number from {range}",
+                    "invalid {} value '{text}'; use a whole number from {min} to {max}",
                     opt.key
                 ),
             )),
