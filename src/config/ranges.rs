@@ -28,8 +28,11 @@ pub const MAX_WORKERS: u32 = 16384;
 /// Most loggers or proxies.
 pub const MAX_SERVICE_NODES: u32 = 1024;
 
-/// Workers of one interface. zeek.conf also takes 0 (no capture there).
+/// Workers of one interface.
 pub const WORKERS: IntRange = IntRange::new(1, MAX_WORKERS as i64);
+
+/// zeek.conf's `workers`, where 0 turns capturing off.
+pub const WORKERS_OR_NONE: IntRange = IntRange::new(0, MAX_WORKERS as i64);
 
 /// Loggers or proxies of one host.
 pub const SERVICE_NODES: IntRange = IntRange::new(0, MAX_SERVICE_NODES as i64);

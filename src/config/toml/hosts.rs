@@ -22,7 +22,7 @@ impl Reader<'_> {
         &self,
         doc: &Document,
         options: &ReadOptions,
-        defaults: HostDefaults,
+        defaults: FirstPorts,
     ) -> Result<(Option<String>, Vec<HostSpec>), ConfigError> {
         let Some(table) = &doc.hosts else {
             return Ok((None, vec![self.single_host(doc, defaults)?]));
@@ -35,7 +35,7 @@ impl Reader<'_> {
         Ok((this_host, hosts))
     }
 
-    fn single_host(&self, doc: &Document, defaults: HostDefaults) -> Result<HostSpec, ConfigError> {
+    fn single_host(&self, doc: &Document, defaults: FirstPorts) -> Result<HostSpec, ConfigError> {
         let c = &doc.cluster;
         let address = match &c.address {
             Some(v) => self.check(v.span(), parse_address(v.get_ref()))?,
@@ -88,9 +88,10 @@ impl Reader<'_> {
     }
 }
 
-/// The `[cluster]` ports every host starts its counters at unless it sets
-/// its own, with where they were set.
-pub(super) struct HostDefaults {
+/// The first listener and metrics ports of a host's nodes, with where
+/// they were set: a host's own, or the `[cluster]` ones every host starts
+/// its counters at unless it sets its own.
+pub(super) struct FirstPorts {
     pub(super) port: (u16, At),
     pub(super) metrics_port: (u16, At),
 }
@@ -133,7 +134,7 @@ impl Reader<'_> {
         doc: &Document,
         table: &Spanned<BTreeMap<String, Spanned<HostSection>>>,
         this_host: Option<&str>,
-        defaults: &HostDefaults,
+        defaults: &FirstPorts,
     ) -> Result<Vec<HostSpec>, ConfigError> {
         self.check_hosts_alone(doc, table)?;
         let mut out = Vec::with_capacity(table.get_ref().len());
@@ -238,19 +239,16 @@ impl Reader<'_> {
         name: &str,
         section: &Spanned<HostSection>,
         this_host: Option<&str>,
-        defaults: &HostDefaults,
+        defaults: &FirstPorts,
         manager_at: &mut Option<(String, usize)>,
     ) -> Result<HostSpec, ConfigError> {
         let span = section.span();
         let line = locate(self.text, span.clone()).0;
-        let label = format!("[hosts.{name}]");
-        let at_host = |message: String| ConfigError {
-            file: self.path.to_path_buf(),
+        let at = At {
             line: Some(line),
-            key: Some(label.clone()),
-            message,
+            ..At::file(self.path, Some(&format!("[hosts.{name}]")))
         };
-        check_host_name(name).map_err(at_host)?;
+        check_host_name(name).map_err(|message| at.error(message))?;
         let h = section.get_ref();
         let address = h
             .address
@@ -263,22 +261,12 @@ impl Reader<'_> {
         };
         let (loggers, logger_names) = count(&h.loggers)?;
         let (proxies, proxy_names) = count(&h.proxies)?;
-        let (port, port_at) = match &h.port {
-            Some(v) => (self.port(v, ranges::LISTENER_PORT)?, self.at(v.span())),
-            None => defaults.port.clone(),
-        };
-        let (metrics_port, metrics_at) = match &h.metrics_port {
-            Some(v) => (self.port(v, ranges::METRICS_PORT)?, self.at(v.span())),
-            None => defaults.metrics_port.clone(),
-        };
+        let ports = self.host_ports(h, defaults)?;
         let interfaces = self.interfaces(&h.interface, &format!("[[hosts.{name}.interface]]"))?;
         let host = HostSpec {
             name: Some(Arc::from(name)),
             node_prefix: name.to_string(),
-            at: At {
-                line: Some(line),
-                ..At::file(self.path, Some(&label))
-            },
+            at,
             local: this_host == Some(name),
             address,
             manager,
@@ -286,21 +274,37 @@ impl Reader<'_> {
             proxies,
             logger_names,
             proxy_names,
-            port,
-            port_at,
-            metrics_port,
-            metrics_at,
+            port: ports.port.0,
+            port_at: ports.port.1,
+            metrics_port: ports.metrics_port.0,
+            metrics_at: ports.metrics_port.1,
             interfaces,
             profile: 0,
         };
         if host.nodes() == 0 {
-            return Err(at_host(
+            return Err(host.at.error(
                 "this host runs no node; set `manager = true`, `loggers`, `proxies` or add \
-                 a [[hosts.NAME.interface]], or remove the host"
-                    .into(),
+                 a [[hosts.NAME.interface]], or remove the host",
             ));
         }
         Ok(host)
+    }
+
+    /// A host's `port` and `metrics_port`, else the `[cluster]` ones.
+    fn host_ports(
+        &self,
+        h: &HostSection,
+        defaults: &FirstPorts,
+    ) -> Result<FirstPorts, ConfigError> {
+        let port = match &h.port {
+            Some(v) => (self.port(v, ranges::LISTENER_PORT)?, self.at(v.span())),
+            None => defaults.port.clone(),
+        };
+        let metrics_port = match &h.metrics_port {
+            Some(v) => (self.port(v, ranges::METRICS_PORT)?, self.at(v.span())),
+            None => defaults.metrics_port.clone(),
+        };
+        Ok(FirstPorts { port, metrics_port })
     }
 
     /// Hosts given the same address are one machine to the other nodes:

@@ -97,6 +97,8 @@ impl Reader<'_> {
         }))
     }
 
+    /// The `[[interface]]` tables of the config or of one host (`label`
+    /// names them in messages).
     pub(super) fn interfaces(
         &self,
         sections: &[Spanned<InterfaceSection>],
@@ -104,63 +106,87 @@ impl Reader<'_> {
     ) -> Result<Vec<InterfaceSpec>, ConfigError> {
         let mut out: Vec<InterfaceSpec> = Vec::with_capacity(sections.len());
         for section in sections {
-            let span = section.span();
-            let s = section.get_ref();
-            let missing = |key: &str| {
-                let mut e = self.error(span.clone(), format!("missing key \"{key}\""));
-                e.key = Some(label.into());
-                e
-            };
-            let name = s.name.as_ref().ok_or_else(|| missing("name"))?;
-            self.check(name.span(), values::check_name_part(name.get_ref()))?;
-            if let Some(prev) = out.iter().find(|i| i.name.as_ref() == Some(name.get_ref())) {
-                return Err(self.error(
-                    name.span(),
-                    format!(
-                        "interface name \"{}\" is used twice (first at line {}); node names must be unique",
-                        name.get_ref(), prev.line
-                    ),
-                ));
-            }
-            let capture = s.capture.as_ref().ok_or_else(|| missing("capture"))?;
-            self.check(capture.span(), values::check_unit_text(capture.get_ref()))?;
-            if capture.get_ref().trim().is_empty() {
-                return Err(self.error(capture.span(), "the capture source is empty"));
-            }
-            let names = s.names.as_ref().map(|n| self.node_names(n)).transpose()?;
-            let workers = match (&s.workers, &names) {
-                (Some(w), Some(names)) => {
-                    let workers = self.count(w, ranges::WORKERS)?;
-                    if workers as usize != names.len() {
-                        return Err(self.error(
-                            w.span(),
-                            format!(
-                                "workers = {workers} but `names` lists {}; give one name per worker \
-                                 (or leave `workers` out)",
-                                names.len()
-                            ),
-                        ));
-                    }
-                    workers
-                }
-                (Some(w), None) => self.count(w, ranges::WORKERS)?,
-                (None, Some(names)) => names.len().min(ranges::MAX_WORKERS as usize) as u32,
-                (None, None) => return Err(missing("workers")),
-            };
-            let mut template = s.template(self)?;
-            out.push(InterfaceSpec {
-                name: Some(name.get_ref().clone()),
-                line: locate(self.text, name.span()).0,
-                capture: self.templated(capture),
-                workers,
-                names,
-                cpus: template.settings.cpus.take(),
-                args: template.args,
-                env: template.env,
-                settings: template.settings,
-            });
+            let interface = self.interface(section, label, &out)?;
+            out.push(interface);
         }
         Ok(out)
+    }
+
+    /// One `[[interface]]` table; `earlier`: the ones before it.
+    fn interface(
+        &self,
+        section: &Spanned<InterfaceSection>,
+        label: &str,
+        earlier: &[InterfaceSpec],
+    ) -> Result<InterfaceSpec, ConfigError> {
+        let s = section.get_ref();
+        let missing = |key: &str| {
+            let mut e = self.error(section.span(), format!("missing key \"{key}\""));
+            e.key = Some(label.into());
+            e
+        };
+        let name = s.name.as_ref().ok_or_else(|| missing("name"))?;
+        self.check(name.span(), values::check_name_part(name.get_ref()))?;
+        if let Some(prev) = earlier
+            .iter()
+            .find(|i| i.name.as_ref() == Some(name.get_ref()))
+        {
+            return Err(self.error(
+                name.span(),
+                format!(
+                    "interface name \"{}\" is used twice (first at line {}); node names must be unique",
+                    name.get_ref(), prev.line
+                ),
+            ));
+        }
+        let capture = s.capture.as_ref().ok_or_else(|| missing("capture"))?;
+        self.check(capture.span(), values::check_unit_text(capture.get_ref()))?;
+        if capture.get_ref().trim().is_empty() {
+            return Err(self.error(capture.span(), "the capture source is empty"));
+        }
+        let names = s.names.as_ref().map(|n| self.node_names(n)).transpose()?;
+        let workers = self
+            .workers(&s.workers, names.as_deref())?
+            .ok_or_else(|| missing("workers"))?;
+        let mut template = s.template(self)?;
+        Ok(InterfaceSpec {
+            name: Some(name.get_ref().clone()),
+            line: locate(self.text, name.span()).0,
+            capture: self.templated(capture),
+            workers,
+            names,
+            cpus: template.settings.cpus.take(),
+            args: template.args,
+            env: template.env,
+            settings: template.settings,
+        })
+    }
+
+    /// An interface's `workers`, or as many as its `names`; `None`: neither.
+    fn workers(
+        &self,
+        workers: &Option<Spanned<i64>>,
+        names: Option<&[String]>,
+    ) -> Result<Option<u32>, ConfigError> {
+        Ok(Some(match (workers, names) {
+            (Some(w), Some(names)) => {
+                let workers = self.count(w, ranges::WORKERS)?;
+                if workers as usize != names.len() {
+                    return Err(self.error(
+                        w.span(),
+                        format!(
+                            "workers = {workers} but `names` lists {}; give one name per worker \
+                             (or leave `workers` out)",
+                            names.len()
+                        ),
+                    ));
+                }
+                workers
+            }
+            (Some(w), None) => self.count(w, ranges::WORKERS)?,
+            (None, Some(names)) => names.len().min(ranges::MAX_WORKERS as usize) as u32,
+            (None, None) => return Ok(None),
+        }))
     }
 }
 

@@ -8,7 +8,7 @@ use toml::Spanned;
 use super::super::spec::EnvVar;
 use super::super::{defaults, ConfigError, DEFAULT_PREFIX};
 use super::super::{ranges, values};
-use super::hosts::HostDefaults;
+use super::hosts::FirstPorts;
 use super::schema::{Backend, ClusterSection, Str, ZeekSection};
 use super::value::check_ip_prefix;
 use super::Reader;
@@ -161,7 +161,7 @@ impl Reader<'_> {
     }
 
     /// `[cluster] port` and `metrics_port`, with where they were set.
-    pub(super) fn cluster_ports(&self, c: &ClusterSection) -> Result<HostDefaults, ConfigError> {
+    pub(super) fn cluster_ports(&self, c: &ClusterSection) -> Result<FirstPorts, ConfigError> {
         let port = match &c.port {
             Some(v) => self.port(v, ranges::LISTENER_PORT)?,
             None => defaults::LISTENER_PORT,
@@ -175,7 +175,7 @@ impl Reader<'_> {
             c.metrics_port.as_ref().map(Spanned::span),
             "[cluster] metrics_port",
         );
-        Ok(HostDefaults {
+        Ok(FirstPorts {
             port: (port, port_at),
             metrics_port: (metrics_port, metrics_at),
         })

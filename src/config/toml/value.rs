@@ -143,41 +143,53 @@ impl Reader<'_> {
                 }
             };
             for (key, v) in keys {
-                let key_ok = !key.is_empty()
-                    && key.as_bytes()[0].is_ascii_uppercase()
-                    && key.bytes().all(|b| b.is_ascii_alphanumeric());
-                if !key_ok {
-                    return Err(self.error(
-                        v.span(),
-                        format!("{key:?} is not a systemd directive name (like LimitNOFILE)"),
-                    ));
-                }
-                for scalar in directive_scalars(v.get_ref()) {
-                    // Name the directive unless the located key already
-                    // does (it does not for inline tables).
-                    let named = |mut e: ConfigError| {
-                        if !e.key.as_deref().is_some_and(|k| k.ends_with(key.as_str())) {
-                            e.message = format!("{key}: {}", e.message);
-                        }
-                        e
-                    };
-                    self.check(v.span(), values::check_unit_text(&scalar))
-                        .map_err(named)?;
-                    if scalar.ends_with('\\') {
-                        return Err(named(self.error(
-                            v.span(),
-                            "a value may not end in a backslash (it would continue onto the next line)",
-                        )));
-                    }
-                    out.push(UnitDirective {
-                        section,
-                        key: key.clone(),
-                        value: scalar,
-                    });
-                }
+                self.directive(section, key, v, &mut out)?;
             }
         }
         Ok(out)
+    }
+
+    /// One `[ROLE.systemd.SECTION]` key: a directive line per value.
+    fn directive(
+        &self,
+        section: UnitSection,
+        key: &str,
+        v: &Spanned<DirectiveValue>,
+        out: &mut Vec<UnitDirective>,
+    ) -> Result<(), ConfigError> {
+        let key_ok = !key.is_empty()
+            && key.as_bytes()[0].is_ascii_uppercase()
+            && key.bytes().all(|b| b.is_ascii_alphanumeric());
+        if !key_ok {
+            return Err(self.error(
+                v.span(),
+                format!("{key:?} is not a systemd directive name (like LimitNOFILE)"),
+            ));
+        }
+        for scalar in directive_scalars(v.get_ref()) {
+            // Name the directive unless the located key already does (it
+            // does not for inline tables).
+            let named = |mut e: ConfigError| {
+                if !e.key.as_deref().is_some_and(|k| k.ends_with(key)) {
+                    e.message = format!("{key}: {}", e.message);
+                }
+                e
+            };
+            self.check(v.span(), values::check_unit_text(&scalar))
+                .map_err(named)?;
+            if scalar.ends_with('\\') {
+                return Err(named(self.error(
+                    v.span(),
+                    "a value may not end in a backslash (it would continue onto the next line)",
+                )));
+            }
+            out.push(UnitDirective {
+                section,
+                key: key.to_string(),
+                value: scalar,
+            });
+        }
+        Ok(())
     }
 }
 

@@ -86,6 +86,9 @@ impl Reader<'_> {
         opt: &Opt,
         section_less: bool,
     ) -> Result<(), ConfigError> {
+        if self.install_option(conf, section, opt)? {
+            return Ok(());
+        }
         let key = opt.key.as_str();
         match key {
             "manager" => {
@@ -105,20 +108,6 @@ impl Reader<'_> {
                 }
             }
             "env" => conf.env = self.env(section, opt)?,
-            "user" => conf.user = self.account_name(section, opt)?,
-            "group" => conf.group = self.account_name(section, opt)?,
-            "base_dir" => {
-                if let Some(dir) = self.path_value(section, opt)? {
-                    conf.base_dir = PathBuf::from(dir);
-                }
-            }
-            "path" => {
-                if let Some(path) = self.search_path(section, opt)? {
-                    conf.path = path;
-                }
-            }
-            "ext_path" => conf.ext_path = self.search_path(section, opt)?,
-            "ext_zeek_path" => conf.ext_zeek_path = self.search_path(section, opt)?,
             "cluster_node_prefix" => conf.node_prefix = Some(self.node_prefix(section, opt)?),
             "port" | "cluster_port" => {
                 conf.port = self.port(section, opt, ranges::LISTENER_PORT)?;
@@ -136,6 +125,34 @@ impl Reader<'_> {
             _ => self.unknown_global_key(section, opt, section_less)?,
         }
         Ok(())
+    }
+
+    /// One key of the installation (account, directories, search paths);
+    /// `false`: `opt` is none of them.
+    fn install_option(
+        &self,
+        conf: &mut FileConf,
+        section: &Section,
+        opt: &Opt,
+    ) -> Result<bool, ConfigError> {
+        match opt.key.as_str() {
+            "user" => conf.user = self.account_name(section, opt)?,
+            "group" => conf.group = self.account_name(section, opt)?,
+            "base_dir" => {
+                if let Some(dir) = self.path_value(section, opt)? {
+                    conf.base_dir = PathBuf::from(dir);
+                }
+            }
+            "path" => {
+                if let Some(path) = self.search_path(section, opt)? {
+                    conf.path = path;
+                }
+            }
+            "ext_path" => conf.ext_path = self.search_path(section, opt)?,
+            "ext_zeek_path" => conf.ext_zeek_path = self.search_path(section, opt)?,
+            _ => return Ok(false),
+        }
+        Ok(true)
     }
 
     fn manager_value(&self, section: &Section, opt: &Opt) -> Result<bool, ConfigError> {

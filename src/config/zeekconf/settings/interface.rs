@@ -1,7 +1,7 @@
 //! `[interface NAME]` (or the interface part of a section-less file):
 //! the capture source, the workers and their settings.
 
-use super::super::super::ranges::{self, IntRange};
+use super::super::super::ranges;
 use super::super::super::values;
 use super::super::super::ConfigError;
 use super::super::ini::{Opt, Section};
@@ -29,11 +29,7 @@ impl Reader<'_> {
         let mut workers: Option<(u32, &Opt)> = None;
         let mut iface = InterfaceConf {
             name,
-            capture: Located {
-                text: String::new(),
-                line: section.line,
-                label: section.label("interface"),
-            },
+            capture: Located::nothing(section.line, section.label("interface")),
             workers: 0,
             role: RoleConf::default(),
         };
@@ -52,14 +48,7 @@ impl Reader<'_> {
                     capture = Some((Located { text, line, label }, opt));
                 }
                 "workers" => {
-                    let n = self.int(
-                        section,
-                        opt,
-                        IntRange {
-                            min: 0,
-                            ..ranges::WORKERS
-                        },
-                    )?;
+                    let n = self.int(section, opt, ranges::WORKERS_OR_NONE)?;
                     workers = Some((n as u32, opt));
                 }
                 "workers_cpu_list" => iface.role.settings.cpus = self.cpus(section, opt)?,

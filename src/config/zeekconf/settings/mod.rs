@@ -38,6 +38,17 @@ pub struct Located {
     pub label: String,
 }
 
+impl Located {
+    /// No value yet, blamed on `label` at `line` if none comes.
+    fn nothing(line: usize, label: String) -> Self {
+        Located {
+            text: String::new(),
+            line,
+            label,
+        }
+    }
+}
+
 /// What `archiver` says.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ArchiverChoice {
