@@ -25,21 +25,15 @@ pub const ZEROMQ_BACKEND: &str = "frameworks/cluster/backend/zeromq";
 /// The scripts every node loads after its role's args.
 pub const GLOBAL_ARGS: &[&str] = &["local"];
 
-/// Seconds before systemd restarts a node that died, when the config says
-/// nothing: `None`, the generator's automatic choice for the running
-/// systemd (see `generator::restart::node_policy`).
-pub const RESTART_SEC: Option<u32> = None;
-
-/// Seconds a node gets to flush its logs after SIGTERM.
-pub const STOP_TIMEOUT_SEC: u32 = 90;
-
-/// How the units run when the config says nothing: started at boot,
-/// strictly hardened, with no IP allow list.
+/// How the units run when the config says nothing: started at boot, a
+/// node that died restarted after the generator's automatic delay for the
+/// running systemd (see `generator::restart::node_policy`), 90 seconds to
+/// flush its logs after SIGTERM, strictly hardened, no IP allow list.
 pub fn unit_settings() -> UnitSettings {
     UnitSettings {
         autostart: true,
-        restart_sec: RESTART_SEC,
-        stop_timeout_sec: STOP_TIMEOUT_SEC,
+        restart_sec: None,
+        stop_timeout_sec: 90,
         hardening: Hardening::Strict,
         network: NetworkPolicy::default(),
     }

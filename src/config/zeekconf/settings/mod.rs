@@ -113,7 +113,8 @@ pub struct FileConf {
     pub address: Option<IpAddr>,
     pub metrics_port: u16,
     pub metrics_label: Option<(usize, String)>,
-    /// How the units run (zeek.conf sets only `restart_sec`).
+    /// How the units run; zeek.conf sets only the restart delay
+    /// (`restart_interval_sec`).
     pub units: UnitSettings,
     pub archiver: ArchiverChoice,
     pub interfaces: Vec<InterfaceConf>,
