@@ -1,12 +1,12 @@
 //! The native TOML format, `/etc/zeek/cluster.toml` (SPEC 2.2, 2.3).
 //!
-//! Read in the order the data flows: the serde document ([`schema`]) is
-//! parsed with the spans of its values; the value readers ([`value`]) check
-//! one value each and locate what they refuse ([`locate`]); the section
+//! Read in the order the data flows: the serde document (`schema`) is
+//! parsed with the spans of its values; the value readers (`value`) check
+//! one value each and locate what they refuse (`locate`); the section
 //! readers turn the document into the format-neutral [`Spec`]: the
-//! cluster-wide settings ([`settings`]), the role and interface tables
-//! ([`roles`]), the hosts ([`hosts`]) and the operations settings
-//! ([`operations`]).
+//! cluster-wide settings (`settings`), the role and interface tables
+//! (`roles`), the hosts (`hosts`) and the operations settings
+//! (`operations`).
 
 mod hosts;
 mod locate;

@@ -2,8 +2,8 @@
 //! Zeek's defaults, validated, each remembered with its line for later
 //! messages (templating happens per node, in the parent module).
 //!
-//! The keys are declared in [`keys`]; [`value`] reads one option's value;
-//! [`global`] reads `[zeek]` and [`interface`] the interface sections.
+//! The keys are declared in `keys`; `value` reads one option's value;
+//! `global` reads `[zeek]` and `interface` the interface sections.
 
 mod global;
 mod interface;
