@@ -176,6 +176,23 @@ pub struct ProcessSettings {
     pub directives: Vec<UnitDirective>,
 }
 
+impl ProcessSettings {
+    /// These settings over `base`: a setting given here wins, one not
+    /// given is `base`'s; the directives of both apply, `base`'s first.
+    pub fn over(&self, base: &ProcessSettings) -> ProcessSettings {
+        let mut directives = base.directives.clone();
+        directives.extend(self.directives.iter().cloned());
+        ProcessSettings {
+            cpus: self.cpus.clone().or_else(|| base.cpus.clone()),
+            numa_policy: self.numa_policy.or(base.numa_policy),
+            nice: self.nice.or(base.nice),
+            memory_max: self.memory_max.clone().or_else(|| base.memory_max.clone()),
+            oom_score_adjust: self.oom_score_adjust.or(base.oom_score_adjust),
+            directives,
+        }
+    }
+}
+
 /// A worker's capture source.
 ///
 /// Shared text (`Arc<str>`): every worker of an interface has the same
@@ -286,31 +303,34 @@ pub struct NetworkPolicy {
 /// run on this host.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cluster {
+    /// What the config says about the cluster as a whole.
+    pub settings: ClusterSettings,
+    /// Every node of every host, in layout order (manager, loggers,
+    /// proxies, workers).
+    pub nodes: Vec<Node>,
+    /// The archiver of this host, when on.
+    pub archiver: Option<Archiver>,
+    /// The hosts of a multi-host cluster, in layout order; empty for a
+    /// single-host config.
+    pub hosts: Vec<ClusterHost>,
+}
+
+/// What a config says about the cluster as a whole, beside its nodes:
+/// where it was read from, the installation, how the units run, the
+/// operations settings and encryption. The readers fill it in and node
+/// expansion hands it on unchanged, so a cluster-wide setting is added
+/// here and in the readers only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterSettings {
     /// The config file (or per-host directory) it was read from.
     pub source: PathBuf,
     pub format: ConfigFormat,
     /// The host the generator runs for, when the config is multi-host.
     pub this_host: Option<String>,
     pub install: Install,
-    /// Every node of every host, in layout order (manager, loggers,
-    /// proxies, workers).
-    pub nodes: Vec<Node>,
-    /// The archiver of this host, when on.
-    pub archiver: Option<Archiver>,
     pub policy_script: PolicyScript,
     pub layout: LayoutSource,
-    /// `multi-user.target` wants `zeek.target`.
-    pub autostart: bool,
-    /// `RestartSec=` the config set; `None`: not set, the generator
-    /// chooses for the running systemd (see `generator::render`).
-    pub restart_sec: Option<u32>,
-    /// How long a node gets to flush its logs after SIGTERM.
-    pub stop_timeout_sec: u32,
-    pub hardening: Hardening,
-    pub network: NetworkPolicy,
-    /// The hosts of a multi-host cluster, in layout order; empty for a
-    /// single-host config.
-    pub hosts: Vec<ClusterHost>,
+    pub units: UnitSettings,
     /// Things the operator should fix that do not stop the cluster
     /// (deprecated keys), already located ("file:line: key: ...").
     pub warnings: Vec<String>,
@@ -318,6 +338,22 @@ pub struct Cluster {
     pub operations: Operations,
     /// Whether the cluster's traffic between nodes is encrypted (issue 18).
     pub encryption: Encryption,
+}
+
+/// How every Zeek unit of the cluster runs: one value for all nodes. The
+/// readers start from `config::defaults::unit_settings` and override
+/// what the config sets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnitSettings {
+    /// `multi-user.target` wants `zeek.target`.
+    pub autostart: bool,
+    /// `RestartSec=` the config set; `None`: not set, the generator
+    /// chooses for the running systemd (see `generator::restart`).
+    pub restart_sec: Option<u32>,
+    /// How long a node gets to flush its logs after SIGTERM.
+    pub stop_timeout_sec: u32,
+    pub hardening: Hardening,
+    pub network: NetworkPolicy,
 }
 
 /// How nodes protect what they send each other.
@@ -421,8 +457,7 @@ impl Cluster {
     /// deployed everywhere).
     pub fn is_member(&self) -> bool {
         self.hosts.is_empty()
-            || self
-                .this_host
+            || (self.settings.this_host)
                 .as_deref()
                 .is_some_and(|this| self.hosts.iter().any(|h| h.name == this))
     }

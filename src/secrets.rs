@@ -74,7 +74,7 @@ impl Part {
 /// [`DEFAULT_FILE`] in `config_dir`; `None` when it uses none (one host, or
 /// `encryption = false`).
 pub fn path_for(cluster: &Cluster, config_dir: &Path) -> Option<PathBuf> {
-    match &cluster.encryption {
+    match &cluster.settings.encryption {
         Encryption::Off { .. } => None,
         Encryption::Curve { secrets } => Some(
             secrets
@@ -99,7 +99,7 @@ pub fn problem(cluster: &Cluster, config_dir: &Path) -> Option<String> {
             } else {
                 format!(" -o {}", path.display())
             },
-            opt_out(cluster.format)
+            opt_out(cluster.settings.format)
         )),
     }
 }

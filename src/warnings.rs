@@ -25,7 +25,7 @@ const FANOUT_ARG: &str = "AF_Packet::fanout_id=";
 /// The warnings for `cluster`, each naming the keys involved and the fix.
 /// `online_cpus`: this machine's CPUs, when the caller may read them.
 pub fn warnings(cluster: &Cluster, online_cpus: Option<&BTreeSet<u32>>) -> Vec<String> {
-    let keys = Keys(cluster.format);
+    let keys = Keys(cluster.settings.format);
     let local: Vec<&Node> = cluster.local_nodes().collect();
     let mut out = Vec::new();
     if let Some(online) = online_cpus {
@@ -41,16 +41,16 @@ pub fn warnings(cluster: &Cluster, online_cpus: Option<&BTreeSet<u32>>) -> Vec<S
             keys.capture()
         ));
     }
-    if cluster.encryption == (Encryption::Off { opted_out: true }) {
+    if cluster.settings.encryption == (Encryption::Off { opted_out: true }) {
         out.push(format!(
             "the traffic between the cluster's hosts is neither encrypted nor authenticated \
              ({} opts out): anyone who reaches its ports reads the cluster's events and can \
              send their own. Outside a lab, remove the opt-out and run `{}`",
-            crate::secrets::opt_out(cluster.format),
+            crate::secrets::opt_out(cluster.settings.format),
             crate::secrets::CREATE_COMMAND
         ));
     }
-    let source = cluster.source.display();
+    let source = cluster.settings.source.display();
     out.into_iter().map(|w| format!("{source}: {w}")).collect()
 }
 
@@ -358,7 +358,7 @@ fn ports(cluster: &Cluster, local: &[&Node], out: &mut Vec<String>) {
             "ports below 1024 ({}): nodes run as user {} without CAP_NET_BIND_SERVICE and cannot \
              bind them. Move `port`/`metrics_port` to 1024 or above",
             name_list(&low.iter().map(String::as_str).collect::<Vec<_>>()),
-            cluster.install.user
+            cluster.settings.install.user
         ));
     }
     if !zeromq.is_empty() {

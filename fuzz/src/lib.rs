@@ -65,7 +65,7 @@ pub fn check_cluster(cluster: &Cluster) {
         }
         if let Artifact::NodeDropIn(drop_in) = &item.what {
             let node = drop_in.node;
-            let mut expected = vec![cluster.install.zeek.display().to_string()];
+            let mut expected = vec![cluster.settings.install.zeek.display().to_string()];
             expected.extend(node.args.iter().cloned());
             let exec = text
                 .lines()

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::model::Role;
+use crate::model::{Hardening, NetworkPolicy, ProcessSettings, Role, UnitSettings};
 
 /// Most nodes one cluster may have in all. Keeps a hostile config from
 /// turning into a huge allocation and keeps ports within 16 bits.
@@ -25,13 +25,19 @@ pub const ZEROMQ_BACKEND: &str = "frameworks/cluster/backend/zeromq";
 /// The scripts every node loads after its role's args.
 pub const GLOBAL_ARGS: &[&str] = &["local"];
 
-/// Seconds before systemd restarts a node that died, when the config says
-/// nothing: `None`, the generator's automatic choice for the running
-/// systemd (see `generator::render::restart_policy`).
-pub const RESTART_SEC: Option<u32> = None;
-
-/// Seconds a node gets to flush its logs after SIGTERM.
-pub const STOP_TIMEOUT_SEC: u32 = 90;
+/// How the units run when the config says nothing: started at boot, a
+/// node that died restarted after the generator's automatic delay for the
+/// running systemd (see `generator::restart::node_policy`), 90 seconds to
+/// flush its logs after SIGTERM, strictly hardened, no IP allow list.
+pub fn unit_settings() -> UnitSettings {
+    UnitSettings {
+        autostart: true,
+        restart_sec: None,
+        stop_timeout_sec: 90,
+        hardening: Hardening::Strict,
+        network: NetworkPolicy::default(),
+    }
+}
 
 /// `OOMScoreAdjust=` of a role's nodes unless the config sets one: under
 /// a global out-of-memory, the kernel kills a worker (one capture
@@ -44,6 +50,15 @@ pub fn oom_score_adjust(role: Role) -> i16 {
         Role::Manager | Role::Logger => -500,
         Role::Proxy => 0,
         Role::Worker => 500,
+    }
+}
+
+/// What a role's nodes have when neither their role, interface nor node
+/// sets it: the bottom layer of every node's process settings.
+pub fn process_settings(role: Role) -> ProcessSettings {
+    ProcessSettings {
+        oom_score_adjust: Some(oom_score_adjust(role)),
+        ..ProcessSettings::default()
     }
 }
 

@@ -39,23 +39,10 @@ pub fn cluster(spec: Spec) -> Result<Cluster, ConfigError> {
         false => Vec::new(),
     };
     Ok(Cluster {
-        source: spec.source,
-        format: spec.format,
-        this_host: spec.this_host,
-        install: spec.install,
+        settings: spec.settings,
         nodes,
         archiver,
-        policy_script: spec.policy_script,
-        layout: spec.layout,
-        autostart: spec.autostart,
-        restart_sec: spec.restart_sec,
-        stop_timeout_sec: spec.stop_timeout_sec,
-        hardening: spec.hardening,
-        network: spec.network,
         hosts,
-        warnings: spec.warnings,
-        operations: spec.operations,
-        encryption: spec.encryption,
     })
 }
 
@@ -260,11 +247,7 @@ impl HostNodes<'_> {
             metrics_port: self.metrics_port(),
             args: Arc::clone(args),
             env,
-            settings: ProcessSettings {
-                oom_score_adjust: (template.settings.oom_score_adjust)
-                    .or(Some(defaults::oom_score_adjust(role))),
-                ..template.settings.clone()
-            },
+            settings: template.settings.over(&defaults::process_settings(role)),
             capture: None,
         })
     }
@@ -339,23 +322,17 @@ impl HostNodes<'_> {
     }
 }
 
-/// A worker's settings: the interface's over the worker role's, pinned to
-/// `cpu`.
+/// A worker's settings: the interface's over the worker role's over the
+/// defaults, pinned to `cpu`.
 fn worker_settings(
     role: &ProcessSettings,
     iface: &ProcessSettings,
     cpu: Option<u32>,
 ) -> ProcessSettings {
-    let mut directives = role.directives.clone();
-    directives.extend(iface.directives.iter().cloned());
+    let defaults = defaults::process_settings(Role::Worker);
     ProcessSettings {
         cpus: cpu.map(|c| CpuList(vec![c])),
-        numa_policy: iface.numa_policy.or(role.numa_policy),
-        nice: iface.nice.or(role.nice),
-        memory_max: (iface.memory_max.clone()).or_else(|| role.memory_max.clone()),
-        oom_score_adjust: (iface.oom_score_adjust.or(role.oom_score_adjust))
-            .or(Some(defaults::oom_score_adjust(Role::Worker))),
-        directives,
+        ..iface.over(&role.over(&defaults))
     }
 }
 

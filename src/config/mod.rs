@@ -6,6 +6,7 @@
 pub mod defaults;
 pub mod expand;
 pub mod operations;
+pub mod ranges;
 pub mod spec;
 pub mod template;
 pub mod toml;

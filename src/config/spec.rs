@@ -11,10 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use super::ConfigError;
-use crate::model::{
-    ConfigFormat, CpuList, Encryption, Hardening, Install, LayoutSource, NetworkPolicy, Operations,
-    PolicyScript, ProcessSettings,
-};
+use crate::model::{ClusterSettings, CpuList, ProcessSettings};
 
 /// Where a value came from: the file, its line and key when known.
 #[derive(Debug, Clone)]
@@ -249,37 +246,22 @@ pub struct Conventions {
 /// A whole cluster config, format-neutral.
 #[derive(Debug, Clone)]
 pub struct Spec {
-    /// The config file (or per-host file) it was read from, as units name it.
-    pub source: PathBuf,
+    /// What the config says about the cluster as a whole; the cluster
+    /// gets it as it is.
+    pub settings: ClusterSettings,
     /// The file errors about the whole config name.
     pub file: PathBuf,
-    pub format: ConfigFormat,
     pub conventions: Conventions,
-    /// The host the generator runs for, when the config is multi-host.
-    pub this_host: Option<String>,
     /// Whether the config names its hosts (SPEC 2.5).
     pub multi_host: bool,
     /// The manager's node name; `None`: `manager`.
     pub manager_name: Option<String>,
     /// `[nodes.NAME]` tables.
     pub node_settings: Vec<NodeSettings>,
-    pub install: Install,
     pub profiles: Vec<Profile>,
     /// In layout order.
     pub hosts: Vec<HostSpec>,
     pub archiver: Option<ArchiverSpec>,
     /// The profile the archiver's env layer is under.
     pub archiver_profile: usize,
-    pub policy_script: PolicyScript,
-    pub layout: LayoutSource,
-    pub autostart: bool,
-    /// `None`: not set, the generator chooses (sub-second restarts).
-    pub restart_sec: Option<u32>,
-    pub stop_timeout_sec: u32,
-    pub hardening: Hardening,
-    pub network: NetworkPolicy,
-    pub warnings: Vec<String>,
-    /// Retention, disk threshold and alerts.
-    pub operations: Operations,
-    pub encryption: Encryption,
 }

@@ -7,18 +7,11 @@
 
 use std::net::IpAddr;
 
+use super::ranges::{self, IntRange};
 use crate::model::{CpuList, Node, NumaPolicy};
 
 /// Highest CPU number accepted (systemd's CPU sets are limited to 8192).
 pub const MAX_CPU: u32 = 8191;
-
-/// Most workers one interface may have. Far above any real sensor, low
-/// enough that a typo like `workers = 10000000` is an error, not an
-/// allocation.
-pub const MAX_WORKERS: u32 = 16384;
-
-/// Most loggers or proxies.
-pub const MAX_SERVICE_NODES: u32 = 1024;
 
 /// Most bytes the per-node values of a whole cluster (command lines,
 /// environments, directives, `After=` lists) may add up to. Node counts
@@ -216,19 +209,21 @@ pub fn parse_memory_max(text: &str) -> Result<String, String> {
 
 /// Validates a nice level (-20..19).
 pub fn check_nice(value: i64) -> Result<i8, String> {
-    if (-20..=19).contains(&value) {
+    let IntRange { min, max } = ranges::NICE;
+    if ranges::NICE.contains(value) {
         Ok(value as i8)
     } else {
-        Err(format!("nice {value} is outside -20..19"))
+        Err(format!("nice {value} is outside {min}..{max}"))
     }
 }
 
 /// Checks an `OOMScoreAdjust=` value.
 pub fn check_oom_score_adjust(value: i64) -> Result<i16, String> {
-    if (-1000..=1000).contains(&value) {
+    let IntRange { min, max } = ranges::OOM_SCORE_ADJUST;
+    if ranges::OOM_SCORE_ADJUST.contains(value) {
         Ok(value as i16)
     } else {
-        Err(format!("oom_score_adjust {value} is outside -1000..1000"))
+        Err(format!("oom_score_adjust {value} is outside {min}..{max}"))
     }
 }
 

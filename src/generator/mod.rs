@@ -58,7 +58,7 @@ pub fn run(
     match loaded {
         Loaded::Valid { cluster, files } => {
             missing_secrets(normal_dir, &cluster, env, &log)?;
-            for warning in &cluster.warnings {
+            for warning in &cluster.settings.warnings {
                 log.warning(warning);
             }
             warnings::log_all(&cluster, &log);
@@ -103,7 +103,7 @@ fn missing_secrets(
     let Some(problem) = crate::secrets::problem(cluster, &env.config_dir) else {
         return Ok(());
     };
-    let error = ConfigError::file(&cluster.source, problem);
+    let error = ConfigError::file(&cluster.settings.source, problem);
     log.error(&format!("invalid config: {error}"));
     if env.by_systemd() && cluster.is_member() {
         write_invalid_config_target(normal_dir, &error, log);

@@ -146,7 +146,7 @@ impl OpsUnit {
 fn ops_items(cluster: &Cluster, others: &mut Vec<&'static str>) -> Vec<Item<'static>> {
     let mut units = vec![OpsUnit::DiskWatchService, OpsUnit::DiskWatchTimer];
     others.push(OpsUnit::DiskWatchTimer.path());
-    if cluster.archiver.is_some() && cluster.operations.log_keep.is_some() {
+    if cluster.archiver.is_some() && cluster.settings.operations.log_keep.is_some() {
         units.extend([
             OpsUnit::LogExpiryRules,
             OpsUnit::LogExpiryService,
@@ -260,7 +260,7 @@ fn host_items(cluster: &Cluster) -> Vec<Item<'_>> {
             others,
         },
     });
-    if cluster.autostart {
+    if cluster.settings.units.autostart {
         items.push(Item {
             what: Artifact::Link {
                 path: "multi-user.target.wants/zeek.target",

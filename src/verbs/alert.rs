@@ -81,7 +81,7 @@ pub fn exec(args: &AlertArgs, ctx: &Context) -> Result<(), Failure> {
 /// The host as reports name it: the cluster's name for it, else the
 /// hostname.
 fn host_name(cluster: &Cluster, ctx: &Context) -> String {
-    (cluster.this_host.clone())
+    (cluster.settings.this_host.clone())
         .or_else(|| ctx.env.hostname.clone())
         .unwrap_or_else(|| "localhost".into())
 }
@@ -94,7 +94,7 @@ fn send(
     mut report: Report,
     limit_dir: Option<&Path>,
 ) -> Result<bool, Failure> {
-    let alerts = &cluster.operations.alerts;
+    let alerts = &cluster.settings.operations.alerts;
     let channels = deliver::has_channels(alerts);
     let gate = match limit_dir {
         Some(dir) if channels => deliver::admit(dir, alerts.max_per_hour, now())
@@ -264,10 +264,14 @@ fn backtrace(
         }
         std::thread::sleep(Duration::from_secs(1));
     }
-    let core = newest_core(&cluster.install.spool_dir.join(node), now)?;
-    let zeek = cluster.install.zeek.display().to_string();
+    let core = newest_core(&cluster.settings.install.spool_dir.join(node), now)?;
+    let zeek = cluster.settings.install.zeek.display().to_string();
     let core_text = core.display().to_string();
-    let text = gdb_backtrace(&zeek, &core_text, cluster.operations.alerts.timeout_sec);
+    let text = gdb_backtrace(
+        &zeek,
+        &core_text,
+        cluster.settings.operations.alerts.timeout_sec,
+    );
     Some((format!("gdb {zeek} {core_text}"), text))
 }
 
@@ -394,8 +398,8 @@ fn disk_report(cluster: &Cluster, host: &str, fs: &FsUsage, low: bool) -> Report
         subject.trim_start_matches("[Zeek] "),
         utc(now()),
         fs.describe(),
-        cluster.operations.min_free,
-        cluster.source.display(),
+        cluster.settings.operations.min_free,
+        cluster.settings.source.display(),
     );
     Report {
         kind,
@@ -441,7 +445,10 @@ fn archive_report(
     let mut fields = BTreeMap::new();
     fields.insert("host", host.to_string());
     fields.insert("time", utc(now()));
-    fields.insert("path", cluster.install.log_dir.display().to_string());
+    fields.insert(
+        "path",
+        cluster.settings.install.log_dir.display().to_string(),
+    );
     if let Some(text) = problem {
         fields.insert("problem", text.to_string());
     }
@@ -451,7 +458,7 @@ fn archive_report(
             "{}\n\n  host:     {host}\n  when:     {}\n  archive:  {}\n\n{body}\n",
             subject.trim_start_matches("[Zeek] "),
             utc(now()),
-            cluster.install.log_dir.display(),
+            cluster.settings.install.log_dir.display(),
         ),
         subject,
         fields,
@@ -468,7 +475,7 @@ fn test_report(cluster: &Cluster, host: &str) -> Report {
         text: format!(
             "A test of the alert channels of {} on {host} at {}; crash and disk-space \
              reports arrive the same way.\n",
-            cluster.source.display(),
+            cluster.settings.source.display(),
             utc(now())
         ),
         fields,

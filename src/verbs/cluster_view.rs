@@ -28,7 +28,7 @@ type HostRows = (String, Option<String>, Vec<(String, String, String)>);
 
 /// The whole cluster; `user`: the SSH user (`USER@HOST`), if any.
 pub fn collect(cluster: &Cluster, user: Option<&str>) -> Vec<HostView> {
-    let this = cluster.this_host.as_deref();
+    let this = cluster.settings.this_host.as_deref();
     let views: Vec<HostRows> = cluster
         .hosts
         .iter()

@@ -83,7 +83,7 @@ pub fn diagnose(cluster: &Cluster, node_name: &str, lines: usize) -> anyhow::Res
 /// Core files in the node's dir: where the kernel writes them when
 /// systemd-coredump is not installed and `core_pattern` is a plain name.
 fn core_files(out: &mut String, cluster: &Cluster, node: &Node) {
-    let dir = cluster.install.spool_dir.join(&node.name);
+    let dir = cluster.settings.install.spool_dir.join(&node.name);
     let mut found: Vec<(u64, String)> = std::fs::read_dir(&dir)
         .into_iter()
         .flatten()
@@ -150,7 +150,12 @@ fn section(out: &mut String, title: &str, body: &str) {
 }
 
 fn node_log(out: &mut String, cluster: &Cluster, node: &Node, name: &str, lines: usize) {
-    let path = cluster.install.spool_dir.join(&node.name).join(name);
+    let path = cluster
+        .settings
+        .install
+        .spool_dir
+        .join(&node.name)
+        .join(name);
     let body = match std::fs::read(&path) {
         Ok(bytes) => tail(&String::from_utf8_lossy(&bytes), lines),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {

@@ -69,7 +69,7 @@ impl FsUsage {
 /// The spool, queue and (where the archiver runs) archive dirs, each with
 /// what it holds.
 fn dirs(cluster: &Cluster) -> Vec<(&'static str, PathBuf)> {
-    let install = &cluster.install;
+    let install = &cluster.settings.install;
     let mut out = vec![
         ("spool", install.spool_dir.clone()),
         ("queue", install.spool_dir.join("log-queue")),
@@ -85,7 +85,7 @@ fn dirs(cluster: &Cluster) -> Vec<(&'static str, PathBuf)> {
 // fsblkcnt_t is 32 bits on some targets: the conversions are not useless there.
 #[allow(clippy::useless_conversion)]
 pub fn usage(cluster: &Cluster) -> Vec<FsUsage> {
-    let min_free = cluster.operations.min_free;
+    let min_free = cluster.settings.operations.min_free;
     let mut out: Vec<(u64, FsUsage)> = Vec::new();
     for (what, dir) in dirs(cluster) {
         let Some((dev, path)) = existing(&dir) else {
@@ -182,7 +182,7 @@ pub fn archive_problems(cluster: &Cluster, now: u64) -> Vec<ArchiveProblem> {
     if cluster.archiver.is_none() {
         return Vec::new();
     }
-    let install = &cluster.install;
+    let install = &cluster.settings.install;
     let ids = user_ids(&install.user, &install.group);
     let mut out = Vec::new();
     if let Some(text) = unwritable(&install.log_dir, ids) {

@@ -70,7 +70,7 @@ impl Context<'_> {
         let log = Log::stderr();
         match config::load(&self.find_config()?, &self.options) {
             Ok(cluster) => {
-                for warning in &cluster.warnings {
+                for warning in &cluster.settings.warnings {
                     log.warning(warning);
                 }
                 Ok(cluster)

@@ -57,7 +57,7 @@ fn write_identity(
     (cluster, files): (&crate::model::Cluster, &config::ConfigFiles),
     snapshot: &str,
 ) -> Result<(), Failure> {
-    let host = cluster.this_host.as_deref().unwrap_or("");
+    let host = cluster.settings.this_host.as_deref().unwrap_or("");
     let digest = identity::config_digest(files);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).map_err(anyhow::Error::from)?;

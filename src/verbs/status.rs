@@ -70,7 +70,7 @@ fn cluster_status(args: &StatusArgs, cluster: &Cluster) -> Result<(), Failure> {
     if cluster.hosts.is_empty() {
         return Err(Failure::Other(anyhow::anyhow!(
             "--cluster: {} is a single-host config; `zeek-systemd status` shows all of it",
-            cluster.source.display()
+            cluster.settings.source.display()
         )));
     }
     let views = super::cluster_view::collect(cluster, args.ssh_user.as_deref());
@@ -208,7 +208,7 @@ pub fn collect(cluster: &Cluster, config_state: ConfigState) -> anyhow::Result<S
         .collect();
     Ok(Status {
         config: ConfigReport {
-            source: cluster.source.clone(),
+            source: cluster.settings.source.clone(),
             state: config_state,
         },
         deployed: None,
@@ -231,7 +231,7 @@ fn hosts_differ(cluster: &Cluster) -> Vec<crate::identity::NodeIdentity> {
     else {
         return Vec::new();
     };
-    let dir = cluster.install.spool_dir.join(&manager.name);
+    let dir = cluster.settings.install.spool_dir.join(&manager.name);
     crate::identity::read_table(&dir)
         .into_iter()
         .filter(|n| n.differs.is_some())

@@ -122,9 +122,9 @@ fn zeekconf_sets_it_per_role_and_per_interface() {
         Some("700")
     );
     assert!(
-        section_less.warnings.is_empty(),
+        section_less.settings.warnings.is_empty(),
         "{:?}",
-        section_less.warnings
+        section_less.settings.warnings
     );
 }
 

@@ -315,7 +315,7 @@ fn case_facts(case: &Case) -> CaseFacts {
         interfaces: conf.interfaces.len(),
         spool: conf.base_dir.join("var/spool/zeek").display().to_string(),
         prefix,
-        restart_set: conf.restart_sec.is_some(),
+        restart_set: conf.units.restart_sec.is_some(),
     }
 }
 

@@ -18,8 +18,7 @@ use super::spec::{
 };
 use super::{defaults, expand, ConfigError, ReadOptions};
 use crate::model::{
-    Cluster, ConfigFormat, Encryption, Hardening, Install, LayoutSource, NetworkPolicy,
-    PolicyScript,
+    Cluster, ClusterSettings, ConfigFormat, Encryption, Install, LayoutSource, PolicyScript,
 };
 use settings::{ArchiverChoice, EnvLine, FileConf, RoleConf};
 
@@ -134,49 +133,51 @@ fn build(
         warnings.extend(file.conf.warnings.iter().cloned());
     }
     let spec = Spec {
-        source: source.to_path_buf(),
         file: source.to_path_buf(),
-        format: ConfigFormat::ZeekConf,
         conventions: Conventions {
             interface_env: true,
             fanout_ids: false,
             name_clash,
         },
-        this_host: files[local].host.clone(),
         multi_host,
         manager_name: None,
         node_settings: Vec::new(),
         archiver: archiver(&files[local], &install),
-        install,
         profiles: files.iter().map(profile).collect(),
         hosts: (files.iter().enumerate())
             .map(|(index, file)| host(file, index, index == local))
             .collect(),
         archiver_profile: local,
-        policy_script: PolicyScript::ZeekBuiltin,
-        layout: match &mine.cluster_layout {
-            Some(path) => LayoutSource::Copy(path.clone()),
-            None => LayoutSource::Generated,
-        },
-        autostart: true,
-        restart_sec: mine.restart_sec,
-        stop_timeout_sec: defaults::STOP_TIMEOUT_SEC,
-        hardening: Hardening::Strict,
-        network: NetworkPolicy::default(),
-        warnings,
-        // zeek.conf has no keys for them: Zeek's generator refuses keys it
-        // does not know (see docs/zeek-conf-migration.md).
-        operations: defaults::operations(),
-        // Zeek's own generator has no key for it: a cluster dir is
-        // encrypted with <config dir>/cluster-secrets unless it holds the
-        // cleartext file (issue 18).
-        encryption: match (multi_host, cleartext) {
-            (true, false) => Encryption::Curve { secrets: None },
-            (true, true) => Encryption::Off { opted_out: true },
-            (false, _) => Encryption::Off { opted_out: false },
+        settings: ClusterSettings {
+            source: source.to_path_buf(),
+            format: ConfigFormat::ZeekConf,
+            this_host: files[local].host.clone(),
+            install,
+            policy_script: PolicyScript::ZeekBuiltin,
+            layout: match &mine.cluster_layout {
+                Some(path) => LayoutSource::Copy(path.clone()),
+                None => LayoutSource::Generated,
+            },
+            units: mine.units.clone(),
+            warnings,
+            // zeek.conf has no keys for them: Zeek's generator refuses keys
+            // it does not know (see docs/zeek-conf-migration.md).
+            operations: defaults::operations(),
+            encryption: encryption(multi_host, cleartext),
         },
     };
     expand::cluster(spec)
+}
+
+/// Zeek's own generator has no key for it: a cluster dir is encrypted
+/// with <config dir>/cluster-secrets unless it holds the cleartext file
+/// (issue 18).
+fn encryption(multi_host: bool, cleartext: bool) -> Encryption {
+    match (multi_host, cleartext) {
+        (true, false) => Encryption::Curve { secrets: None },
+        (true, true) => Encryption::Off { opted_out: true },
+        (false, _) => Encryption::Off { opted_out: false },
+    }
 }
 
 /// Only one host file may run the manager.

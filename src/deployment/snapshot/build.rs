@@ -88,10 +88,10 @@ pub fn build(
 /// generator's copy.
 fn write_generated(cluster: &Cluster, files: &ConfigFiles, dir: &Path) -> anyhow::Result<()> {
     tree::make_dir(dir)?;
-    let layout = match &cluster.layout {
+    let layout = match &cluster.settings.layout {
         LayoutSource::Generated => {
             let mut named = cluster.clone();
-            named.source = files.files.first().map_or_else(
+            named.settings.source = files.files.first().map_or_else(
                 || PathBuf::from(CONFIG),
                 |(name, _)| Path::new(CONFIG).join(name),
             );
@@ -101,7 +101,7 @@ fn write_generated(cluster: &Cluster, files: &ConfigFiles, dir: &Path) -> anyhow
             .with_context(|| format!("cannot read the layout {}", path.display()))?,
     };
     tree::write(&dir.join("cluster-layout.zeek"), &layout)?;
-    if cluster.policy_script == PolicyScript::Generated {
+    if cluster.settings.policy_script == PolicyScript::Generated {
         tree::write(
             &dir.join(format!("{POLICY_SCRIPT_NAME}.zeek")),
             POLICY_SCRIPT,

@@ -127,7 +127,7 @@ pub fn ensure_for_start(
     store: &Store,
 ) -> anyhow::Result<AtStart> {
     let current = store.current();
-    let sources: Vec<Source> = live_sources(&cluster.install)
+    let sources: Vec<Source> = live_sources(&cluster.settings.install)
         .into_iter()
         .map(|(part, live)| {
             let pinned = current.as_ref().filter(|info| {

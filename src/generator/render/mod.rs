@@ -119,10 +119,10 @@ impl Shared {
         let cluster = plan.cluster;
         Shared {
             rejected: plan.rejected.as_deref().map(syntax::one_line),
-            source: syntax::no_specifiers(&cluster.source.display().to_string()),
-            zeek: cluster.install.zeek.display().to_string(),
-            strict: cluster.hardening == Hardening::Strict,
-            basic: cluster.hardening == Hardening::Basic,
+            source: syntax::no_specifiers(&cluster.settings.source.display().to_string()),
+            zeek: cluster.settings.install.zeek.display().to_string(),
+            strict: cluster.settings.units.hardening == Hardening::Strict,
+            basic: cluster.settings.units.hardening == Hardening::Basic,
             encrypted: plan.secrets.is_some(),
             identity: !cluster.hosts.is_empty(),
         }
@@ -157,7 +157,7 @@ struct NodeTemplateUnit<'a> {
 
 fn render_node_template(plan: &Plan, shared: &Shared) -> String {
     let cluster = plan.cluster;
-    let install = &cluster.install;
+    let install = &cluster.settings.install;
     let spool = syntax::no_specifiers(&install.spool_dir.display().to_string());
     // The drop-in of every node replaces this command line; it is here so
     // the template stays loadable for any instance name.
@@ -166,7 +166,7 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
         default_command.extend(manager_like.args.iter().cloned());
     }
     let ip_allow = ip_allow_list(cluster);
-    let restart = restart::node_policy(cluster.restart_sec, plan.systemd_version);
+    let restart = restart::node_policy(cluster.settings.units.restart_sec, plan.systemd_version);
     NodeTemplateUnit {
         source: &shared.source,
         drop_in_name: DROP_IN_NAME,
@@ -187,7 +187,7 @@ fn render_node_template(plan: &Plan, shared: &Shared) -> String {
         systemd_version: plan.systemd_version,
         crash_hook: crash_hook_command(restart.backoff.is_some()),
         restart,
-        stop_timeout_sec: cluster.stop_timeout_sec,
+        stop_timeout_sec: cluster.settings.units.stop_timeout_sec,
         network_online: needs_network(cluster),
         strict: shared.strict,
         basic: shared.basic,
@@ -253,7 +253,7 @@ fn needs_network(cluster: &Cluster) -> bool {
 /// site and cannot be guessed, and a wrong guess fails silently (blocked
 /// connections hang until they time out).
 fn ip_allow_list(cluster: &Cluster) -> Vec<String> {
-    let extra: Vec<String> = match &cluster.network.ip_allow {
+    let extra: Vec<String> = match &cluster.settings.units.network.ip_allow {
         None => return Vec::new(),
         Some(list) if list.iter().any(|e| e == "any") => return Vec::new(),
         Some(list) => list.clone(),
@@ -377,7 +377,7 @@ fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> S
             .collect(),
         settings: &node.settings,
         log_writer_paths: (writes_logs && shared.strict)
-            .then(|| syntax::path_word(&cluster.install.spool_dir.display().to_string())),
+            .then(|| syntax::path_word(&cluster.settings.install.spool_dir.display().to_string())),
         rotate_leftovers: rotates_logs(cluster, node).then(|| rotate_leftovers(cluster, shared)),
         log_receiver: rotates_logs(cluster, node),
         worker: node.role == Role::Worker,
@@ -412,7 +412,7 @@ fn rotates_logs(cluster: &Cluster, node: &Node) -> bool {
 /// archiver's names, then exits (no input). Zeek writes the node's own
 /// stats.log after its last rotation at exit; this moves it on.
 fn rotate_leftovers(cluster: &Cluster, shared: &Shared) -> String {
-    let script = match cluster.policy_script {
+    let script = match cluster.settings.policy_script {
         PolicyScript::Generated => POLICY_SCRIPT_NAME,
         PolicyScript::ZeekBuiltin => crate::config::zeekconf::POLICY_SCRIPT,
     };
@@ -538,7 +538,7 @@ struct SetupUnit<'a> {
 fn scripts_command(cluster: &Cluster, exe: &str) -> String {
     let mut command = vec![exe, "setup-scripts"];
     // Looked up in the copy as the generator found it on disk.
-    if let Some(host) = &cluster.this_host {
+    if let Some(host) = &cluster.settings.this_host {
         command.extend(["--host", host.as_str()]);
     }
     syntax::command_line(&command)
@@ -546,7 +546,7 @@ fn scripts_command(cluster: &Cluster, exe: &str) -> String {
 
 fn render_setup(plan: &Plan, shared: &Shared) -> String {
     let cluster = plan.cluster;
-    let install = &cluster.install;
+    let install = &cluster.settings.install;
     let quoted = |p: &Path| syntax::command_line(&[p.display().to_string()]);
     let mut node_dirs = String::new();
     for name in cluster
@@ -622,7 +622,7 @@ fn render_archiver(
     archiver: &Archiver,
     before: &str,
 ) -> String {
-    let install = &cluster.install;
+    let install = &cluster.settings.install;
     let stock = archiver
         .command
         .first()
@@ -649,7 +649,7 @@ fn render_archiver(
             .map(|(k, v)| syntax::environment(k, v))
             .collect(),
         settings: &archiver.settings,
-        restart_sec: restart::archiver_restart_sec(cluster.restart_sec),
+        restart_sec: restart::archiver_restart_sec(cluster.settings.units.restart_sec),
         strict: shared.strict,
         basic: shared.basic,
         private_network: stock,

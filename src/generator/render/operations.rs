@@ -86,13 +86,14 @@ pub fn crash_hook(plan: &Plan, source: &str) -> String {
 /// One of the log expiry and disk watch files.
 pub fn render(plan: &Plan, source: &str, unit: OpsUnit) -> String {
     let cluster = plan.cluster;
-    let install = &cluster.install;
+    let install = &cluster.settings.install;
     // The plan has these units only when logs expire.
-    let keep = (cluster.operations.log_keep.as_ref()).map_or("", |age| age.tmpfiles.as_str());
+    let keep =
+        (cluster.settings.operations.log_keep.as_ref()).map_or("", |age| age.tmpfiles.as_str());
     let log_dir = install.log_dir.display().to_string();
     let rendered = match unit {
         OpsUnit::LogExpiryRules => LogExpiryRules {
-            source_text: syntax::one_line(&cluster.source.display().to_string()),
+            source_text: syntax::one_line(&cluster.settings.source.display().to_string()),
             log_dir: syntax::tmpfiles_path(&log_dir),
             keep,
         }
@@ -114,7 +115,7 @@ pub fn render(plan: &Plan, source: &str, unit: OpsUnit) -> String {
         OpsUnit::LogExpiryTimer => LogExpiryTimer { source, keep }.render(),
         OpsUnit::DiskWatchService => DiskWatchService {
             source,
-            min_free: syntax::one_line(&cluster.operations.min_free.to_string()),
+            min_free: syntax::one_line(&cluster.settings.operations.min_free.to_string()),
             config_dir_env: config_dir_env(plan),
             command: alert_command(plan, &["disk"]),
             timeout_sec: alert_timeout(plan),
@@ -135,7 +136,7 @@ fn config_dir_env(plan: &Plan) -> String {
 fn alert_command(plan: &Plan, args: &[&str]) -> String {
     let mut words = vec![plan.generator_exe.display().to_string()];
     // Looked up in the copy as the generator found it on disk.
-    if let Some(host) = &plan.cluster.this_host {
+    if let Some(host) = &plan.cluster.settings.this_host {
         words.extend(["--host".to_string(), host.clone()]);
     }
     words.push("alert".into());
@@ -146,5 +147,5 @@ fn alert_command(plan: &Plan, args: &[&str]) -> String {
 /// `TimeoutStartSec=` of an alert sender: every channel's delivery
 /// timeout (mail, command, webhook) and the gathering.
 fn alert_timeout(plan: &Plan) -> u32 {
-    plan.cluster.operations.alerts.timeout_sec * 3 + GATHER_SEC
+    plan.cluster.settings.operations.alerts.timeout_sec * 3 + GATHER_SEC
 }

@@ -31,7 +31,7 @@ impl Candidate {
             .and_then(|files| Ok((config::load_files(&source, &files, &ctx.options)?, files)));
         match loaded {
             Ok((cluster, files)) => {
-                for warning in &cluster.warnings {
+                for warning in &cluster.settings.warnings {
                     log.warning(warning);
                 }
                 Ok(Candidate {
@@ -50,7 +50,7 @@ impl Candidate {
     /// Makes the snapshot of the live tree in `dest` (which must not
     /// exist); returns its id.
     pub fn snapshot(&self, dest: &Path, origin: Origin) -> anyhow::Result<String> {
-        let sources: Vec<Source> = live_sources(&self.cluster.install)
+        let sources: Vec<Source> = live_sources(&self.cluster.settings.install)
             .into_iter()
             .map(|(part, live)| Source {
                 part,

@@ -45,7 +45,7 @@ pub struct Finding {
 /// the candidate snapshot the nodes' `ZEEKPATH` points at. Scratch files
 /// go to the environment's temp dir, and are gone when it returns.
 pub fn run(cluster: &Cluster, env: &Environment, scripts: &Path) -> Vec<Finding> {
-    let install = &cluster.install;
+    let install = &cluster.settings.install;
     let mut findings = Vec::new();
     let user = User::from_name(&install.user).ok().flatten();
     findings.push(Finding {
@@ -216,7 +216,7 @@ impl Scratch {
         let root = temp_dir.join(format!("zeek-systemd-check.{}", std::process::id()));
         std::fs::create_dir(&root).with_context(|| format!("create {}", root.display()))?;
         let scratch = Scratch {
-            zeek_path: snapshot::node_zeek_path(&cluster.install, scripts),
+            zeek_path: snapshot::node_zeek_path(&cluster.settings.install, scripts),
             root,
             manager_env: systemctl::manager_environment(),
         };
@@ -246,7 +246,7 @@ impl Scratch {
         user: &User,
         group: &Group,
     ) -> anyhow::Result<Option<String>> {
-        let install = &cluster.install;
+        let install = &cluster.settings.install;
         let mut command = Command::new(&install.zeek);
         command
             .arg("-a")

@@ -32,7 +32,7 @@ pub fn exec(args: &CheckArgs, ctx: &Context) -> Result<(), Failure> {
     let cluster = &candidate.cluster;
     let log = Log::stderr();
     if let Some(problem) = secrets::problem(cluster, &ctx.env.config_dir) {
-        log.error(&format!("{}: {problem}", cluster.source.display()));
+        log.error(&format!("{}: {problem}", cluster.settings.source.display()));
         return Err(Failure::InvalidConfig);
     }
     print(&node_table(cluster))?;
@@ -156,8 +156,8 @@ fn summary(cluster: &Cluster) -> String {
     let count = |role: Role| cluster.local_nodes().filter(|n| n.role == role).count();
     format!(
         "\n{}: valid; {local} node(s) on this host{} ({} manager, {} logger, {} proxy, {} worker); archiver {}\n",
-        cluster.source.display(),
-        match &cluster.this_host {
+        cluster.settings.source.display(),
+        match &cluster.settings.this_host {
             Some(host) => format!(" ({host}), {} in the cluster", cluster.nodes.len()),
             None => String::new(),
         },

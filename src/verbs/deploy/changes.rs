@@ -73,7 +73,7 @@ pub fn changes(
 /// in both, so that only what the units do is compared.
 fn rendered(cluster: &Cluster, source: &Path, exe: &Path) -> BTreeMap<PathBuf, String> {
     let mut named = cluster.clone();
-    named.source = source.to_path_buf();
+    named.settings.source = source.to_path_buf();
     let plan = plan::plan(&named, Path::new(GENERATOR_DIR), exe);
     render::render(&plan)
         .into_iter()
@@ -85,9 +85,9 @@ fn rendered(cluster: &Cluster, source: &Path, exe: &Path) -> BTreeMap<PathBuf, S
 }
 
 fn unit_changes(old: Option<&Cluster>, new: &Cluster, exe: &Path) -> Vec<String> {
-    let new_units = rendered(new, &new.source, exe);
+    let new_units = rendered(new, &new.settings.source, exe);
     let old_units = old
-        .map(|c| rendered(c, &new.source, exe))
+        .map(|c| rendered(c, &new.settings.source, exe))
         .unwrap_or_default();
     let node_of = |path: &Path| -> Option<String> {
         let dir = path.parent()?.to_str()?;

@@ -198,7 +198,7 @@ fn writers_with_cluster_log(cluster: &Cluster) -> Vec<PathBuf> {
     cluster
         .local_nodes()
         .filter(|n| n.role == Role::Logger || (!has_logger && n.role == Role::Manager))
-        .map(|n| cluster.install.spool_dir.join(&n.name))
+        .map(|n| cluster.settings.install.spool_dir.join(&n.name))
         .filter(|dir| dir.join("cluster.log").is_file())
         .collect()
 }
