@@ -306,7 +306,7 @@ fn dispatch(command: Command, ctx: &Context) -> Result<(), Failure> {
         Command::Status { args, .. } => verbs::status::exec(&args, ctx),
         Command::Diag { args, .. } => verbs::diag::exec(&args, ctx),
         Command::Netstats { args, .. } => verbs::netstats::exec(&args, ctx),
-        Command::ImportZeekctl(args) => verbs::import_zeekctl::exec(&args),
+        Command::ImportZeekctl(args) => verbs::import_zeekctl::exec(&args, &ctx.env.config_dir),
         Command::Alert { args, .. } => verbs::alert::exec(&args, ctx),
         Command::Secrets(args) => verbs::secrets::exec(&args, ctx),
         Command::SetupScripts { args, .. } => verbs::setup_scripts::exec(&args, ctx),

@@ -696,7 +696,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__import__subcmd__zeekctl)
-            opts="-o -h --node-cfg --zeekctl-cfg --networks-cfg --output --check --help"
+            opts="-o -h --node-cfg --zeekctl-cfg --networks-cfg --output --check --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

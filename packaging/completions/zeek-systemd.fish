@@ -73,6 +73,7 @@ complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl" -l networks-cfg -d 'ZeekControl\'s local networks [default: <prefix>/etc/networks.cfg, if it exists]' -r -F
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl" -s o -l output -d 'Where to write cluster.toml (`-` for stdout); local-networks.zeek goes next to it' -r -F
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl" -l check -d 'Write nothing; print every node as ZeekControl runs it next to the imported config\'s (exit 1 if any differs)'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl" -l force -d 'Replace an existing output file'
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand import-zeekctl" -s h -l help -d 'Print help'
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand layout" -l config -d 'The config to read instead of looking in the config directory' -r -F
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand layout" -l host -d 'Act for this host of a multi-host config instead of this machine (shortened and lower-cased as the machine\'s hostname is)' -r

@@ -8,6 +8,7 @@ mod common;
 mod cli;
 mod cli_completions;
 mod deep_check;
+mod import_mistakes;
 mod import_zeekctl;
 mod netstats;
 mod warnings;
