@@ -8,6 +8,7 @@ pub mod networks_cfg;
 pub mod node_cfg;
 mod operations_out;
 pub mod toml_out;
+mod toml_text;
 pub mod zeekctl_cfg;
 
 use std::collections::BTreeMap;

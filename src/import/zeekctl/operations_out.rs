@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::toml_out::{list, quote};
+use super::toml_text::{list, quote};
 use super::zeekctl_cfg::{log_expire_minutes, ZeekctlCfg};
 
 /// zeekctl.cfg options the sections above do not carry: what replaces

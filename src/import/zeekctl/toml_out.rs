@@ -12,6 +12,7 @@ use std::path::Path;
 use super::networks_cfg::Network;
 use super::node_cfg::{is_localhost, Kind, ZeekctlNode};
 use super::operations_out::{operations_sections, unmapped};
+pub use super::toml_text::{list, quote};
 use super::zeekctl_cfg::ZeekctlCfg;
 use super::{ImportError, Sources};
 use crate::config::values::check_name_part;
@@ -40,11 +41,6 @@ pub fn needs_lookup(host: &str, multi_host: bool) -> bool {
     !multi_host || host.contains('.') || host.chars().any(|c| c.is_ascii_uppercase())
 }
 
-/// A TOML basic string.
-pub fn quote(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
-}
-
 fn key(s: &str) -> String {
     if !s.is_empty()
         && s.bytes()
@@ -54,11 +50,6 @@ fn key(s: &str) -> String {
     } else {
         quote(s)
     }
-}
-
-pub(super) fn list(items: &[String]) -> String {
-    let inner: Vec<String> = items.iter().map(|s| quote(s)).collect();
-    format!("[{}]", inner.join(", "))
 }
 
 fn inline_env(env: &[(String, String)]) -> String {
