@@ -116,10 +116,8 @@ fn write_all(writes: &[(PathBuf, &String)], force: bool) -> Result<(), Failure> 
     if !force {
         if let Some((path, _)) = writes.iter().find(|(p, _)| p.exists()) {
             return Err(Failure::Other(anyhow::anyhow!(
-                "{} exists; the import does not replace it: compare with \
-                 `zeek-systemd import-zeekctl --check -o {}`, write elsewhere with -o, or \
-                 replace it with --force",
-                path.display(),
+                "{} exists; the import does not replace it: write elsewhere with -o and \
+                 compare the two, or replace it with --force",
                 path.display()
             )));
         }

@@ -80,9 +80,10 @@ fn resolve_hosts(
                 n.line,
                 Some(format!("[{}] host", n.section)),
                 format!(
-                    "hostname lookup failed for '{}' in node config (ZeekControl resolves every \
-                     host when it reads node.cfg, and so does the import: run it where the name \
-                     resolves, or write the host's address in node.cfg)",
+                    "hostname lookup failed for '{}' in node config (ZeekControl looks every \
+                     host up when it reads node.cfg and its layout has the address; the import \
+                     looks this one up to keep that address: run it where the name resolves, or \
+                     write the host's address in node.cfg)",
                     n.host
                 ),
             ));
