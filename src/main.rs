@@ -6,13 +6,12 @@
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
-use zeek_systemd::cli::{self, Cli};
+use zeek_systemd::cli;
 use zeek_systemd::env::Environment;
 use zeek_systemd::error::Failure;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = cli::parse(std::env::args_os().collect());
     match cli::run(cli, &Environment::read()) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Other(error)) => {

@@ -33,6 +33,9 @@ pub struct ImportArgs {
     /// imported config's (exit 1 if any differs).
     #[arg(long)]
     pub check: bool,
+    /// Replace an existing output file.
+    #[arg(long)]
+    pub force: bool,
 }
 
 fn default_file(given: &Option<PathBuf>, name: &str, required: bool) -> Option<PathBuf> {
@@ -43,8 +46,19 @@ fn default_file(given: &Option<PathBuf>, name: &str, required: bool) -> Option<P
     (required || path.exists()).then_some(path)
 }
 
+/// Where the nodes load `local-networks.zeek` from: next to the output
+/// when the user named it by an absolute path; for a relative one, the
+/// config dir, where cluster.toml goes (the directory the import runs in
+/// is rarely where the file ends up, and the nodes need an absolute path).
+fn networks_path(output: &Path, config_dir: &Path) -> PathBuf {
+    match output.parent() {
+        Some(dir) if output.is_absolute() => dir.join("local-networks.zeek"),
+        _ => config_dir.join("local-networks.zeek"),
+    }
+}
+
 /// Runs `import-zeekctl`.
-pub fn exec(args: &ImportArgs) -> Result<(), Failure> {
+pub fn exec(args: &ImportArgs, config_dir: &Path) -> Result<(), Failure> {
     let log = Log::stderr();
     let sources = Sources {
         node_cfg: default_file(&args.node_cfg, "node.cfg", true).unwrap_or_default(),
@@ -52,12 +66,7 @@ pub fn exec(args: &ImportArgs) -> Result<(), Failure> {
         networks_cfg: default_file(&args.networks_cfg, "networks.cfg", false),
     };
     let to_stdout = args.output == Path::new("-");
-    let networks_path = (!to_stdout).then(|| {
-        let dir = args.output.parent().filter(|p| !p.as_os_str().is_empty());
-        std::path::absolute(dir.unwrap_or(Path::new(".")))
-            .unwrap_or_default()
-            .join("local-networks.zeek")
-    });
+    let networks_path = (!to_stdout).then(|| networks_path(&args.output, config_dir));
     let imported = match import(&sources, networks_path.as_deref()) {
         Ok(imported) => imported,
         Err(error) => {
@@ -79,15 +88,51 @@ pub fn exec(args: &ImportArgs) -> Result<(), Failure> {
     if to_stdout {
         return print(&imported.toml).map_err(Failure::Other);
     }
-    write_file_atomically(&args.output, &imported.toml, 0o644).map_err(|e| {
-        Failure::Other(anyhow::anyhow!(
-            "cannot write {}: {e}",
-            args.output.display()
-        ))
-    })?;
-    if let (Some(script), Some(path)) = (&imported.networks_script, &networks_path) {
-        write_file_atomically(path, script, 0o644)
-            .map_err(|e| Failure::Other(anyhow::anyhow!("cannot write {}: {e}", path.display())))?;
+    let networks = imported
+        .networks_script
+        .as_ref()
+        .zip(networks_path.as_ref());
+    let mut writes = vec![(args.output.clone(), &imported.toml)];
+    if let Some((script, path)) = networks {
+        // Written next to the output, relative or not: the user installs
+        // both where the args say.
+        let beside = args.output.parent().unwrap_or(Path::new(""));
+        let written = if args.output.is_absolute() {
+            path.clone()
+        } else {
+            beside.join("local-networks.zeek")
+        };
+        writes.push((written, script));
+    }
+    write_all(&writes, args.force)
+}
+
+/// Writes each (path, text), refusing to replace an existing file
+/// without `force` (checked for all before anything is written), and
+/// creating a missing parent dir (0755).
+fn write_all(writes: &[(PathBuf, &String)], force: bool) -> Result<(), Failure> {
+    let fail = |path: &Path, e: &dyn std::fmt::Display| {
+        Failure::Other(anyhow::anyhow!("cannot write {}: {e}", path.display()))
+    };
+    if !force {
+        if let Some((path, _)) = writes.iter().find(|(p, _)| p.exists()) {
+            return Err(Failure::Other(anyhow::anyhow!(
+                "{} exists; the import does not replace it: write elsewhere with -o and \
+                 compare the two, or replace it with --force",
+                path.display()
+            )));
+        }
+    }
+    for (path, text) in writes {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            use std::os::unix::fs::DirBuilderExt as _;
+            std::fs::DirBuilder::new()
+                .recursive(true)
+                .mode(0o755)
+                .create(dir)
+                .map_err(|e| fail(dir, &e))?;
+        }
+        write_file_atomically(path, text, 0o644).map_err(|e| fail(path, &e))?;
     }
     Ok(())
 }
@@ -105,6 +150,13 @@ fn check(imported: &Imported, label: &Path, log: &Log) -> Result<(), Failure> {
     let comparison = compare(imported, &cluster);
     let differing = comparison.iter().filter(|c| c.differs()).count();
     let mut out = comparison_table(&comparison);
+    if let Some(node) = imported.nodes.iter().find(|n| n.from_standalone) {
+        out.push_str(&format!(
+            "\nZeekControl ran [{}] as one standalone process; its rows are the cluster it is \
+             imported as (see the comment at the top of the file).\n",
+            node.section
+        ));
+    }
     out.push_str(&format!(
         "\n{} ZeekControl node(s), {} in the imported config; {}\n",
         imported.nodes.len(),

@@ -70,6 +70,7 @@ impl Context<'_> {
         let log = Log::stderr();
         match config::load(&self.find_config()?, &self.options) {
             Ok(cluster) => {
+                self.check_host(&cluster)?;
                 for warning in &cluster.settings.warnings {
                     log.warning(warning);
                 }
@@ -80,6 +81,27 @@ impl Context<'_> {
                 Err(Failure::InvalidConfig)
             }
         }
+    }
+}
+
+impl Context<'_> {
+    /// `--host` must name one of a multi-host config's hosts: a person who
+    /// names a host wants its nodes, and zero nodes with success would
+    /// hide a typo. (Without `--host`, a machine the config does not name
+    /// gets the config's warning: the same file goes to every host.)
+    pub fn check_host(&self, cluster: &Cluster) -> Result<(), Failure> {
+        let Some(host) = &self.options.host else {
+            return Ok(());
+        };
+        if cluster.is_member() {
+            return Ok(());
+        }
+        let hosts: Vec<&str> = cluster.hosts.iter().map(|h| h.name.as_str()).collect();
+        Err(Failure::Other(anyhow::anyhow!(
+            "--host {host}: {} has no [hosts.{host}] (its hosts: {}); name one of them",
+            cluster.settings.source.display(),
+            hosts.join(", ")
+        )))
     }
 }
 

@@ -145,3 +145,19 @@ fn maintainer_scripts_are_valid_shell() {
         );
     }
 }
+
+/// Both packages make the config dir the docs' first step writes into
+/// (`import-zeekctl -o /etc/zeek/cluster.toml`), root's and 0755: the RPM
+/// owns it, the .deb's postinst makes it (cargo-deb ships no empty dirs;
+/// tests/real_systemd/deb.rs checks it on an installed package).
+#[test]
+fn both_packages_create_etc_zeek() {
+    let spec = std::fs::read_to_string(root().join("packaging/rpm/zeek-systemd.spec")).unwrap();
+    assert!(spec.contains("install -d -m 0755 %{buildroot}%{_sysconfdir}/zeek\n"));
+    assert!(spec.contains("\n%dir %attr(0755,root,root) %{_sysconfdir}/zeek\n"));
+    let postinst = std::fs::read_to_string(root().join("packaging/debian/postinst")).unwrap();
+    assert!(
+        postinst.contains("install -d -m 0755 -o root -g root /etc/zeek\n"),
+        "{postinst}"
+    );
+}

@@ -195,7 +195,8 @@ if command -v man >/dev/null; then
     man -w zeek-systemd zeek-systemd-generator zeek-cluster.toml >/res/man-w.txt 2>&1 || fail "man -w: $(cat /res/man-w.txt)"
 fi
 
-mkdir -p /etc/zeek
+# The package made the config dir (issue 26): root's, 0755.
+stat -c '%U:%G %a' /etc/zeek >/res/etc-zeek.txt 2>&1 || fail "the package made no /etc/zeek"
 cp /etc/zeek-test/cluster.toml /etc/zeek/cluster.toml
 systemctl daemon-reload || fail "daemon-reload failed"
 start_cluster
@@ -253,6 +254,7 @@ true
         "{passwd}"
     );
     let uid = passwd.split(':').nth(2).unwrap().to_string();
+    assert_eq!(result.read("etc-zeek.txt").trim(), "root:root 755");
     assert!(result.read("program.txt").starts_with("-rwxr-xr-x "));
     assert_eq!(
         result.read("symlink.txt").trim(),

@@ -10,6 +10,7 @@ mod day2;
 mod deb;
 mod hardening;
 mod import_zeekctl;
+mod migration_doc;
 mod multihost;
 mod node_processes;
 mod supervision;

@@ -350,3 +350,154 @@ fn a_person_running_the_generator_gets_no_back_off_guess() {
     assert!(!template.contains("\nRestartSteps="), "{template}");
     assert!(!template.contains("restart back-off"), "{template}");
 }
+
+/// Issue 26: a word that is not a verb is a usage error naming the verb
+/// meant, never output directories the generator writes into.
+#[test]
+fn a_word_that_is_not_a_verb_is_a_usage_error_with_the_closest_verb() {
+    let s = Setup::new(Some(CONFIG));
+    s.generator()
+        .current_dir(s.dir.path())
+        .arg("stauts")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("did you mean `status`?"));
+}
+
+#[test]
+fn zeekctl_verbs_name_what_replaces_them_and_write_nothing() {
+    let s = Setup::new(Some(CONFIG));
+    // A directory of the verb's name must not become an output dir.
+    std::fs::create_dir(s.dir.path().join("start")).unwrap();
+    for (word, instead) in [
+        ("start", "`systemctl start zeek.target`"),
+        ("stop", "`systemctl stop zeek.target`"),
+        ("nodes", "`zeek-systemd check`"),
+        ("install", "`zeek-systemd deploy`"),
+        ("cron", "nothing to do"),
+        ("capstats", "`zeek-systemd netstats`"),
+    ] {
+        s.generator()
+            .current_dir(s.dir.path())
+            .arg(word)
+            .assert()
+            .code(2)
+            .stderr(predicates::str::contains(format!(
+                "`{word}` is a ZeekControl command"
+            )))
+            .stderr(predicates::str::contains(instead));
+    }
+    assert_empty(&s.dir.path().join("start"));
+}
+
+#[test]
+fn no_arguments_prints_the_verbs_and_is_a_usage_error() {
+    let s = Setup::new(Some(CONFIG));
+    let out = s.generator().assert().code(2).get_output().clone();
+    let help = String::from_utf8_lossy(&out.stderr);
+    assert!(help.contains("Usage: zeek-systemd <VERB>"), "{help}");
+    assert!(help.contains("\nVerbs:\n  check "), "{help}");
+    assert!(!help.contains("[DIR]"), "{help}");
+}
+
+/// systemd runs the generator by its installed name: then (and with
+/// absolute directories) the arguments are output directories.
+#[test]
+fn under_the_generator_name_relative_dirs_are_output_dirs() {
+    let s = Setup::new(Some(CONFIG));
+    let link = s.dir.path().join("zeek-systemd-generator");
+    std::os::unix::fs::symlink(common::program(), &link).unwrap();
+    let mut cmd = Command::new(&link);
+    cmd.env("ZEEK_SYSTEMD_CONFIG_DIR", s.dir.path().join("etc"))
+        .env("SYSTEMD_PROC_CMDLINE", "quiet splash")
+        .env_remove("SYSTEMD_IN_INITRD")
+        .env_remove("SYSTEMD_SCOPE")
+        .current_dir(s.dir.path())
+        .arg("out")
+        .assert()
+        .success();
+    assert!(s.written().contains(&"zeek.target".to_string()));
+    // The same relative dir given to `zeek-systemd` is a mistyped verb.
+    std::fs::remove_dir_all(s.out()).unwrap();
+    std::fs::create_dir(s.out()).unwrap();
+    s.generator()
+        .current_dir(s.dir.path())
+        .arg("out")
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("`out` is not a verb"));
+    assert_empty(&s.out());
+}
+
+fn help_of(words: &[&str]) -> String {
+    let out = Command::new(common::program())
+        .args(words)
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{words:?} --help failed");
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `--config` and `--host` show where they mean something only.
+#[test]
+fn config_and_host_are_options_of_the_verbs_they_mean_something_to() {
+    for verb in ["check", "render", "layout", "status", "diag", "netstats"] {
+        let help = help_of(&[verb]);
+        assert!(help.contains("--config <PATH>"), "{verb}: {help}");
+        assert!(help.contains("--host <NAME>"), "{verb}: {help}");
+    }
+    let deploy = help_of(&["deploy"]);
+    assert!(deploy.contains("--config <PATH>"), "{deploy}");
+    assert!(!deploy.contains("--host"), "{deploy}");
+    for words in [
+        &["secrets", "create"][..],
+        &["import-zeekctl"],
+        &["policy-script"],
+        &[],
+    ] {
+        let help = help_of(words);
+        assert!(!help.contains("--config"), "{words:?}: {help}");
+        assert!(!help.contains("--host"), "{words:?}: {help}");
+    }
+    Command::new(common::program())
+        .args(["--config", "/etc/zeek/cluster.toml", "secrets", "create"])
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("mean nothing to this verb"));
+}
+
+const TWO_HOSTS: &str = r#"
+[cluster]
+encryption = false
+
+[hosts.mgr]
+address = "10.0.0.1"
+manager = true
+proxies = 1
+
+[hosts.sensor1]
+address = "10.0.0.2"
+[[hosts.sensor1.interface]]
+name = "eth1"
+capture = "af_packet::eth1"
+workers = 2
+"#;
+
+/// `--host` is shortened and lower-cased as the machine's hostname is, and
+/// one that names no host is an error, not zero nodes.
+#[test]
+fn host_is_read_as_a_hostname_and_must_name_a_host() {
+    let s = Setup::new(Some(TWO_HOSTS));
+    s.generator()
+        .args(["check", "--host", "SENSOR1.example.org"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains("sensor1-worker-eth1-2"));
+    s.generator()
+        .args(["check", "--host", "sensor2"])
+        .assert()
+        .code(1)
+        .stderr(predicates::str::contains("--host sensor2: "))
+        .stderr(predicates::str::contains("(its hosts: mgr, sensor1)"));
+}

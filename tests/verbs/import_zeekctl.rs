@@ -225,7 +225,7 @@ fn stdout_output_and_ignored_keys_warned() {
         "{stdout}"
     );
     assert!(
-        stderr.contains(":1: [manager] frobnicate: ignored, as ZeekControl ignores it"),
+        stderr.contains(":4: [manager] frobnicate: ignored, as ZeekControl ignores it"),
         "{stderr}"
     );
 }

@@ -2,8 +2,9 @@
 //! to the same node as the imported config runs it, field by field.
 
 use std::collections::BTreeMap;
+use std::net::{IpAddr, Ipv4Addr};
 
-use super::node_cfg::ZeekctlNode;
+use super::node_cfg::{is_localhost, ZeekctlNode};
 use super::Imported;
 use crate::model::{Cluster, Node};
 
@@ -68,18 +69,41 @@ impl Row {
     }
 }
 
-/// The host: ZeekControl names a host where we may give a name or an
-/// address, so the two are shown but never counted as differing.
-fn host_row(node: &ZeekctlNode, ours: &Node) -> Row {
+/// The address ZeekControl's layout gave `host`: an address as it is,
+/// localhost's 127.0.0.1, a name as the import looked it up (`None`: a
+/// name Zeek looks up from the layout, as ZeekControl did).
+fn zeekctl_address(host: &str, imported: &Imported) -> Option<IpAddr> {
+    if is_localhost(host) && host != "::1" {
+        return Some(IpAddr::V4(Ipv4Addr::LOCALHOST));
+    }
+    host.parse()
+        .ok()
+        .or_else(|| imported.resolved.get(host).copied())
+}
+
+/// The host: the same when both sides use the same address, or when
+/// neither has one and the layout names the same host for Zeek to look
+/// up.
+fn host_row(node: &ZeekctlNode, ours: &Node, imported: &Imported) -> Row {
+    let zk_address = zeekctl_address(&node.host, imported);
+    let same = match (zk_address, ours.address, &ours.host) {
+        (Some(zk), Some(our), _) => zk == our,
+        (None, None, Some(name)) => name.eq_ignore_ascii_case(&node.host),
+        _ => false,
+    };
+    let zeekctl = match zk_address {
+        Some(a) if imported.resolved.contains_key(&node.host) => format!("{} ({a})", node.host),
+        _ => node.host.clone(),
+    };
     Row {
         field: "host",
-        zeekctl: node.host.clone(),
-        ours: match (&ours.host, &ours.address) {
-            (Some(h), _) => h.to_string(),
-            (None, Some(a)) => a.to_string(),
+        zeekctl,
+        ours: match (&ours.address, &ours.host) {
+            (Some(a), _) => a.to_string(),
+            (None, Some(h)) => h.to_string(),
             (None, None) => dash(),
         },
-        same: true,
+        same,
     }
 }
 
@@ -144,7 +168,7 @@ fn args_row(node: &ZeekctlNode, ours: &Node, imported: &Imported) -> Row {
 fn rows(node: &ZeekctlNode, ours: &Node, imported: &Imported) -> Vec<Row> {
     vec![
         Row::equal_text("type", node.kind.name().into(), ours.role.name().into()),
-        host_row(node, ours),
+        host_row(node, ours, imported),
         capture_row(node, ours),
         cpu_row(node, ours),
         env_row(node, ours, imported),

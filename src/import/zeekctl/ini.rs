@@ -130,8 +130,15 @@ impl Parser<'_> {
             self.current = Some(None);
             return Ok(());
         }
-        if self.sections.iter().any(|s| s.name == name) {
-            return Err(self.err(line, format!("section '{name}' already exists")));
+        if let Some(first) = self.sections.iter().find(|s| s.name == name) {
+            return Err(self.err(
+                line,
+                format!(
+                    "section '{name}' already exists (first at line {}); give this node \
+                     another name or merge the two",
+                    first.line
+                ),
+            ));
         }
         self.sections.push(Section {
             name,

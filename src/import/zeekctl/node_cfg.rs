@@ -18,6 +18,8 @@ pub enum Kind {
     Manager,
     Proxy,
     Worker,
+    /// ZeekControl's one-process Zeek; imported as a cluster.
+    Standalone,
 }
 
 impl Kind {
@@ -28,6 +30,7 @@ impl Kind {
             Kind::Manager => "manager",
             Kind::Proxy => "proxy",
             Kind::Worker => "worker",
+            Kind::Standalone => "standalone",
         }
     }
 }
@@ -59,8 +62,11 @@ pub struct ZeekctlNode {
     pub aux_scripts: Vec<String>,
     /// `af_packet_*` options as Zeek command-line redefs.
     pub af_packet_args: Vec<String>,
-    /// Keys ZeekControl ignores with a warning (it says so, so do we).
-    pub ignored: Vec<String>,
+    /// Keys ZeekControl ignores with a warning (it says so, so do we),
+    /// each with its line.
+    pub ignored: Vec<(String, usize)>,
+    /// Made from a `type=standalone` node (see [`standalone_as_cluster`]).
+    pub from_standalone: bool,
 }
 
 impl ZeekctlNode {
@@ -110,7 +116,22 @@ pub fn read(path: &Path, text: &str, cfg: &ZeekctlCfg) -> Result<Vec<ZeekctlNode
     let sections = ini::parse(path, text)?;
     let mut nodes: Vec<ZeekctlNode> = Vec::new();
     for section in &sections {
-        for node in expand(path, section)? {
+        let expanded = expand(path, section)?;
+        if let Some(other) = sections.iter().find(|o| o.name != section.name) {
+            if expanded.iter().any(|n| n.from_standalone) {
+                return Err(ImportError::at(
+                    path,
+                    other.line,
+                    None,
+                    format!(
+                        "more than one node defined in standalone node config ([{}] is \
+                         standalone: it must be the only node)",
+                        section.name
+                    ),
+                ));
+            }
+        }
+        for node in expanded {
             add_node(path, &nodes, &node)?;
             nodes.push(node);
         }
@@ -216,11 +237,15 @@ fn expand(path: &Path, section: &Section) -> Result<Vec<ZeekctlNode>, ImportErro
             Vec::new()
         },
         ignored: ignored_keys(section, kind == Kind::Worker && numprocs.is_some()),
+        from_standalone: false,
     };
     // After ZeekControl's own checks, so its reasons come first.
     let Some(numprocs) = numprocs else {
-        if kind == Kind::Worker && base.interface.is_none() {
+        if matches!(kind, Kind::Worker | Kind::Standalone) && base.interface.is_none() {
             return Err(no_interface(&at));
+        }
+        if kind == Kind::Standalone {
+            return Ok(standalone_as_cluster(base));
         }
         return Ok(vec![base]);
     };
@@ -236,7 +261,7 @@ fn expand(path: &Path, section: &Section) -> Result<Vec<ZeekctlNode>, ImportErro
     Ok(lb_processes(&base, numprocs, &cpus, netifs))
 }
 
-/// `type`: standalone is refused, as we only run clusters.
+/// `type`.
 fn node_kind(at: &NodeSection) -> Result<Kind, ImportError> {
     let name = at.name();
     match at.value("type") {
@@ -245,17 +270,41 @@ fn node_kind(at: &NodeSection) -> Result<Kind, ImportError> {
         Some("manager") => Ok(Kind::Manager),
         Some("proxy") => Ok(Kind::Proxy),
         Some("worker") => Ok(Kind::Worker),
-        Some("standalone") => Err(at.fail(
-            "type",
-            "a standalone node has no cluster equivalent: zeek-systemd runs clusters; \
-             make it a manager, a proxy and a worker (Zeek's own recommendation for one host)"
-                .into(),
-        )),
+        Some("standalone") => Ok(Kind::Standalone),
         Some(other) => Err(at.fail(
             "type",
             format!("unknown node type '{other}' given for node '{name}'"),
         )),
     }
+}
+
+/// A standalone node as the smallest cluster that does its work.
+/// ZeekControl runs it as one Zeek process that captures and writes the
+/// logs itself; zeek-systemd runs clusters, so: the manager (it writes
+/// the logs, as no logger is configured), one proxy (ZeekControl requires
+/// one in every cluster, and Zeek's scripts that spread state over the
+/// proxy pool lose it without one) and one worker named like the section,
+/// capturing on its interface with its CPU. Its scripts and environment
+/// go to all three: the one process had them all.
+fn standalone_as_cluster(node: ZeekctlNode) -> Vec<ZeekctlNode> {
+    let role = |kind: Kind, name: &str| ZeekctlNode {
+        name: name.to_string(),
+        kind,
+        interface: None,
+        pin_cpu: None,
+        from_standalone: true,
+        ..node.clone()
+    };
+    let worker = ZeekctlNode {
+        kind: Kind::Worker,
+        from_standalone: true,
+        ..node.clone()
+    };
+    vec![
+        role(Kind::Manager, "manager"),
+        role(Kind::Proxy, "proxy-1"),
+        worker,
+    ]
 }
 
 /// `lb_procs`: how many processes the section runs as (None: one,
@@ -316,7 +365,7 @@ fn pin_cpus(at: &NodeSection, numprocs: Option<u32>) -> Result<Vec<u32>, ImportE
 
 /// The keys ZeekControl ignores with a warning: unknown ones, and the
 /// af_packet options of a node the plugin does not configure.
-fn ignored_keys(section: &Section, load_balanced_worker: bool) -> Vec<String> {
+fn ignored_keys(section: &Section, load_balanced_worker: bool) -> Vec<(String, usize)> {
     section
         .entries
         .iter()
@@ -325,8 +374,14 @@ fn ignored_keys(section: &Section, load_balanced_worker: bool) -> Vec<String> {
             let unused_af_packet = key.starts_with("af_packet_") && !load_balanced_worker;
             !KNOWN_KEYS.contains(&key.as_str()) || unused_af_packet
         })
-        .map(|e| e.key.clone())
+        .map(|e| (e.key.clone(), e.line))
         .collect()
+}
+
+/// The known key an ignored one was likely meant as (`pin_cpu` ->
+/// `pin_cpus`).
+pub fn known_key_like(key: &str) -> Option<&'static str> {
+    crate::config::values::did_you_mean(key, KNOWN_KEYS.iter().copied())
 }
 
 /// ZeekControl accepts a worker without an interface; we do not.

@@ -6,10 +6,13 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
+use std::net::IpAddr;
 use std::path::Path;
 
 use super::networks_cfg::Network;
 use super::node_cfg::{is_localhost, Kind, ZeekctlNode};
+use super::operations_out::{operations_sections, unmapped};
+pub use super::toml_text::{list, quote};
 use super::zeekctl_cfg::ZeekctlCfg;
 use super::{ImportError, Sources};
 use crate::config::values::check_name_part;
@@ -21,11 +24,21 @@ pub struct Input<'a> {
     pub cfg: &'a ZeekctlCfg,
     pub networks: Option<&'a [Network]>,
     pub networks_script: Option<&'a Path>,
+    /// What ZeekControl resolved host names to (see [`needs_lookup`]).
+    pub resolved: &'a BTreeMap<String, IpAddr>,
 }
 
-/// A TOML basic string.
-pub fn quote(s: &str) -> String {
-    toml::Value::String(s.to_string()).to_string()
+/// Whether the import must look `host` up to keep what ZeekControl's
+/// layout used: a name other than localhost that the config cannot keep
+/// as it is. One host's nodes listen on `[cluster] address`, which takes an
+/// address; with several hosts a short lower-case name is the `[hosts.NAME]`
+/// that Zeek looks up as ZeekControl did, but an FQDN (or a name with
+/// capitals) would be shortened there and another name looked up.
+pub fn needs_lookup(host: &str, multi_host: bool) -> bool {
+    if host.parse::<IpAddr>().is_ok() || is_localhost(host) {
+        return false;
+    }
+    !multi_host || host.contains('.') || host.chars().any(|c| c.is_ascii_uppercase())
 }
 
 fn key(s: &str) -> String {
@@ -37,11 +50,6 @@ fn key(s: &str) -> String {
     } else {
         quote(s)
     }
-}
-
-fn list(items: &[String]) -> String {
-    let inner: Vec<String> = items.iter().map(|s| quote(s)).collect();
-    format!("[{}]", inner.join(", "))
 }
 
 fn inline_env(env: &[(String, String)]) -> String {
@@ -91,9 +99,9 @@ pub fn write(input: &Input) -> Result<String, ImportError> {
         })?;
     }
     let mut out = String::new();
-    header(&mut out, input);
+    let hosts = hosts(input.nodes, input.resolved);
+    header(&mut out, input, hosts.len() > 1);
     zeek_section(&mut out, input);
-    let hosts = hosts(input.nodes);
     cluster_section(&mut out, input, &hosts);
     roles(&mut out, input, &hosts);
     if hosts.len() > 1 {
@@ -108,11 +116,11 @@ pub fn write(input: &Input) -> Result<String, ImportError> {
     Ok(out)
 }
 
-fn header(out: &mut String, input: &Input) {
+fn header(out: &mut String, input: &Input, multi_host: bool) {
     let s = input.sources;
     let _ = writeln!(
         out,
-        "# Imported from ZeekControl by `zeek-systemd-generator import-zeekctl`:"
+        "# Imported from ZeekControl by `zeek-systemd import-zeekctl`:"
     );
     let _ = writeln!(out, "#   node.cfg:     {}", s.node_cfg.display());
     let _ = writeln!(
@@ -133,12 +141,35 @@ fn header(out: &mut String, input: &Input) {
     );
     let _ = writeln!(
         out,
-        "# Node names are ZeekControl's. Review it with `zeek-systemd-generator import-zeekctl --check`\n\
-         # (ZeekControl's view of every node next to this file's), then `zeek-systemd-generator check`.\n\
+        "# Node names are ZeekControl's. Review it with `zeek-systemd import-zeekctl --check`\n\
+         # (ZeekControl's view of every node next to this file's), then `zeek-systemd check`.\n\
          # systemd now does what zeekctl did: restart on crash (Restart=always), no `zeekctl cron`,\n\
          # logs archived by zeek-archiver.service, crashes start zeek-node-crashed@NODE.service\n\
-         # (hook your alerting in with `systemctl edit zeek-node-crashed@.service`).\n"
+         # (hook your alerting in with `systemctl edit zeek-node-crashed@.service`)."
     );
+    if multi_host {
+        let _ = writeln!(
+            out,
+            "# Several hosts: the cluster's traffic between them is encrypted and authenticated\n\
+             # (CURVE, on by default), with keys in /etc/zeek/cluster-secrets. Create them once\n\
+             # with `zeek-systemd secrets create` and copy that file (root's, mode 0600) to the\n\
+             # same path on every host before the first `zeek-systemd check`. For a lab only,\n\
+             # `encryption = false` in [cluster] turns it off."
+        );
+    }
+    if input.nodes.iter().any(|n| n.from_standalone) {
+        let _ = writeln!(
+            out,
+            "# node.cfg has one standalone node: ZeekControl ran ONE Zeek process that captured\n\
+             # and wrote the logs. zeek-systemd runs clusters, so it is imported as the smallest\n\
+             # cluster doing the same work: the manager (it writes the logs, as no logger is\n\
+             # configured), one proxy (ZeekControl requires one in every cluster, and Zeek's\n\
+             # scripts that spread state over the proxies need one) and one worker named like\n\
+             # the node, capturing on its interface (with its pin_cpus). The node's aux_scripts\n\
+             # and env_vars go to all three. For more capture processes raise `workers` below."
+        );
+    }
+    out.push('\n');
 }
 
 fn zeek_section(out: &mut String, input: &Input) {
@@ -204,11 +235,28 @@ struct Host<'a> {
     /// The `[hosts.NAME]` name.
     name: String,
     address: Option<String>,
+    /// Whether `address` is what ZeekControl looked `host` up as.
+    looked_up: bool,
     nodes: Vec<&'a ZeekctlNode>,
 }
 
+impl Host<'_> {
+    /// Where the address comes from, for its comment.
+    fn address_comment(&self) -> String {
+        if self.looked_up {
+            format!(
+                "host = {} in node.cfg, looked up now as ZeekControl did (it used the address, \
+                 not the name)",
+                self.host
+            )
+        } else {
+            format!("host = {} in node.cfg", self.host)
+        }
+    }
+}
+
 /// The distinct hosts, the manager's first.
-fn hosts(nodes: &[ZeekctlNode]) -> Vec<Host<'_>> {
+fn hosts<'a>(nodes: &'a [ZeekctlNode], resolved: &BTreeMap<String, IpAddr>) -> Vec<Host<'a>> {
     let mut order: Vec<&str> = Vec::new();
     let manager = nodes.iter().filter(|n| n.kind == Kind::Manager);
     for n in manager.chain(nodes.iter()) {
@@ -219,7 +267,7 @@ fn hosts(nodes: &[ZeekctlNode]) -> Vec<Host<'_>> {
     order
         .into_iter()
         .map(|h| {
-            let ip = h.parse::<std::net::IpAddr>().ok();
+            let ip = h.parse::<IpAddr>().ok();
             let name = match ip {
                 Some(ip) => format!("host-{}", ip.to_string().replace(['.', ':'], "-")),
                 None => h.split('.').next().unwrap_or(h).to_lowercase(),
@@ -227,7 +275,10 @@ fn hosts(nodes: &[ZeekctlNode]) -> Vec<Host<'_>> {
             Host {
                 host: h.to_string(),
                 name,
-                address: ip.map(|ip| ip.to_string()),
+                address: ip
+                    .or_else(|| resolved.get(h).copied())
+                    .map(|ip| ip.to_string()),
+                looked_up: ip.is_none() && resolved.contains_key(h),
                 nodes: nodes.iter().filter(|n| n.host == h).collect(),
             }
         })
@@ -246,25 +297,17 @@ fn cluster_section(out: &mut String, input: &Input, hosts: &[Host]) {
     let _ = writeln!(out, "port = {}", u32::from(cfg.zeek_port) + 1);
     let _ = writeln!(out, "metrics_port = {}   # MetricsPort", cfg.metrics_port);
     if let [host] = hosts {
+        // Without `address` the nodes listen on 127.0.0.1, as on localhost.
         match &host.address {
-            Some(addr) if !is_localhost(&host.host) => {
+            Some(addr) if addr != "127.0.0.1" => {
                 let _ = writeln!(
                     out,
-                    "address = {}   # host = {} in node.cfg",
+                    "address = {}   # {}",
                     quote(addr),
-                    host.host
+                    host.address_comment()
                 );
             }
-            Some(_) => {}
-            None if is_localhost(&host.host) => {}
-            None => {
-                let _ = writeln!(
-                    out,
-                    "# host = {} in node.cfg: ZeekControl resolved it and the nodes listened on that address;\n\
-                     # here they listen on 127.0.0.1 unless you set `address`.",
-                    host.host
-                );
-            }
+            _ => {}
         }
     }
     out.push('\n');
@@ -380,7 +423,11 @@ fn ignored_comment(out: &mut String, n: &ZeekctlNode) {
             out,
             "# [{}] {}: ignored, as ZeekControl ignores it (unknown key, or an af_packet option without lb_procs)",
             n.section,
-            n.ignored.join(", ")
+            n.ignored
+                .iter()
+                .map(|(key, _)| key.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
 }
@@ -548,16 +595,20 @@ fn host_section(out: &mut String, input: &Input, host: &Host) {
         key(&host.name),
         host.host
     );
-    if host.address.is_none() {
-        let _ = writeln!(
-            out,
-            "# no address: the layout names the host and Zeek resolves it, as ZeekControl did"
-        );
-    } else {
-        let _ = writeln!(out, "# rename this table to the machine's `hostname -s` (each host generates its own nodes)");
-    }
-    if let Some(a) = &host.address {
-        let _ = writeln!(out, "address = {}", quote(a));
+    match &host.address {
+        None => {
+            let _ = writeln!(
+                out,
+                "# no address: the layout names the host and Zeek resolves it, as ZeekControl did"
+            );
+        }
+        Some(a) if host.looked_up => {
+            let _ = writeln!(out, "address = {}   # {}", quote(a), host.address_comment());
+        }
+        Some(a) => {
+            let _ = writeln!(out, "# rename this table to the machine's `hostname -s` (each host generates its own nodes)");
+            let _ = writeln!(out, "address = {}", quote(a));
+        }
     }
     if host.nodes.iter().any(|n| n.kind == Kind::Manager) {
         let _ = writeln!(out, "manager = true");
@@ -576,208 +627,4 @@ fn host_section(out: &mut String, input: &Input, host: &Host) {
     out.push('\n');
     let table = format!("hosts.{}.interface", key(&host.name));
     workers_of(out, input, &host.nodes, &table);
-}
-
-/// zeekctl.cfg options the sections above do not carry: what replaces
-/// each one, never silently dropped.
-fn unmapped(out: &mut String, cfg: &ZeekctlCfg) {
-    const MAPPED: &[&str] = &[
-        "sitepolicyscripts",
-        "zeekargs",
-        "spooldir",
-        "logdir",
-        "memlimit",
-        "env_vars",
-        "zeekport",
-        "metricsport",
-        "pfringclusterid",
-        "pfringclustertype",
-        "pfringfirstappinstance",
-        "logexpireinterval",
-        "mindiskspace",
-        "mailto",
-        "mailfrom",
-        "sendmail",
-    ];
-    let rest: Vec<_> = cfg
-        .settings
-        .iter()
-        .filter(|s| !MAPPED.contains(&s.key.to_lowercase().as_str()))
-        .collect();
-    if rest.is_empty() {
-        return;
-    }
-    let _ = writeln!(
-        out,
-        "# zeekctl.cfg options with no key here, and what to use instead:"
-    );
-    for s in rest {
-        let _ = writeln!(
-            out,
-            "# {} = {} (line {}): {}",
-            s.key,
-            s.value,
-            s.line,
-            instead(&s.key.to_lowercase(), &s.value)
-        );
-    }
-}
-
-/// ZeekControl's `LogExpireInterval` (`30day`, `12hr`, `90min`, `0` =
-/// never) as a `[logs] keep` age (`30d`, `12h`, `90min`).
-fn tmpfiles_age(value: &str) -> Option<String> {
-    let value = value.trim();
-    let digits_end = value
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(value.len());
-    let (number, unit) = value.split_at(digits_end);
-    let number: u64 = number.parse().ok().filter(|n| *n > 0)?;
-    let unit = match unit.trim() {
-        "" | "day" | "days" => "d",
-        "hr" | "hrs" | "hour" | "hours" => "h",
-        "min" | "mins" => "min",
-        _ => return None,
-    };
-    Some(format!("{number}{unit}"))
-}
-
-/// `[logs]`, `[disk]` and `[alerts]` from ZeekControl's
-/// `LogExpireInterval`, `MinDiskSpace`, `MailTo`, `MailFrom` and
-/// `SendMail`. `[logs] keep` is always written: ZeekControl's default
-/// (0) keeps archived logs forever, zeek-systemd's expires them.
-fn operations_sections(out: &mut String, cfg: &ZeekctlCfg) {
-    let _ = writeln!(out, "[logs]");
-    match cfg.get("logexpireinterval") {
-        Some(s) => match tmpfiles_age(&s.value) {
-            Some(age) => {
-                let _ = writeln!(
-                    out,
-                    "keep = {}   # {} = {} (line {})",
-                    quote(&age),
-                    s.key,
-                    s.value,
-                    s.line
-                );
-            }
-            None => {
-                let _ = writeln!(
-                    out,
-                    "keep = \"forever\"   # {} = {} (line {}): never expire",
-                    s.key, s.value, s.line
-                );
-            }
-        },
-        None => {
-            let _ = writeln!(
-                out,
-                "keep = \"forever\"   # LogExpireInterval = 0, ZeekControl's default: never expire"
-            );
-        }
-    }
-    if let Some(s) = cfg.get("mindiskspace") {
-        let _ = writeln!(
-            out,
-            "\n[disk]\nmin_free = \"{}%\"   # {} = {} (line {})",
-            s.value.trim(),
-            s.key,
-            s.value,
-            s.line
-        );
-    }
-    out.push('\n');
-    alerts_section(out, cfg);
-}
-
-/// `[alerts]` from ZeekControl's mail settings: where its crash mail went.
-fn alerts_section(out: &mut String, cfg: &ZeekctlCfg) {
-    let _ = writeln!(out, "[alerts]");
-    let to = cfg.get("mailto");
-    let addresses: Vec<String> = to.map_or_else(Vec::new, |s| {
-        s.value
-            .split([',', ' '])
-            .filter(|a| !a.is_empty())
-            .map(str::to_string)
-            .collect()
-    });
-    let valid = addresses
-        .iter()
-        .all(|a| crate::config::operations::check_mail_address(a).is_ok());
-    match to {
-        Some(s) if valid && !addresses.is_empty() => {
-            let _ = writeln!(
-                out,
-                "mail_to = {}   # {} (line {}): crash and disk-space reports",
-                list(&addresses),
-                s.key,
-                s.line
-            );
-        }
-        Some(s) => {
-            let _ = writeln!(out, "# mail_to = [...]   # {} = {} (line {}): not a list of mail addresses; write it by hand", s.key, s.value, s.line);
-        }
-        None => {
-            let _ = writeln!(out, "# mail_to = [\"root@localhost\"]   # ZeekControl's default MailTo; uncomment to keep its crash mail");
-        }
-    }
-    for (key, ours) in [("mailfrom", "mail_from"), ("sendmail", "sendmail")] {
-        if let Some(s) = cfg.get(key) {
-            let _ = writeln!(
-                out,
-                "{ours} = {}   # {} (line {})",
-                quote(&s.value),
-                s.key,
-                s.line
-            );
-        }
-    }
-    out.push('\n');
-}
-
-fn instead(key: &str, value: &str) -> String {
-    match key {
-        "compresslogs" => "zeek-archiver compresses archived logs (gzip) by default; \
-                           `[archiver] command` runs another shipper".into(),
-        "logrotationinterval" => format!(
-            "loggers rotate by Zeek's Log::default_rotation_interval; add \
-             `Log::default_rotation_interval={value}secs` to [logger] args (or a site script)"
-        ),
-        "mailsubjectprefix" | "mailalarmsto" | "mailalarmsinterval" => "ZeekControl's cron mails \
-                         are gone; set Notice::mail_dest etc. in a site script for notice mail; crash \
-                         and disk-space reports go to [alerts] above".into(),
-        "statslogenable" | "statslogexpireinterval" | "statuscmdshowall" | "cronenabled" => {
-            "no `zeekctl cron` here: `systemctl status 'zeek@*'` and the metrics ports replace its checks".into()
-        }
-        "crashexpireinterval" => "crash reports live in the journal and coredumpctl, which expire on their own".into(),
-        "zeekbase" => "set [zeek] prefix to this directory".into(),
-        "debug" => "no equivalent; systemd logs every start and stop in the journal".into(),
-        "mailhostupdown" | "mailconnectionsummary" | "mailreceivingpackets" => {
-            "no cron reports: watch `systemctl status zeek.target` and the metrics ports".into()
-        }
-        "cfgdir" => "this config lives in /etc/zeek/cluster.toml (or `--config`)".into(),
-        "compresscmd" | "compressextension" => "zeek-archiver compresses with gzip; \
-                                                `[archiver] command` runs another shipper".into(),
-        "zeekbin" | "zeekargsworker" | "sitepolicymanager" | "sitepolicyworker" => {
-            "per-role scripts and arguments: `args` in [manager], [logger], [proxy], [worker]".into()
-        }
-        "pcapsnaplen" | "pcapbufsize" => format!(
-            "add `Pcap::{}={value}` to [worker] args",
-            if key == "pcapsnaplen" { "snaplen" } else { "bufsize" }
-        ),
-        _ => "no equivalent in zeek-systemd (ZeekControl-specific); nothing to do unless you relied on it".into(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::tmpfiles_age;
-
-    #[test]
-    fn log_expire_interval_becomes_a_tmpfiles_age() {
-        assert_eq!(tmpfiles_age("30day").as_deref(), Some("30d"));
-        assert_eq!(tmpfiles_age("30").as_deref(), Some("30d"));
-        assert_eq!(tmpfiles_age("12hr").as_deref(), Some("12h"));
-        assert_eq!(tmpfiles_age("90min").as_deref(), Some("90min"));
-        assert_eq!(tmpfiles_age("0"), None);
-        assert_eq!(tmpfiles_age("soon"), None);
-    }
 }

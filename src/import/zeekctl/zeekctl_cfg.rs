@@ -188,34 +188,148 @@ fn apply(cfg: &mut ZeekctlCfg) -> Result<(), ImportError> {
     check_typed_options(cfg)
 }
 
-/// Options that have no typed field here but that ZeekControl
-/// type-checks: a value ZeekControl would refuse is refused here too.
+/// ZeekControl's typed options (`options.py`, the user-settable `int` and
+/// `bool` ones): `_read_config` converts each and refuses the file when a
+/// value does not convert, so the import does too.
+const TYPED_OPTIONS: &[(&str, &str)] = &[
+    ("debug", "bool"),
+    ("havenfs", "bool"),
+    ("savetraces", "bool"),
+    ("stoptimeout", "int"),
+    ("commtimeout", "int"),
+    ("commandtimeout", "int"),
+    ("zeekport", "int"),
+    ("metricsport", "int"),
+    ("logrotationinterval", "int"),
+    ("compresslogs", "bool"),
+    ("compresslogsinflight", "int"),
+    ("privateaddressspaceislocal", "bool"),
+    ("mailalarmsinterval", "int"),
+    ("mailconnectionsummary", "bool"),
+    ("mailhostupdown", "bool"),
+    ("mailarchivelogfail", "bool"),
+    ("mailreceivingpackets", "bool"),
+    ("mindiskspace", "int"),
+    ("statslogenable", "bool"),
+    ("statslogexpireinterval", "int"),
+    ("crashexpireinterval", "int"),
+    ("statuscmdshowall", "bool"),
+    ("stopwait", "bool"),
+    ("pfringclusterid", "int"),
+    ("pfringfirstappinstance", "int"),
+    ("usewebsocket", "bool"),
+    ("websocketport", "int"),
+    ("websockettimeout", "int"),
+];
+
+/// Refuses what ZeekControl refuses: a typed option whose value does not
+/// convert, a `LogExpireInterval` that is not a number of days, hours or
+/// minutes, logs expiring before they are rotated.
 fn check_typed_options(cfg: &ZeekctlCfg) -> Result<(), ImportError> {
-    for (key, kind) in [
-        ("logrotationinterval", "int"),
-        ("compresslogs", "bool"),
-        ("mailalarmsinterval", "int"),
-    ] {
-        if let Some(s) = cfg.get(key) {
-            let ok = match kind {
-                "int" => s.value.trim().parse::<i64>().is_ok(),
-                _ => matches!(
-                    s.value.to_lowercase().as_str(),
-                    "0" | "1" | "true" | "false"
-                ),
+    for (key, kind) in TYPED_OPTIONS {
+        let Some(s) = cfg.get(key) else { continue };
+        let value = s.value.trim();
+        let ok = match *kind {
+            "int" => value.parse::<i64>().is_ok(),
+            _ => matches!(value.to_lowercase().as_str(), "0" | "1" | "true" | "false"),
+        };
+        if !ok {
+            let fix = if *kind == "int" {
+                "a whole number"
+            } else {
+                "1, 0, true or false"
             };
-            if !ok {
-                return Err(ImportError::at(
-                    &cfg.path,
-                    s.line,
-                    Some(s.key.clone()),
-                    format!(
-                        "zeekctl option '{key}' has invalid value '{}' for type {kind}",
-                        s.value
-                    ),
-                ));
-            }
+            return Err(ImportError::at(
+                &cfg.path,
+                s.line,
+                Some(s.key.clone()),
+                format!(
+                    "zeekctl option '{key}' has invalid value '{}' for type {kind} (ZeekControl \
+                     refuses it: write {fix})",
+                    s.value
+                ),
+            ));
         }
     }
+    let Some(s) = cfg.get("logexpireinterval") else {
+        return Ok(());
+    };
+    let minutes = log_expire_minutes(&s.value).ok_or_else(|| {
+        ImportError::at(
+            &cfg.path,
+            s.line,
+            Some(s.key.clone()),
+            format!(
+                "value of zeekctl option \"logexpireinterval\" is invalid (value must be integer \
+                 followed by a time unit \"day\", \"hr\", or \"min\"): {}",
+                s.value
+            ),
+        )
+    })?;
+    let rotation = int_option(cfg, "logrotationinterval", 3600)?;
+    if minutes > 0 && minutes * 60 < rotation {
+        return Err(ImportError::at(
+            &cfg.path,
+            s.line,
+            Some(s.key.clone()),
+            "Log expire interval cannot be shorter than the log rotation interval".into(),
+        ));
+    }
     Ok(())
+}
+
+/// `_get_interval_minutes`: a plain integer counts days, else an integer,
+/// an optional space and `day`, `hr` or `min` (an `s` may follow).
+pub fn log_expire_minutes(value: &str) -> Option<i64> {
+    let value = value.trim();
+    if let Ok(days) = value.parse::<i64>() {
+        return Some(days * 24 * 60);
+    }
+    let digits_end = value.find(|c: char| !c.is_ascii_digit())?;
+    let (number, unit) = value.split_at(digits_end);
+    let number: i64 = number.parse().ok()?;
+    let unit = unit.strip_prefix(' ').unwrap_or(unit);
+    let unit = unit.strip_suffix('s').unwrap_or(unit);
+    let per_unit = match unit {
+        "day" => 24 * 60,
+        "hr" => 60,
+        "min" => 1,
+        _ => return None,
+    };
+    Some(number * per_unit)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn log_expire_interval_as_zeekctl_reads_it() {
+        assert_eq!(log_expire_minutes("30"), Some(30 * 24 * 60));
+        assert_eq!(log_expire_minutes("2day"), Some(2 * 24 * 60));
+        assert_eq!(log_expire_minutes("12 hrs"), Some(12 * 60));
+        assert_eq!(log_expire_minutes("90min"), Some(90));
+        assert_eq!(log_expire_minutes("0"), Some(0));
+        assert_eq!(log_expire_minutes("2week"), None);
+        assert_eq!(log_expire_minutes("2  day"), None);
+        assert_eq!(log_expire_minutes("day"), None);
+    }
+
+    #[test]
+    fn typed_options_are_refused_with_their_line() {
+        let text = "LogDir = /var/log/zeek\nMinDiskSpace = abc\n";
+        let error = read(Path::new("zeekctl.cfg"), text)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("zeekctl.cfg:2: MinDiskSpace"), "{error}");
+        assert!(error.contains("'abc' for type int"), "{error}");
+        let error = read(Path::new("zeekctl.cfg"), "LogExpireInterval = 2week\n")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("zeekctl.cfg:1: LogExpireInterval"),
+            "{error}"
+        );
+        assert!(error.contains("\"day\", \"hr\", or \"min\""), "{error}");
+    }
 }

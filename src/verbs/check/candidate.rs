@@ -31,6 +31,7 @@ impl Candidate {
             .and_then(|files| Ok((config::load_files(&source, &files, &ctx.options)?, files)));
         match loaded {
             Ok((cluster, files)) => {
+                ctx.check_host(&cluster)?;
                 for warning in &cluster.settings.warnings {
                     log.warning(warning);
                 }
