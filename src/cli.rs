@@ -94,9 +94,15 @@ pub fn run(cli: Cli, env: &Environment) -> Result<(), Failure> {
     // Paths end up in unit files (SourcePath=, the layout command,
     // ConditionPathExists=), which systemd reads from `/`.
     let config = cli.config.map(absolute);
+    // `--host` for another host: this machine's CPUs are not its.
+    let this_machine = match cli.host.as_deref() {
+        Some(host) => env.hostname.as_deref() == Some(host.to_ascii_lowercase().as_str()),
+        None => true,
+    };
     let options = ReadOptions {
         host: cli.host,
         hostname: env.hostname.clone(),
+        machine: this_machine.then(|| env.lazy_machine()),
     };
     let Some(command) = cli.command else {
         let dirs: Vec<PathBuf> = cli.dirs.into_iter().map(absolute).collect();
