@@ -11,4 +11,5 @@ mod deep_check;
 mod deploy_dry_run;
 mod import_zeekctl;
 mod netstats;
+mod pinning;
 mod warnings;
