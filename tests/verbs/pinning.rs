@@ -354,3 +354,32 @@ fn the_generator_writes_the_chosen_cpus() {
     assert!(!out.join("zeek@worker-eth1-6.service.d").exists());
     assert_eq!(affinity("manager").as_deref(), Some("15"));
 }
+
+/// At boot the choice's warnings are logged like the other warnings.
+#[test]
+fn the_generator_logs_the_choices_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("cluster.toml");
+    let text = AUTO_ETH1
+        .replace("eth1", "eth0")
+        .replace("cpus = \"15\"", "");
+    std::fs::write(&config, text).unwrap();
+    let run = Command::new(common::program())
+        .env(common::ROOT_ENV, fixture("vm-virtio"))
+        .env("ZEEK_SYSTEMD_LOG", "stderr")
+        .env("SYSTEMD_PROC_CMDLINE", "")
+        .env_remove("SYSTEMD_SCOPE")
+        .arg("--config")
+        .arg(&config)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    let expected = format!(
+        "zeek-systemd-generator: warning: {}: cpus = \"auto\", workers = \"auto\" of interface \
+         \"eth0\": eth0 is a virtual NIC (virtio0)",
+        config.display()
+    );
+    assert!(stderr.lines().any(|l| l.starts_with(&expected)), "{stderr}");
+}
