@@ -266,15 +266,11 @@ fn short_host(host: &str) -> String {
 
 /// Runs the command line in `env`.
 pub fn run(cli: Cli, env: &Environment) -> Result<(), Failure> {
-    let hostname = env.hostname.clone();
     let Some(command) = cli.command else {
         // Paths end up in unit files (SourcePath=, the layout command,
         // ConditionPathExists=), which systemd reads from `/`.
         let config = cli.config.map(absolute);
-        let options = ReadOptions {
-            host: cli.host.as_deref().map(short_host),
-            hostname,
-        };
+        let options = read_options(cli.host.as_deref(), env);
         let dirs: Vec<PathBuf> = cli.dirs.into_iter().map(absolute).collect();
         return generator::run(&dirs, config.as_deref(), &options, env);
     };
@@ -287,10 +283,7 @@ pub fn run(cli: Cli, env: &Environment) -> Result<(), Failure> {
     };
     let ctx = Context {
         config: config.map(absolute),
-        options: ReadOptions {
-            host: host.as_deref().map(short_host),
-            hostname,
-        },
+        options: read_options(host.as_deref(), env),
         env,
     };
     dispatch(command, &ctx)
@@ -311,6 +304,19 @@ fn dispatch(command: Command, ctx: &Context) -> Result<(), Failure> {
         Command::Secrets(args) => verbs::secrets::exec(&args, ctx),
         Command::SetupScripts { args, .. } => verbs::setup_scripts::exec(&args, ctx),
         Command::Completions(args) => verbs::completions::exec(&args, Cli::command()),
+    }
+}
+
+/// How to read the config for `--host` (`None`: this machine). The
+/// machine's CPUs and NICs are handed on only when the host is this
+/// machine: another host's `cpus = "auto"` cannot be chosen from here.
+fn read_options(host: Option<&str>, env: &Environment) -> ReadOptions {
+    let host = host.map(short_host);
+    let this_machine = host.is_none() || host.as_deref() == env.hostname.as_deref();
+    ReadOptions {
+        host,
+        hostname: env.hostname.clone(),
+        machine: this_machine.then(|| env.lazy_machine()),
     }
 }
 

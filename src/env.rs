@@ -8,17 +8,17 @@
 //! taken under it through [`Environment::path`].
 
 use std::cell::OnceCell;
-use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use crate::config::values::parse_cpu_list;
 use crate::config::CONFIG_DIR_ENV;
 use crate::paths::DEFAULT_CONFIG_DIR;
+use crate::topology::{LazyMachine, Machine};
 
 /// Read the machine's facts under this directory instead of `/`:
 /// `proc/sys/kernel/hostname`, `proc/cmdline` (`proc/1/cmdline` in a
 /// container, as `run/systemd/container` says), `proc/1/maps`,
-/// `sys/devices/system/cpu/online`, the default config dir, and every
+/// the CPUs and NICs under `sys/` and `proc/` ([`crate::topology`]), the
+/// default config dir, and every
 /// fixed path of [`crate::paths`] and [`crate::deployment`].
 pub const ROOT_ENV: &str = "ZEEK_SYSTEMD_ROOT";
 
@@ -82,7 +82,7 @@ pub struct Environment {
     /// Whether the generator's messages go to `/dev/kmsg`.
     pub log_to_kmsg: bool,
     systemd_version: OnceCell<Option<u32>>,
-    online_cpus: OnceCell<Option<BTreeSet<u32>>>,
+    machine: LazyMachine,
 }
 
 impl Environment {
@@ -118,12 +118,12 @@ impl Environment {
                 status: std::env::var("EXIT_STATUS").unwrap_or_default(),
                 result: std::env::var("SERVICE_RESULT").unwrap_or_default(),
             },
-            root,
             config_dir,
             scope,
             log_to_kmsg,
             systemd_version: OnceCell::new(),
-            online_cpus: OnceCell::new(),
+            machine: LazyMachine::under(&root),
+            root,
         }
     }
 
@@ -163,17 +163,17 @@ impl Environment {
         under(&self.root, Path::new(path))
     }
 
-    /// The CPUs online on this machine (`/sys/devices/system/cpu/online`),
-    /// read on first use (only `check` wants them, never the boot path).
-    pub fn online_cpus(&self) -> Option<&BTreeSet<u32>> {
-        self.online_cpus
-            .get_or_init(|| {
-                let path = self.root.join("sys/devices/system/cpu/online");
-                let text = std::fs::read_to_string(path).ok()?;
-                let list = parse_cpu_list(&text).ok()?;
-                Some(list.0.into_iter().collect())
-            })
-            .as_ref()
+    /// This machine's CPUs, NUMA nodes and NICs, read on first use: only
+    /// `check`, and the generator for a config that leaves CPUs or workers
+    /// to the machine (`"auto"`), want them.
+    pub fn machine(&self) -> &Machine {
+        self.machine.get()
+    }
+
+    /// The machine for the config readers (a handle that reads it on first
+    /// use, shared with [`Environment::machine`]).
+    pub fn lazy_machine(&self) -> LazyMachine {
+        self.machine.clone()
     }
 }
 

@@ -84,29 +84,7 @@ impl CpuList {
     /// The list as `CPUAffinity=` wants it: sorted, deduplicated, with
     /// consecutive runs folded into ranges.
     pub fn to_affinity(&self) -> String {
-        let mut cpus = self.0.clone();
-        cpus.sort_unstable();
-        cpus.dedup();
-        let mut out = String::new();
-        let mut i = 0;
-        while i < cpus.len() {
-            let start = cpus[i];
-            let mut end = start;
-            while i + 1 < cpus.len() && cpus[i + 1] == end + 1 {
-                end += 1;
-                i += 1;
-            }
-            if !out.is_empty() {
-                out.push(' ');
-            }
-            if start == end {
-                out.push_str(&start.to_string());
-            } else {
-                out.push_str(&format!("{start}-{end}"));
-            }
-            i += 1;
-        }
-        out
+        crate::topology::cpu_text(&self.0)
     }
 }
 
@@ -313,6 +291,24 @@ pub struct Cluster {
     /// The hosts of a multi-host cluster, in layout order; empty for a
     /// single-host config.
     pub hosts: Vec<ClusterHost>,
+    /// The CPUs (and counts) of this host's workers the machine chose
+    /// (`cpus = "auto"`, `workers = "auto"`), in config order.
+    pub pinning: Vec<Pinning>,
+}
+
+/// What the machine chose for the workers of one interface, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pinning {
+    /// The interface section's name.
+    pub interface: Arc<str>,
+    /// The keys that asked, as a warning names them (`cpus = "auto" of
+    /// interface "eth1"`).
+    pub key: String,
+    /// Whether the workers are pinned to the choice (`cpus = "auto"`), not
+    /// only counted by it (`workers = "auto"` alone).
+    pub pins: bool,
+    /// The CPUs, the table of why, the notes and warnings.
+    pub choice: crate::topology::Choice,
 }
 
 /// What a config says about the cluster as a whole, beside its nodes:

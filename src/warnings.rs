@@ -4,13 +4,16 @@
 //! (whatever format it came from), printed by `check` and logged at
 //! generation; never errors, because systemd can run every one of these.
 //!
-//! The machine's CPUs are not read here: `check` passes them in, the
-//! generator does not (it reads nothing but its config at boot, SPEC 4.0).
+//! The machine is not read here: `check` passes it in to judge written
+//! CPU lists against its topology; the generator does not (at boot it
+//! reads the machine only for an interface that leaves its CPUs or
+//! workers to it, `"auto"`, and that choice's warnings are in the model).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::fmt::Write as _;
 
 use crate::model::{Cluster, ConfigFormat, Encryption, Node, Role};
+use crate::topology::{self, Capture, Machine};
 
 /// Zeek's ZeroMQ backend: the manager's XPUB/XSUB proxy listens on these
 /// (`listen_xpub_endpoint`/`listen_xsub_endpoint` in
@@ -23,15 +26,31 @@ const DEFAULT_FANOUT_ID: &str = "23";
 const FANOUT_ARG: &str = "AF_Packet::fanout_id=";
 
 /// The warnings for `cluster`, each naming the keys involved and the fix.
-/// `online_cpus`: this machine's CPUs, when the caller may read them.
-pub fn warnings(cluster: &Cluster, online_cpus: Option<&BTreeSet<u32>>) -> Vec<String> {
+/// `machine`: this machine, when the caller may read it (its CPUs, and
+/// the topology written CPU lists are judged against).
+pub fn warnings(cluster: &Cluster, machine: Option<&Machine>) -> Vec<String> {
     let keys = Keys(cluster.settings.format);
     let local: Vec<&Node> = cluster.local_nodes().collect();
     let mut out = Vec::new();
-    if let Some(online) = online_cpus {
-        missing_cpus(&local, online, &keys, &mut out);
+    let online: BTreeSet<u32> = machine
+        .map(|m| m.cpus.keys().copied().collect())
+        .unwrap_or_default();
+    if !online.is_empty() {
+        missing_cpus(&local, &online, &keys, &mut out);
     }
-    worker_pinning(&local, &keys, &mut out);
+    for pinning in &cluster.pinning {
+        out.extend(
+            pinning
+                .choice
+                .warnings
+                .iter()
+                .map(|w| format!("{}: {w}", pinning.key)),
+        );
+    }
+    worker_pinning(cluster, &local, &keys, &mut out);
+    if let Some(machine) = machine {
+        written_pinning(cluster, &local, machine, &keys, &mut out);
+    }
     captures(&local, &keys, &mut out);
     ports(cluster, &local, &mut out);
     if cluster.is_member() && !cluster.nodes.iter().any(|n| n.role == Role::Worker) {
@@ -63,6 +82,13 @@ impl Keys {
         match self.0 {
             ConfigFormat::Toml => format!("[{role}] cpus"),
             ConfigFormat::ZeekConf => format!("{role}_cpu_set"),
+        }
+    }
+    fn interface_workers(&self, interface: &str) -> String {
+        match self.0 {
+            ConfigFormat::Toml => format!("workers of interface \"{interface}\""),
+            ConfigFormat::ZeekConf if interface.is_empty() => "workers".into(),
+            ConfigFormat::ZeekConf => format!("workers of [interface {interface}]"),
         }
     }
     fn interface_cpus(&self, interface: &str) -> String {
@@ -121,7 +147,7 @@ fn missing_cpus(local: &[&Node], online: &BTreeSet<u32>, keys: &Keys, out: &mut 
 
 /// Pinning that works but costs packets: workers sharing a CPU with each
 /// other or with a manager/logger/proxy.
-fn worker_pinning(local: &[&Node], keys: &Keys, out: &mut Vec<String>) {
+fn worker_pinning(cluster: &Cluster, local: &[&Node], keys: &Keys, out: &mut Vec<String>) {
     // interface -> (workers, distinct CPUs), in config order.
     let mut interfaces: Vec<(&str, usize, BTreeSet<u32>)> = Vec::new();
     let mut interface_of_cpu: HashMap<u32, BTreeSet<&str>> = HashMap::new();
@@ -148,8 +174,10 @@ fn worker_pinning(local: &[&Node], keys: &Keys, out: &mut Vec<String>) {
             }
         }
     }
+    // An interface pinned by the machine says so in its choice's warning.
+    let chosen = |name: &str| (cluster.pinning.iter()).any(|p| p.pins && &*p.interface == name);
     for (name, workers, cpus) in &interfaces {
-        if !cpus.is_empty() && *workers > cpus.len() {
+        if !cpus.is_empty() && *workers > cpus.len() && !chosen(name) {
             out.push(format!(
                 "{}: {workers} workers wrap onto {} CPU(s) ({}): workers share CPUs and drop \
                  packets under load. List at least {workers} CPUs, or lower `workers`",
@@ -161,6 +189,97 @@ fn worker_pinning(local: &[&Node], keys: &Keys, out: &mut Vec<String>) {
     }
     shared_between_interfaces(&interfaces, &interface_of_cpu, keys, out);
     workers_on_service_cpus(local, &workers_on_cpu, keys, out);
+}
+
+/// Written worker CPUs judged against the machine's topology (far NUMA
+/// node, sibling hyperthreads, the NIC's interrupt CPUs, more workers
+/// than a queue-bound capture feeds); for zeek.conf, which has no
+/// `"auto"`, with the list the machine would choose.
+fn written_pinning(
+    cluster: &Cluster,
+    local: &[&Node],
+    machine: &Machine,
+    keys: &Keys,
+    out: &mut Vec<String>,
+) {
+    // interface -> (its first worker, its workers with their CPU).
+    type Workers<'n> = Vec<(&'n str, Option<u32>)>;
+    let mut interfaces: Vec<(&str, &Node, Workers)> = Vec::new();
+    for node in local.iter().filter(|n| n.role == Role::Worker) {
+        let Some(capture) = &node.capture else {
+            continue;
+        };
+        let cpu = node
+            .settings
+            .cpus
+            .as_ref()
+            .and_then(|c| c.0.first().copied());
+        match interfaces.last_mut() {
+            Some((name, _, workers)) if *name == &*capture.interface => {
+                workers.push((&node.name, cpu));
+            }
+            _ => interfaces.push((&capture.interface, node, vec![(&node.name, cpu)])),
+        }
+    }
+    for (name, first, workers) in interfaces {
+        if cluster
+            .pinning
+            .iter()
+            .any(|p| p.pins && &*p.interface == name)
+        {
+            continue;
+        }
+        let Some(capture) = &first.capture else {
+            continue;
+        };
+        let capture = Capture::of(&capture.source, &first.args);
+        let judged = topology::judge(machine, &capture, &workers);
+        let pinned = workers.iter().any(|(_, cpu)| cpu.is_some());
+        let key = match pinned {
+            true => keys.interface_cpus(name),
+            false => keys.interface_workers(name),
+        };
+        let advise =
+            pinned && !judged.is_empty() && cluster.settings.format == ConfigFormat::ZeekConf;
+        out.extend(judged.into_iter().map(|w| format!("{key}: {w}")));
+        if advise {
+            out.extend(advice(local, machine, &capture, workers.len(), &key));
+        }
+    }
+}
+
+/// What `cpus = "auto"` would choose for a zeek.conf interface, as the
+/// `workers_cpu_list` to write (Zeek's generator has no `"auto"`, and
+/// refuses keys it does not know).
+fn advice(
+    local: &[&Node],
+    machine: &Machine,
+    capture: &Capture,
+    workers: usize,
+    key: &str,
+) -> Option<String> {
+    let services: Vec<(String, Vec<u32>)> = local
+        .iter()
+        .filter(|n| n.role != Role::Worker)
+        .filter_map(|n| Some((n.name.clone(), n.settings.cpus.clone()?.0)))
+        .collect();
+    let exclude: Vec<(&str, &[u32])> = services
+        .iter()
+        .map(|(name, cpus)| (name.as_str(), cpus.as_slice()))
+        .collect();
+    let choice = topology::choose(machine, capture, &exclude, Some(workers));
+    if choice.cpus.is_empty() {
+        return None;
+    }
+    let list: Vec<String> = choice.cpus.iter().map(u32::to_string).collect();
+    Some(format!(
+        "{key}: on this machine, write `workers_cpu_list = {}`: one thread per free physical \
+         core near {}, away from CPU 0, its interrupts and the CPUs of the manager, loggers and \
+         proxies (zeek.conf has no \"auto\"; cluster.toml's `cpus = \"auto\"` chooses them at \
+         boot)",
+        list.join(","),
+        capture.device
+    ))
 }
 
 /// Workers pinned to a CPU of the manager, a logger or a proxy.

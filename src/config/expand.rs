@@ -13,9 +13,12 @@ use super::template::{self, TemplateVars};
 use super::values::{self, NodeBudget, PortProblem};
 use super::ConfigError;
 use crate::model::{Archiver, Capture, Cluster, ClusterHost, CpuList, Node, ProcessSettings, Role};
+use crate::topology::LazyMachine;
 
-/// The cluster a spec describes.
-pub fn cluster(spec: Spec) -> Result<Cluster, ConfigError> {
+/// The cluster a spec describes; `machine` is the one an interface's
+/// `"auto"` is chosen for (see [`super::pinning`]).
+pub fn cluster(mut spec: Spec, machine: Option<&LazyMachine>) -> Result<Cluster, ConfigError> {
+    let pinning = super::pinning::resolve(&mut spec, machine);
     let total: usize = spec.hosts.iter().map(HostSpec::nodes).sum();
     if total > MAX_NODES {
         return Err(ConfigError::file(
@@ -43,6 +46,7 @@ pub fn cluster(spec: Spec) -> Result<Cluster, ConfigError> {
         nodes,
         archiver,
         hosts,
+        pinning,
     })
 }
 

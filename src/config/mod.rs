@@ -6,6 +6,7 @@
 pub mod defaults;
 pub mod expand;
 pub mod operations;
+mod pinning;
 pub mod ranges;
 pub mod spec;
 pub mod template;
@@ -118,6 +119,12 @@ pub struct ReadOptions {
     /// This machine's short hostname (read by the caller: readers do not
     /// look at the environment).
     pub hostname: Option<String>,
+    /// The machine the interfaces that say `cpus = "auto"` or `workers =
+    /// "auto"` are chosen for (handed in by the caller, read on first
+    /// use: only such a config reads it). `None`: not this machine
+    /// (`--host` names another) or not known; `auto` then falls back to
+    /// unpinned workers, with a warning.
+    pub machine: Option<crate::topology::LazyMachine>,
 }
 
 impl ReadOptions {

@@ -110,6 +110,15 @@ pub struct Profile {
     pub worker: RoleTemplate,
 }
 
+/// What an interface leaves to the machine it runs on.
+#[derive(Debug, Clone)]
+pub struct Auto {
+    /// `cpus = "auto"`: the workers' CPUs.
+    pub cpus: bool,
+    /// `workers = "auto"`: how many workers.
+    pub workers: bool,
+}
+
 /// One capture interface and its workers.
 #[derive(Debug, Clone)]
 pub struct InterfaceSpec {
@@ -119,11 +128,16 @@ pub struct InterfaceSpec {
     /// The line of the name, for messages about two interfaces.
     pub line: usize,
     pub capture: Templated,
+    /// How many workers; for `workers = "auto"`, 0 until
+    /// [`super::pinning`] counts them on the machine.
     pub workers: u32,
     /// Explicit worker node names, one per worker, used as they are.
     pub names: Option<Vec<String>>,
-    /// The CPU each worker takes, in turn.
+    /// The CPU each worker takes, in turn; for `cpus = "auto"`, `None`
+    /// until [`super::pinning`] chooses them.
     pub cpus: Option<CpuList>,
+    /// What the interface leaves to the machine; `None`: nothing.
+    pub auto: Option<Auto>,
     /// Args after the worker role's.
     pub args: Vec<String>,
     /// The env layer over the worker role's.

@@ -106,6 +106,63 @@ impl Choice {
     }
 }
 
+impl Choice {
+    /// [`Choice::table`] with each run of consecutive CPUs that share
+    /// socket, node and reason folded into one row (`16-23 ... far NUMA
+    /// node`), and the hyperthreads of a run of cores likewise
+    /// (`hyperthreads of CPUs 10-15`): a machine of many CPUs reads at a
+    /// glance.
+    pub fn folded_table(&self) -> Vec<Vec<String>> {
+        let mut runs: Vec<Vec<&Row>> = Vec::new();
+        for row in &self.rows {
+            match runs.last_mut() {
+                Some(run) if continues(run[run.len() - 1], row) => run.push(row),
+                _ => runs.push(vec![row]),
+            }
+        }
+        let opt = |v: Option<u32>| v.map_or_else(|| "-".to_string(), |v| v.to_string());
+        let header = ["CPUS", "SOCKET", "CORES", "NODE", "CHOICE"];
+        let mut rows = vec![header.iter().map(|h| h.to_string()).collect()];
+        rows.extend(runs.iter().map(|run| {
+            let first = run[0];
+            let cores: Vec<u32> = run.iter().filter_map(|r| r.core_id).collect();
+            let verdict = match &first.verdict {
+                Verdict::Hyperthread { .. } if run.len() > 1 => {
+                    let of = run.iter().filter_map(|r| match r.verdict {
+                        Verdict::Hyperthread { of } => Some(of),
+                        _ => None,
+                    });
+                    format!("hyperthreads of CPUs {}", cpu_text(&of.collect::<Vec<_>>()))
+                }
+                verdict => verdict.to_string(),
+            };
+            vec![
+                cpu_text(run.iter().map(|r| &r.cpu)),
+                opt(first.package),
+                if cores.is_empty() {
+                    "-".into()
+                } else {
+                    cpu_text(&cores)
+                },
+                opt(first.node),
+                verdict,
+            ]
+        }));
+        rows
+    }
+}
+
+/// Whether `row` extends the run that ends with `last` in the folded table.
+fn continues(last: &Row, row: &Row) -> bool {
+    let same_place =
+        row.cpu == last.cpu + 1 && row.package == last.package && row.node == last.node;
+    same_place
+        && match (&last.verdict, &row.verdict) {
+            (Verdict::Hyperthread { of: a }, Verdict::Hyperthread { of: b }) => *b == a + 1,
+            (a, b) => a == b,
+        }
+}
+
 /// The CPUs for the workers of `capture`'s interface on `machine`:
 /// `exclude` lists the CPUs of the manager, loggers and proxies (who,
 /// CPUs); `workers` is the count asked, or `None` for as many as there
@@ -165,6 +222,22 @@ fn locality(
         return None;
     };
     choice.notes.extend(nic.unknown.iter().cloned());
+    match nic.device.as_deref() {
+        // The guest sees the vCPUs the hypervisor shows, not where the
+        // packets arrive on the host.
+        Some(dev) if dev.starts_with("virtio") => choice.warnings.push(format!(
+            "{device} is a virtual NIC ({dev}): this is a virtual machine, whose CPUs, cores and \
+             NUMA nodes are the hypervisor's picture, not where packets arrive, so the choice \
+             takes the guest's CPUs as they are. For line rate, pin the VM's vCPUs on the host \
+             to cores near the physical NIC, or pass the NIC through to the VM"
+        )),
+        None => choice.warnings.push(format!(
+            "{device} has no device behind it (a veth, bridge, bond or other virtual interface): \
+             it has no NUMA node or interrupts of its own, so its workers get cores by the CPUs \
+             alone. Capture on the physical NIC where you can"
+        )),
+        Some(_) => {}
+    }
     for irq in nic.irqs.iter().filter(|irq| irq.cpus.is_none()) {
         choice.notes.push(format!(
             "IRQ {} ({}) may run on every CPU (not steered), so it excludes none",

@@ -93,7 +93,48 @@ impl Machine {
     }
 }
 
-/// `cpus` as `CPUAffinity=` and the warnings write a set: `0-3 8`.
-pub(crate) fn cpu_text<'c>(cpus: impl IntoIterator<Item = &'c u32>) -> String {
-    crate::model::CpuList(cpus.into_iter().copied().collect()).to_affinity()
+/// `cpus` as `CPUAffinity=` and the warnings write a set: sorted, each
+/// once, consecutive runs folded into ranges (`0-3 8`).
+pub fn cpu_text<'c>(cpus: impl IntoIterator<Item = &'c u32>) -> String {
+    let cpus: BTreeSet<u32> = cpus.into_iter().copied().collect();
+    let mut runs: Vec<(u32, u32)> = Vec::new();
+    for cpu in cpus {
+        match runs.last_mut() {
+            Some((_, end)) if *end + 1 == cpu => *end = cpu,
+            _ => runs.push((cpu, cpu)),
+        }
+    }
+    let texts: Vec<String> = runs
+        .into_iter()
+        .map(|(start, end)| match start == end {
+            true => start.to_string(),
+            false => format!("{start}-{end}"),
+        })
+        .collect();
+    texts.join(" ")
+}
+
+/// The machine, read under a root on first use and then kept: the
+/// environment holds one and hands clones (sharing what was read) to
+/// whoever may need it, so a program that never asks reads nothing and
+/// one that asks twice reads once.
+#[derive(Debug, Clone)]
+pub struct LazyMachine {
+    root: std::path::PathBuf,
+    machine: std::sync::Arc<std::sync::OnceLock<Machine>>,
+}
+
+impl LazyMachine {
+    /// The machine under `root`, not read yet.
+    pub fn under(root: &std::path::Path) -> Self {
+        LazyMachine {
+            root: root.to_path_buf(),
+            machine: std::sync::Arc::default(),
+        }
+    }
+
+    /// The machine, read now if not yet.
+    pub fn get(&self) -> &Machine {
+        self.machine.get_or_init(|| Machine::read(&self.root))
+    }
 }

@@ -180,3 +180,37 @@ fn archiver_takes_the_shared_keys() {
         ["/usr/bin/ship", "-c", "-q"]
     );
 }
+
+/// `cpus` as a TOML array of CPU numbers is the same list as the text
+/// form, for a role and for an interface's workers in turn.
+#[test]
+fn cpus_as_an_array_equal_the_text_form() {
+    let config = |manager: &str, workers: &str| {
+        format!(
+            "[manager]\ncpus = {manager}\n[[interface]]\nname = \"eth1\"\ncapture = \
+             \"af_packet::eth1\"\nworkers = 4\ncpus = {workers}\n"
+        )
+    };
+    let cpus = |cluster: &Cluster| -> Vec<(String, Option<String>)> {
+        (cluster.nodes.iter())
+            .map(|n| {
+                (
+                    n.name.clone(),
+                    n.settings.cpus.as_ref().map(|c| c.to_affinity()),
+                )
+            })
+            .collect()
+    };
+    let from_array = from_toml(&config("[0, 1]", "[2, 3, 4, 5]"));
+    let from_text = from_toml(&config("\"0-1\"", "\"2-5\""));
+    assert_eq!(cpus(&from_array), cpus(&from_text));
+    assert_eq!(
+        cpus(&from_array)[3..],
+        [
+            ("worker-eth1-1".to_string(), Some("2".to_string())),
+            ("worker-eth1-2".to_string(), Some("3".to_string())),
+            ("worker-eth1-3".to_string(), Some("4".to_string())),
+            ("worker-eth1-4".to_string(), Some("5".to_string())),
+        ]
+    );
+}

@@ -179,7 +179,11 @@ fn interface(index: usize) -> impl Strategy<Value = Interface> {
                     Just(Vec::new()),
                     pieces(with_cpu).prop_map(|p| {
                         let mut v = vec![Piece::Text("af_packet::".into())];
-                        v.extend(p);
+                        // An interface name has no whitespace (refused).
+                        v.extend(p.into_iter().map(|piece| match piece {
+                            Piece::Text(t) => Piece::Text(t.replace(' ', "_")),
+                            var => var,
+                        }));
                         v
                     }),
                 ],
@@ -258,8 +262,14 @@ fn templated_env(env: &BTreeMap<String, Vec<Piece>>) -> BTreeMap<String, String>
 impl Config {
     fn toml(&self) -> String {
         let mut t = String::new();
+        // Without its manager a single-host cluster runs only under
+        // Broker (under ZeroMQ nothing would run the proxy: refused).
+        let backend = match self.manager {
+            true => "",
+            false => "cluster_backend = \"broker\"\n",
+        };
         t.push_str(&format!(
-            "[zeek]\nenv = {}\n\n",
+            "[zeek]\n{backend}env = {}\n\n",
             env_table(&self.global_env)
         ));
         t.push_str(&format!(

@@ -275,7 +275,14 @@ fn vm_auto_names_the_virtio_interrupts_by_device() {
             "1: NIC interrupts (IRQ 27, 28)"
         ]
     );
-    assert!(choice.warnings.is_empty(), "{:?}", choice.warnings);
+    // The fallback says what the guest cannot see.
+    assert_eq!(choice.warnings.len(), 1, "{:?}", choice.warnings);
+    assert!(
+        choice.warnings[0]
+            .starts_with("eth0 is a virtual NIC (virtio0): this is a virtual machine"),
+        "{:?}",
+        choice.warnings
+    );
     assert_eq!(
         choice.notes,
         [
@@ -335,9 +342,10 @@ fn no_free_core_leaves_the_workers_unpinned() {
     let exclude: [(&str, &[u32]); 2] = [("the manager", &[2]), ("logger-1", &[3])];
     let choice = choose(&machine, &capture("af_packet::eth0", &[]), &exclude, None);
     assert!(choice.cpus.is_empty());
-    assert_eq!(choice.warnings.len(), 1);
+    // After the virtual NIC's warning.
+    assert_eq!(choice.warnings.len(), 2);
     assert!(
-        choice.warnings[0].starts_with("no physical core is free for the workers of eth0"),
+        choice.warnings[1].starts_with("no physical core is free for the workers of eth0"),
         "{:?}",
         choice.warnings
     );

@@ -202,7 +202,7 @@ workers_cpu_list = 0-1
         .expect("a multi-host directory");
     let options = config::ReadOptions {
         host: Some(HOSTNAME.into()),
-        hostname: None,
+        ..Default::default()
     };
     let cluster = config::load(&source, &options).expect("valid directory");
     let local: Vec<&str> = cluster

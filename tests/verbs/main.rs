@@ -12,4 +12,5 @@ mod deploy_dry_run;
 mod import_mistakes;
 mod import_zeekctl;
 mod netstats;
+mod pinning;
 mod warnings;

@@ -401,8 +401,8 @@ fn a_cluster_without_workers() {
 }
 
 /// At generation the warnings are logged and every unit is written; the
-/// machine's CPUs are not read (SPEC 4.0), so a CPU this machine lacks
-/// gets no warning there.
+/// machine's CPUs are not read for a config without `"auto"` (SPEC 4.0),
+/// so a CPU this machine lacks gets no warning there.
 #[test]
 fn generation_logs_warnings_and_writes_units_without_reading_the_machine() {
     let dir = tempfile::tempdir().unwrap();

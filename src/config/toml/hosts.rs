@@ -58,7 +58,7 @@ impl Reader<'_> {
             port_at: defaults.port.1,
             metrics_port: defaults.metrics_port.0,
             metrics_at: defaults.metrics_port.1,
-            interfaces: self.interfaces(&doc.interface, "[[interface]]")?,
+            interfaces: self.interfaces(&doc.interface, "[[interface]]", false)?,
             profile: 0,
         })
     }
@@ -85,6 +85,49 @@ impl Reader<'_> {
             self.path.display(),
             names.join(", ")
         )]
+    }
+}
+
+impl Reader<'_> {
+    /// `[manager] enabled = false` on a single-host config: the manager
+    /// runs nowhere. Under ZeroMQ (the default) it runs the XPUB/XSUB
+    /// proxy every node's events go through, so the other nodes would run
+    /// but exchange nothing: an error. Under Broker the nodes peer with
+    /// each other directly, so they run without it, but what only the
+    /// manager does is done nowhere: a warning.
+    pub(super) fn no_manager(
+        &self,
+        doc: &Document,
+        hosts: &[HostSpec],
+        backend: &[String],
+    ) -> Result<Vec<String>, ConfigError> {
+        let Some(enabled) = &doc.manager.enabled else {
+            return Ok(Vec::new());
+        };
+        if *enabled.get_ref() || hosts.iter().all(|h| h.nodes() == 0) {
+            return Ok(Vec::new());
+        }
+        if backend
+            .iter()
+            .any(|a| a == super::super::defaults::ZEROMQ_BACKEND)
+        {
+            return Err(self.error(
+                enabled.span(),
+                "a single-host config is the whole cluster, and without its manager nothing runs \
+                 the ZeroMQ proxy (XPUB/XSUB) the other nodes exchange their events through: they \
+                 would run but work alone. Remove `enabled = false`; for a host that only \
+                 captures, list the hosts in [hosts.NAME] tables and run the manager on another",
+            ));
+        }
+        Ok(vec![self
+            .error(
+                enabled.span(),
+                "a single-host config is the whole cluster, and it runs no manager: its nodes \
+                 peer with each other over Broker, but what only the manager does (notice \
+                 suppression, intel distribution, SumStats) is done nowhere. Remove `enabled = \
+                 false`, or list the hosts in [hosts.NAME] tables and run the manager on another",
+            )
+            .to_string()])
     }
 }
 
@@ -262,7 +305,8 @@ impl Reader<'_> {
         let (loggers, logger_names) = count(&h.loggers)?;
         let (proxies, proxy_names) = count(&h.proxies)?;
         let ports = self.host_ports(h, defaults)?;
-        let interfaces = self.interfaces(&h.interface, &format!("[[hosts.{name}.interface]]"))?;
+        let interfaces =
+            self.interfaces(&h.interface, &format!("[[hosts.{name}.interface]]"), true)?;
         let host = HostSpec {
             name: Some(Arc::from(name)),
             node_prefix: name.to_string(),

@@ -111,7 +111,7 @@ impl<'a> Reader<'a> {
 impl Reader<'_> {
     fn cluster(&self, doc: Document, options: &ReadOptions) -> Result<Cluster, ConfigError> {
         let spec = self.spec(&doc, options)?;
-        expand::cluster(spec)
+        expand::cluster(spec, options.machine.as_ref())
     }
 
     fn spec(&self, doc: &Document, options: &ReadOptions) -> Result<Spec, ConfigError> {
@@ -133,7 +133,10 @@ impl Reader<'_> {
         if multi_host {
             self.check_shared_addresses(&hosts)?;
         }
-        let warnings = self.membership_warning(multi_host, &hosts, this_host.as_deref());
+        let mut warnings = self.membership_warning(multi_host, &hosts, this_host.as_deref());
+        if !multi_host {
+            warnings.extend(self.no_manager(doc, &hosts, &profile.backend)?);
+        }
         let archiver = self.archiver(&doc.archiver, &prefix, &install, multi_host, &hosts)?;
         let manager_name = self.manager_name(doc)?;
         let node_settings = self.node_settings(doc)?;

@@ -6,11 +6,13 @@ use std::path::Path;
 
 use toml::Spanned;
 
-use super::super::spec::{ArchiverSpec, HostSpec, InterfaceSpec, NodeSettings, Profile};
+use super::super::spec::{ArchiverSpec, Auto, HostSpec, InterfaceSpec, NodeSettings, Profile};
 use super::super::{defaults, ConfigError};
 use super::super::{ranges, values};
 use super::locate::locate;
-use super::schema::{ArchiverSection, Document, InterfaceSection, RoleSection, Str};
+use super::schema::{
+    ArchiverSection, CpusValue, Document, InterfaceSection, RoleSection, Str, WorkersValue,
+};
 use super::Reader;
 use crate::model::Install;
 
@@ -20,7 +22,8 @@ impl Reader<'_> {
         if let Some(count) = &doc.manager.count {
             return Err(self.error(
                 count.span(),
-                "a cluster has exactly one manager; use `enabled = false` to run none on this host",
+                "a cluster has exactly one manager; remove `count` (a multi-host config says which \
+                 host runs it with `manager = true` in its [hosts.NAME] table)",
             ));
         }
         for (section, name) in [(&doc.logger, "logger"), (&doc.proxy, "proxy")] {
@@ -98,14 +101,26 @@ impl Reader<'_> {
     }
 
     /// The `[[interface]]` tables of the config or of one host (`label`
-    /// names them in messages).
+    /// names them in messages; `multi_host`: of a `[hosts.NAME]` table).
     pub(super) fn interfaces(
         &self,
         sections: &[Spanned<InterfaceSection>],
         label: &str,
+        multi_host: bool,
     ) -> Result<Vec<InterfaceSpec>, ConfigError> {
         let mut out: Vec<InterfaceSpec> = Vec::with_capacity(sections.len());
         for section in sections {
+            if let Some(w) = (section.get_ref().workers.as_ref())
+                .filter(|w| multi_host && matches!(w.get_ref(), WorkersValue::Auto))
+            {
+                return Err(self.error(
+                    w.span(),
+                    "\"auto\" counts the workers on the machine that reads the config, but \
+                     every host of a multi-host cluster writes the layout of all hosts' nodes, \
+                     so they must agree on the count: write the number (`cpus = \"auto\"` \
+                     still chooses their CPUs on their own host)",
+                ));
+            }
             let interface = self.interface(section, label, &out)?;
             out.push(interface);
         }
@@ -140,53 +155,67 @@ impl Reader<'_> {
             ));
         }
         let capture = s.capture.as_ref().ok_or_else(|| missing("capture"))?;
-        self.check(capture.span(), values::check_unit_text(capture.get_ref()))?;
-        if capture.get_ref().trim().is_empty() {
-            return Err(self.error(capture.span(), "the capture source is empty"));
-        }
+        self.check(capture.span(), check_capture(capture.get_ref()))?;
         let names = s.names.as_ref().map(|n| self.node_names(n)).transpose()?;
-        let workers = self
+        let (workers, auto_workers) = self
             .workers(&s.workers, names.as_deref())?
             .ok_or_else(|| missing("workers"))?;
-        let mut template = s.template(self)?;
+        let (cpus, auto_cpus) = match &s.cpus {
+            Some(c) if matches!(c.get_ref(), CpusValue::Auto) => (None, true),
+            Some(c) => (Some(self.cpu_list(c)?), false),
+            None => (None, false),
+        };
+        let template = s.template_but_cpus(self)?;
         Ok(InterfaceSpec {
             name: Some(name.get_ref().clone()),
             line: locate(self.text, name.span()).0,
             capture: self.templated(capture),
             workers,
             names,
-            cpus: template.settings.cpus.take(),
+            cpus,
+            auto: (auto_cpus || auto_workers).then_some(Auto {
+                cpus: auto_cpus,
+                workers: auto_workers,
+            }),
             args: template.args,
             env: template.env,
             settings: template.settings,
         })
     }
 
-    /// An interface's `workers`, or as many as its `names`; `None`: neither.
+    /// An interface's `workers` (and whether it is `"auto"`: counted
+    /// later, 0 here), or as many as its `names`; `None`: neither.
     fn workers(
         &self,
-        workers: &Option<Spanned<i64>>,
+        workers: &Option<Spanned<WorkersValue>>,
         names: Option<&[String]>,
-    ) -> Result<Option<u32>, ConfigError> {
-        Ok(Some(match (workers, names) {
-            (Some(w), Some(names)) => {
-                let workers = self.count(w, ranges::WORKERS)?;
-                if workers as usize != names.len() {
-                    return Err(self.error(
-                        w.span(),
-                        format!(
-                            "workers = {workers} but `names` lists {}; give one name per worker \
-                             (or leave `workers` out)",
-                            names.len()
-                        ),
-                    ));
-                }
-                workers
+    ) -> Result<Option<(u32, bool)>, ConfigError> {
+        let Some(w) = workers else {
+            let count = |names: &[String]| names.len().min(ranges::MAX_WORKERS as usize) as u32;
+            return Ok(names.map(|names| (count(names), false)));
+        };
+        let workers = match w.get_ref() {
+            WorkersValue::Auto if names.is_some() => {
+                return Err(self.error(
+                    w.span(),
+                    "`names` gives one name per worker, so it says how many: leave `workers` \
+                     out, or leave `names` out for \"auto\"",
+                ))
             }
-            (Some(w), None) => self.count(w, ranges::WORKERS)?,
-            (None, Some(names)) => names.len().min(ranges::MAX_WORKERS as usize) as u32,
-            (None, None) => return Ok(None),
-        }))
+            WorkersValue::Auto => return Ok(Some((0, true))),
+            WorkersValue::Count(n) => self.count(&Spanned::new(w.span(), *n), ranges::WORKERS)?,
+        };
+        if let Some(names) = names.filter(|names| names.len() != workers as usize) {
+            return Err(self.error(
+                w.span(),
+                format!(
+                    "workers = {workers} but `names` lists {}; give one name per worker (or \
+                     leave `workers` out)",
+                    names.len()
+                ),
+            ));
+        }
+        Ok(Some((workers, false)))
     }
 }
 
@@ -281,4 +310,34 @@ impl Reader<'_> {
         }
         Ok(out)
     }
+}
+
+/// An interface name is one word (the kernel refuses whitespace in it),
+/// so a capture source that names an interface (`af_packet::eth1`) has
+/// none; one that names a file (`pcap::/srv/a b.pcap`, with a `/`) may.
+fn check_capture(capture: &str) -> Result<(), String> {
+    values::check_unit_text(capture)?;
+    if capture.trim().is_empty() {
+        return Err("the capture source is empty".into());
+    }
+    let device = capture.rsplit_once("::").map_or(capture, |(_, d)| d);
+    if device.contains('/') {
+        return Ok(());
+    }
+    if let Some(c) = capture
+        .chars()
+        .find(|c| c.is_whitespace() || c.is_control())
+    {
+        let fix = capture.split_whitespace().collect::<String>();
+        return Err(format!(
+            "the capture source \"{}\" contains {}; it is one word, the method and the \
+             interface as `ip link` names it (\"{fix}\")",
+            capture.escape_debug(),
+            match c {
+                ' ' => "a space".to_string(),
+                c => format!("the character {c:?}"),
+            }
+        ));
+    }
+    Ok(())
 }

@@ -58,7 +58,7 @@ pub(super) struct Document {
 #[serde(deny_unknown_fields)]
 pub(super) struct NodeSection {
     /// `CPUAffinity=` of this node (replaces the role's or the pinned CPU).
-    pub(super) cpus: Option<Str>,
+    pub(super) cpus: Option<Spanned<CpusValue>>,
     /// Merged key by key after every other env table; taken literally.
     pub(super) env: Option<Env>,
     /// Added after the role's (and interface's) args, before `[zeek] args`.
@@ -138,7 +138,7 @@ macro_rules! process_table {
         #[serde(deny_unknown_fields)]
         pub(super) struct $name {
             $(pub(super) $field: $ty,)*
-            pub(super) cpus: Option<Str>,
+            pub(super) cpus: Option<Spanned<CpusValue>>,
             pub(super) numa_policy: Option<Str>,
             pub(super) memory_max: Option<Spanned<MemoryValue>>,
             pub(super) nice: Option<Spanned<i64>>,
@@ -150,12 +150,23 @@ macro_rules! process_table {
 
         impl $name {
             /// The table's process settings, validated.
+            // Not every table uses both this and the next.
+            #[allow(dead_code)]
             pub(super) fn template(&self, r: &Reader) -> Result<RoleTemplate, ConfigError> {
+                let mut template = self.template_but_cpus(r)?;
+                template.settings.cpus = r.cpus(&self.cpus)?;
+                Ok(template)
+            }
+
+            /// [`Self::template`] but for `cpus`, which the caller reads
+            /// (an interface's may be `"auto"`).
+            #[allow(dead_code)]
+            pub(super) fn template_but_cpus(&self, r: &Reader) -> Result<RoleTemplate, ConfigError> {
                 Ok(RoleTemplate {
                     args: r.args(&self.args)?,
                     env: r.env(&self.env)?,
                     settings: ProcessSettings {
-                        cpus: r.cpus(&self.cpus)?,
+                        cpus: None,
                         numa_policy: r.numa(&self.numa_policy)?,
                         nice: r.ranged(&self.nice, values::check_nice)?,
                         memory_max: r.memory(&self.memory_max)?,
@@ -192,7 +203,7 @@ process_table! {
     struct InterfaceSection {
         name: Option<Str>,
         capture: Option<Str>,
-        workers: Option<Spanned<i64>>,
+        workers: Option<Spanned<WorkersValue>>,
         // The workers' node names, used as they are (worker k gets the k-th).
         names: Option<Spanned<Vec<Str>>>,
     }
@@ -203,6 +214,99 @@ process_table! {
     struct ArchiverSection {
         enabled: Option<bool>,
         command: Option<Args>,
+    }
+}
+
+/// `cpus`: a CPU list as text (`"0-3,8"`), as an array of CPU numbers
+/// (`[0, 1, 2, 3]`), or `"auto"` (an interface's: chosen from the machine).
+pub(super) enum CpusValue {
+    Text(String),
+    Numbers(Vec<i64>),
+    Auto,
+}
+
+impl<'de> Deserialize<'de> for CpusValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(CpusVisitor)
+    }
+}
+
+struct CpusVisitor;
+
+impl<'de> serde::de::Visitor<'de> for CpusVisitor {
+    type Value = CpusValue;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a CPU list: \"0-3,8\", [0, 1, 2, 3] or \"auto\"")
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<CpusValue, E> {
+        Ok(match text {
+            "auto" => CpusValue::Auto,
+            _ => CpusValue::Text(text.to_string()),
+        })
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<CpusValue, A::Error> {
+        let mut cpus = Vec::new();
+        while let Some(item) = seq.next_element::<ListItem>()? {
+            match item {
+                ListItem::Number(n) => cpus.push(n),
+                ListItem::Other(_) => {
+                    return Err(serde::de::Error::custom(
+                        "an array of CPUs holds CPU numbers only ([2, 3, 4, 5]); write ranges \
+                         as a string: \"2-5,8\"",
+                    ))
+                }
+            }
+        }
+        Ok(CpusValue::Numbers(cpus))
+    }
+}
+
+/// An element of a `cpus` array: a number, or anything else (refused
+/// with how to write it).
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum ListItem {
+    Number(i64),
+    Other(serde::de::IgnoredAny),
+}
+
+/// An interface's `workers`: a count, or `"auto"` (as many as the
+/// machine has good cores for).
+pub(super) enum WorkersValue {
+    Count(i64),
+    Auto,
+}
+
+impl<'de> Deserialize<'de> for WorkersValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(WorkersVisitor)
+    }
+}
+
+struct WorkersVisitor;
+
+impl serde::de::Visitor<'_> for WorkersVisitor {
+    type Value = WorkersValue;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a number of workers or \"auto\"")
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<WorkersValue, E> {
+        Ok(WorkersValue::Count(n))
+    }
+
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<WorkersValue, E> {
+        match text {
+            "auto" => Ok(WorkersValue::Auto),
+            _ => Err(E::custom(format!(
+                "\"{text}\" is not a number of workers; write a number (workers = 4) or \
+                 \"auto\" (as many as the machine has good cores for)"
+            ))),
+        }
     }
 }
 

@@ -10,7 +10,9 @@ use super::super::ranges::IntRange;
 use super::super::spec::EnvVar;
 use super::super::values;
 use super::super::ConfigError;
-use super::schema::{Args, DirectiveScalar, DirectiveValue, Directives, Env, MemoryValue, Str};
+use super::schema::{
+    Args, CpusValue, DirectiveScalar, DirectiveValue, Directives, Env, MemoryValue, Str,
+};
 use super::Reader;
 use crate::model::{CpuList, NumaPolicy, UnitDirective, UnitSection};
 
@@ -78,11 +80,43 @@ impl Reader<'_> {
         Ok(out)
     }
 
-    pub(super) fn cpus(&self, value: &Option<Str>) -> Result<Option<CpuList>, ConfigError> {
-        value
-            .as_ref()
-            .map(|v| self.check(v.span(), values::parse_cpu_list(v.get_ref())))
-            .transpose()
+    /// `cpus` of a table whose CPUs are written: every table but an
+    /// interface's (see [`Reader::cpu_list`]).
+    pub(super) fn cpus(
+        &self,
+        value: &Option<Spanned<CpusValue>>,
+    ) -> Result<Option<CpuList>, ConfigError> {
+        let Some(value) = value else { return Ok(None) };
+        if let CpusValue::Auto = value.get_ref() {
+            return Err(self.error(
+                value.span(),
+                "\"auto\" is for the workers of an [[interface]] (chosen from the machine's \
+                 topology); write this table's CPUs: \"2-5\" or [2, 3, 4, 5]",
+            ));
+        }
+        self.cpu_list(value).map(Some)
+    }
+
+    /// A written CPU list: text (`"0-3,8"`) or an array of CPU numbers.
+    pub(super) fn cpu_list(&self, value: &Spanned<CpusValue>) -> Result<CpuList, ConfigError> {
+        let text = match value.get_ref() {
+            CpusValue::Text(text) => text.clone(),
+            CpusValue::Numbers(cpus) => {
+                if let Some(bad) = cpus
+                    .iter()
+                    .find(|&&n| !(0..=i64::from(values::MAX_CPU)).contains(&n))
+                {
+                    return Err(self.error(
+                        value.span(),
+                        format!("CPU {bad} is not a CPU number (0 to {})", values::MAX_CPU),
+                    ));
+                }
+                let cpus: Vec<String> = cpus.iter().map(i64::to_string).collect();
+                cpus.join(",")
+            }
+            CpusValue::Auto => "auto".into(),
+        };
+        self.check(value.span(), values::parse_cpu_list(&text))
     }
 
     pub(super) fn numa(&self, value: &Option<Str>) -> Result<Option<NumaPolicy>, ConfigError> {

@@ -166,7 +166,8 @@ fn build(
             encryption: encryption(multi_host, cleartext),
         },
     };
-    expand::cluster(spec)
+    // zeek.conf has no "auto": no machine to choose from.
+    expand::cluster(spec, None)
 }
 
 /// Zeek's own generator has no key for it: a cluster dir is encrypted
@@ -320,6 +321,8 @@ fn host(file: &HostConf, index: usize, local: bool) -> HostSpec {
                 workers: iface.workers,
                 names: None,
                 cpus: iface.role.settings.cpus.clone(),
+                // Zeek's generator has no "auto": `check` advises instead.
+                auto: None,
                 args: iface.role.args.clone(),
                 env: env_vars(path, &iface.role.env),
                 settings: crate::model::ProcessSettings {

@@ -12,6 +12,7 @@ use super::{disk, print, table, Context};
 use crate::error::Failure;
 use crate::log::Log;
 use crate::model::{Cluster, Node, Role};
+use crate::topology::{self, LazyMachine};
 use crate::{secrets, warnings};
 use candidate::Candidate;
 use deep::Finding;
@@ -36,7 +37,9 @@ pub fn exec(args: &CheckArgs, ctx: &Context) -> Result<(), Failure> {
         return Err(Failure::InvalidConfig);
     }
     print(&node_table(cluster))?;
-    for warning in warnings::warnings(cluster, online_cpus(ctx)) {
+    print(&pinning_tables(cluster))?;
+    let machine = ctx.options.machine.as_ref().map(LazyMachine::get);
+    for warning in warnings::warnings(cluster, machine) {
         log.warning(&warning);
     }
     disk_space(cluster, ctx)?;
@@ -100,15 +103,6 @@ fn disk_space(cluster: &Cluster, ctx: &Context) -> Result<(), Failure> {
     Ok(())
 }
 
-/// This machine's online CPUs, unless `--host` names another host (its
-/// CPUs are not this machine's).
-fn online_cpus<'e>(ctx: &Context<'e>) -> Option<&'e std::collections::BTreeSet<u32>> {
-    if other_host(ctx) {
-        return None;
-    }
-    ctx.env.online_cpus()
-}
-
 /// Whether `--host` names another host than this machine.
 fn other_host(ctx: &Context) -> bool {
     (ctx.options.host.as_deref()).is_some_and(|h| ctx.env.hostname.as_deref() != Some(h))
@@ -150,21 +144,74 @@ fn node_row(node: &Node) -> [String; 7] {
 }
 
 /// The line under the `check` table: the config is valid, and what this
-/// host runs.
+/// host runs (and, for a multi-host config, what the whole cluster runs:
+/// each count says whose it is).
 fn summary(cluster: &Cluster) -> String {
-    let local = cluster.local_nodes().count();
-    let count = |role: Role| cluster.local_nodes().filter(|n| n.role == role).count();
+    let roles = |nodes: &[&Node]| {
+        let count = |role: Role| nodes.iter().filter(|n| n.role == role).count();
+        format!(
+            "{} manager, {} logger, {} proxy, {} worker",
+            count(Role::Manager),
+            count(Role::Logger),
+            count(Role::Proxy),
+            count(Role::Worker)
+        )
+    };
+    let local: Vec<&Node> = cluster.local_nodes().collect();
+    let counts = match &cluster.settings.this_host {
+        Some(host) if !cluster.hosts.is_empty() => {
+            let all: Vec<&Node> = cluster.nodes.iter().collect();
+            format!(
+                "{} node(s) on this host ({host}: {}), {} in the cluster on {} hosts ({})",
+                local.len(),
+                roles(&local),
+                all.len(),
+                cluster.hosts.len(),
+                roles(&all)
+            )
+        }
+        _ => format!("{} node(s) on this host ({})", local.len(), roles(&local)),
+    };
     format!(
-        "\n{}: valid; {local} node(s) on this host{} ({} manager, {} logger, {} proxy, {} worker); archiver {}\n",
+        "\n{}: valid; {counts}; archiver {}\n",
         cluster.settings.source.display(),
-        match &cluster.settings.this_host {
-            Some(host) => format!(" ({host}), {} in the cluster", cluster.nodes.len()),
-            None => String::new(),
+        if cluster.archiver.is_some() {
+            "on"
+        } else {
+            "off"
         },
-        count(Role::Manager),
-        count(Role::Logger),
-        count(Role::Proxy),
-        count(Role::Worker),
-        if cluster.archiver.is_some() { "on" } else { "off" },
     )
+}
+
+/// For each interface whose workers the machine chose (`"auto"`): the
+/// CPUs, and a table of why each CPU was taken or not, with the notes
+/// (the warnings go with `check`'s others).
+fn pinning_tables(cluster: &Cluster) -> String {
+    let mut out = String::new();
+    for pinning in &cluster.pinning {
+        let choice = &pinning.choice;
+        let chosen = match choice.cpus.is_empty() {
+            true => "none (the workers run unpinned)".to_string(),
+            false => topology::cpu_text(&choice.cpus),
+        };
+        out.push_str(&format!(
+            "\n{}: {} worker(s) on {}, CPUs chosen: {chosen}\n",
+            pinning.key,
+            cluster
+                .local_nodes()
+                .filter(|n| n
+                    .capture
+                    .as_ref()
+                    .is_some_and(|c| c.interface == pinning.interface))
+                .count(),
+            choice.device,
+        ));
+        if !choice.rows.is_empty() {
+            out.push_str(&table::format(&choice.folded_table()));
+        }
+        for note in &choice.notes {
+            out.push_str(&format!("note: {note}\n"));
+        }
+    }
+    out
 }
