@@ -8,8 +8,10 @@
 //!   [`generator::plan`] → [`generator::render`] → [`generator::write`].
 //! * **The operator's command**, [`verbs`]: `zeek-systemd check | deploy |
 //!   status | diag | netstats | render | layout | import-zeekctl | alert
-//!   ...`, one file per verb (with the helpers a verb shares with others,
-//!   such as `deploy`'s candidate and rollout), sharing one table formatter.
+//!   ...`, one module per verb (a folder when the verb has helpers of its
+//!   own), and below them [`ops`], what several verbs share: systemd's
+//!   state of the nodes, the one child-process runner with a time limit,
+//!   the table formatter, disk space.
 //!
 //! Below both, the shared core: [`config`] (the only module that knows
 //! which format a config came from: readers → format-neutral spec →
@@ -24,9 +26,12 @@
 //! [`cli`] parses the command line and dispatches; `main` maps the outcome
 //! to an exit code.
 //!
-//! The rule (checked by the unit tests in `src/module_rules.rs`): the boot program
-//! and the shared core never import [`verbs`]; nothing imports [`cli`]
-//! but `main`; the modules import each other without circles.
+//! The rule (checked by the unit tests in `src/module_rules.rs`): the boot
+//! program and the shared core never import [`verbs`] or [`ops`] (the
+//! operator side's shared layer); `verbs/` holds only verbs (its top-level
+//! files and folders are the verbs of [`cli`]'s command list); nothing
+//! imports [`cli`] but `main`; the modules import each other without
+//! circles.
 
 #![warn(clippy::too_many_lines)]
 
@@ -40,6 +45,7 @@ pub mod import;
 pub mod layout;
 pub mod log;
 pub mod model;
+pub mod ops;
 pub mod secrets;
 pub mod snapshot;
 pub mod systemd;

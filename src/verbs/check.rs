@@ -4,10 +4,11 @@
 //! ([`super::deep_check`]).
 
 use super::candidate::{self, Candidate};
-use super::{deep_check, disk, print, table, Context};
+use super::{deep_check, print, Context};
 use crate::error::Failure;
 use crate::log::Log;
 use crate::model::{Cluster, Node, Role};
+use crate::ops::{disk, table};
 use crate::warnings;
 
 /// `check` arguments.
@@ -59,7 +60,7 @@ fn disk_space(cluster: &Cluster, ctx: &Context) -> Result<(), Failure> {
     for warning in disk::warnings(&usage) {
         Log::stderr().warning(&warning);
     }
-    for problem in disk::archive_problems(cluster, super::table::now()) {
+    for problem in disk::archive_problems(cluster, table::now()) {
         Log::stderr().warning(&problem.text);
     }
     Ok(())

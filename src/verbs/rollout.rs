@@ -10,11 +10,11 @@ use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{bail, Context as _};
 
-use super::systemctl::{self, classify, State};
 use super::{deployed, Context};
 use crate::config::ConfigFiles;
 use crate::generator::plan::{self, CONFIG_COPY_DIR, DEFAULT_NORMAL_DIR};
 use crate::model::{Cluster, Role};
+use crate::ops::systemctl::{self, classify, State};
 use crate::snapshot::store::Store;
 
 /// What `deploy` restarts once the snapshot is installed.
