@@ -9,9 +9,11 @@
 //!   [`generator::write`].
 //! * **The operator's command**, [`verbs`]: `zeek-systemd check | deploy |
 //!   status | diag | netstats | render | layout | import-zeekctl | alert
-//!   ...`, one file per verb, or a folder for a verb with helpers of its
-//!   own (`check/`: the candidate and the deep checks; `deploy/`: check's
-//!   checks, then the changes and the rollout).
+//!   ...`, one module per verb (a folder when the verb has helpers of its
+//!   own: `check/`, the candidate and the deep checks; `deploy/`,
+//!   check's checks, then the changes and the rollout), and below them [`ops`], what several verbs share: systemd's
+//!   state of the nodes, the one child-process runner with a time limit,
+//!   the table formatter, disk space.
 //!
 //! Below both, the shared core: [`config`] (the only module that knows
 //! which format a config came from: readers → format-neutral spec →
@@ -29,10 +31,12 @@
 //! [`cli`] parses the command line and dispatches; `main` maps the outcome
 //! to an exit code.
 //!
-//! The rule (checked by the unit tests in `src/module_rules.rs`): the boot program
-//! and the shared core never import [`verbs`]; [`deployment`] imports
-//! neither program; nothing imports [`cli`] but `main`; the modules import
-//! each other without circles.
+//! The rule (checked by the unit tests in `src/module_rules.rs`): the boot
+//! program and the shared core never import [`verbs`] or [`ops`] (the
+//! operator side's shared layer); [`deployment`] imports neither program; `verbs/` holds only verbs (its top-level
+//! files and folders are the verbs of [`cli`]'s command list); nothing
+//! imports [`cli`] but `main`; the modules import each other without
+//! circles.
 
 #![warn(clippy::too_many_lines)]
 
@@ -47,6 +51,7 @@ pub mod import;
 pub mod layout;
 pub mod log;
 pub mod model;
+pub mod ops;
 pub mod paths;
 pub mod secrets;
 pub mod systemd;

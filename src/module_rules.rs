@@ -1,8 +1,9 @@
 //! The module map of `lib.rs`, enforced: reads every source file, finds
 //! the modules it imports (`crate::…`, `super::…`, `zeek_systemd::…`), and
-//! fails when the boot program or the shared core imports a verb, when
-//! anything but `main` imports `cli`, or when modules import each other in
-//! a circle.
+//! fails when the boot program or the shared core imports a verb or
+//! `ops`, when `ops` imports a verb, when anything but `main` imports
+//! `cli`, or when modules import each other in a circle. And `verbs/`
+//! holds only the verbs `cli.rs` dispatches to.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -178,24 +179,93 @@ fn find_cycle(graph: &Graph) -> Option<Vec<String>> {
         .find_map(|node| visit(graph, node, &mut Vec::new(), &mut done))
 }
 
-#[test]
-fn the_boot_program_and_the_core_never_import_a_verb() {
-    let graph = graph();
-    let offenders: Vec<String> = graph
+/// The imports of a module of `importers` into a module of `imported`
+/// (top-level module names).
+fn imports_between(graph: &Graph, importers: fn(&str) -> bool, imported: &[&str]) -> Vec<String> {
+    graph
         .iter()
-        .filter(|(m, _)| !matches!(top(m), "verbs" | "cli" | "main"))
+        .filter(|(m, _)| importers(top(m)))
         .flat_map(|(m, deps)| {
             deps.iter()
-                .filter(|d| top(d) == "verbs")
+                .filter(|d| imported.contains(&top(d)))
                 .map(move |d| format!("{m} imports {d}"))
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn the_boot_program_and_the_core_never_import_the_operator_side() {
+    let graph = graph();
+    let boot_or_core = |m: &str| !matches!(m, "verbs" | "ops" | "cli" | "main");
+    let offenders = imports_between(&graph, boot_or_core, &["verbs", "ops"]);
+    assert!(offenders.is_empty(), "{offenders:#?}");
+    // What the verbs share never reaches up into a verb.
+    let offenders = imports_between(&graph, |m| m == "ops", &["verbs"]);
     assert!(offenders.is_empty(), "{offenders:#?}");
     // The test would find it: generator imports deployment, so it sees edges.
     assert!(
         graph["generator"].contains("deployment::last_good"),
         "{graph:#?}"
     );
+    assert!(
+        graph["verbs::diag"].contains("ops::systemctl"),
+        "{graph:#?}"
+    );
+}
+
+/// The verbs `cli.rs`'s `Command` enum dispatches to: the `X` of every
+/// `verbs::X::` in it.
+fn verbs_of_cli(cli: &str) -> BTreeSet<String> {
+    let start = cli
+        .find("pub enum Command {")
+        .expect("cli.rs has `enum Command`");
+    let body = &cli[start..];
+    let body = &body[..body.find("\n}").unwrap_or(body.len())];
+    body.match_indices("verbs::")
+        .map(|(at, _)| &body[at + "verbs::".len()..])
+        .filter_map(|rest| rest.split_once("::").map(|(name, _)| name.to_string()))
+        .collect()
+}
+
+/// Entries of `verbs/` (`x.rs` files and `x` folders, as module names)
+/// that are neither a verb nor `mod.rs`.
+fn not_verbs(entries: &[String], verbs: &BTreeSet<String>) -> Vec<String> {
+    entries
+        .iter()
+        .filter(|e| e.as_str() != "mod.rs")
+        .filter(|e| !verbs.contains(e.strip_suffix(".rs").unwrap_or(e)))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn verbs_holds_only_verbs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let cli = std::fs::read_to_string(root.join("src/cli.rs")).expect("read src/cli.rs");
+    let verbs = verbs_of_cli(&cli);
+    assert!(
+        verbs.contains("status") && verbs.contains("alert"),
+        "{verbs:?}"
+    );
+    let entries: Vec<String> = std::fs::read_dir(root.join("src/verbs"))
+        .expect("read src/verbs")
+        .map(|e| {
+            e.expect("dir entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    let strays = not_verbs(&entries, &verbs);
+    assert!(
+        strays.is_empty(),
+        "src/verbs/ holds only verbs (a module per variant of cli.rs's Command) and \
+         mod.rs; move {strays:?} into the folder of the verb that uses it, or to \
+         src/ops/ when several verbs share it"
+    );
+    // The check would see one: a helper file, a helper folder.
+    let with_helpers = [entries.clone(), vec!["helper.rs".into(), "shared".into()]].concat();
+    assert_eq!(not_verbs(&with_helpers, &verbs), ["helper.rs", "shared"]);
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! Facts about systemd that both programs need: which systemd is running
 //! (read by the generator at boot, from text the caller read). Asking the
 //! running systemd about units is the verbs' business
-//! (`verbs/systemctl.rs`).
+//! (`ops/systemctl.rs`).
 
 /// The version of the systemd whose memory map `maps` is (`/proc/1/maps`
 /// of PID 1): the number in the `libsystemd-shared-<N>…so` or

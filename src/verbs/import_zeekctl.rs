@@ -4,13 +4,14 @@
 
 use std::path::{Path, PathBuf};
 
-use super::{print, table};
+use super::print;
 use crate::config::{self, ReadOptions};
 use crate::error::Failure;
 use crate::generator::write::write_file_atomically;
 use crate::import::zeekctl::check::{compare, NodeComparison};
 use crate::import::zeekctl::{import, Imported, Sources};
 use crate::log::Log;
+use crate::ops::table;
 use crate::paths::DEFAULT_PREFIX;
 
 /// `import-zeekctl` arguments.

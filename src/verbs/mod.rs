@@ -1,16 +1,18 @@
-//! The operator's program: one file per verb of `zeek-systemd <verb>`,
-//! each with its arguments (a clap `Args` struct) and a thin `exec`. Verbs
-//! read the same model as the generator and systemd's own state; they may
-//! use the generator's plan, render and write, never the other way round.
+//! The operator's program: one module per verb of `zeek-systemd <verb>`,
+//! named as the verb, each with its arguments (a clap `Args` struct) and a
+//! thin `exec`. A verb is one file, or a folder when it has helpers of its
+//! own (`alert/` with its delivery, `status/` with the cluster view). What
+//! several verbs share is not here but in [`crate::ops`]; this module holds
+//! only the list of verbs, their [`Context`] and the output helpers every
+//! verb uses. Verbs read the same model as the generator and systemd's own
+//! state; they may use the generator's plan, render and write, never the
+//! other way round.
 
 pub mod alert;
 pub mod check;
-pub mod cluster_view;
 pub mod completions;
-pub mod deliver;
 pub mod deploy;
 pub mod diag;
-pub mod disk;
 pub mod import_zeekctl;
 pub mod layout;
 pub mod netstats;
@@ -19,8 +21,6 @@ pub mod render;
 pub mod secrets;
 pub mod setup_scripts;
 pub mod status;
-pub mod systemctl;
-pub mod table;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

@@ -16,9 +16,10 @@ use std::time::Duration;
 use anyhow::Context as _;
 use serde::Serialize;
 
-use super::{print, table, Context};
+use super::{print, Context};
 use crate::error::Failure;
 use crate::model::{Cluster, Node, Role};
+use crate::ops::table;
 
 /// `netstats` arguments.
 #[derive(clap::Args, Debug)]
@@ -34,7 +35,7 @@ pub struct NetstatsArgs {
 
 /// Runs `netstats`.
 pub fn exec(args: &NetstatsArgs, ctx: &Context) -> Result<(), Failure> {
-    let stats = collect_nodes(&ctx.load()?, args.cluster);
+    let stats = collect(&ctx.load()?, args.cluster);
     let text = if args.json {
         serde_json::to_string_pretty(&stats).context("cannot encode the counters")? + "\n"
     } else {
@@ -74,13 +75,8 @@ pub struct Counters {
     pub link: Option<u64>,
 }
 
-/// Reads every worker of this host.
-pub fn collect(cluster: &Cluster) -> Vec<WorkerStats> {
-    collect_nodes(cluster, false)
-}
-
 /// The counters of this host's workers, or with `all` of every host's.
-pub fn collect_nodes(cluster: &Cluster, all: bool) -> Vec<WorkerStats> {
+pub fn collect(cluster: &Cluster, all: bool) -> Vec<WorkerStats> {
     let workers: Vec<&Node> = cluster
         .nodes
         .iter()

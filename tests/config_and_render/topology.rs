@@ -22,7 +22,7 @@ const QM: &str = "AF_Packet::fanout_mode=AF_Packet::FANOUT_QM";
 
 /// The table as `check` prints it, with the notes and warnings under it.
 fn shown(choice: &Choice) -> String {
-    let mut text = zeek_systemd::verbs::table::format(&choice.table());
+    let mut text = zeek_systemd::ops::table::format(&choice.table());
     for note in &choice.notes {
         text.push_str(&format!("note: {note}\n"));
     }

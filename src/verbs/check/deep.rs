@@ -13,12 +13,11 @@
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
-use std::io::Read as _;
 use std::os::unix::fs::{chown, PermissionsExt as _};
 use std::os::unix::process::CommandExt as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use anyhow::Context as _;
 use nix::unistd::{Gid, Group, Uid, User};
@@ -27,7 +26,7 @@ use crate::deployment::snapshot;
 use crate::env::Environment;
 use crate::generator::{plan, render, write};
 use crate::model::{Cluster, Node, Role};
-use crate::verbs::systemctl;
+use crate::ops::{process, systemctl};
 
 /// How long one `zeek -a` may take (a real Zeek parses `local` in 1-3 s).
 const PARSE_TIMEOUT: Duration = Duration::from_secs(120);
@@ -320,41 +319,11 @@ fn as_user(command: &mut Command, user: &User, group: &Group) {
 /// Runs `command`, killing it after `timeout`: (success, stderr + stdout).
 fn run_with_timeout(mut command: Command, timeout: Duration) -> anyhow::Result<(bool, String)> {
     let program = command.get_program().to_string_lossy().into_owned();
-    let mut child = command
-        .spawn()
+    let output = process::run(&mut command, None, timeout)
         .with_context(|| format!("cannot run {program}"))?;
-    // Drain both pipes in threads: a chatty Zeek must not block on a full
-    // pipe while we wait for it.
-    let mut stdout = child.stdout.take();
-    let mut stderr = child.stderr.take();
-    let out = std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(pipe) = stdout.as_mut() {
-            let _ = pipe.read_to_string(&mut text);
-        }
-        text
-    });
-    let err = std::thread::spawn(move || {
-        let mut text = String::new();
-        if let Some(pipe) = stderr.as_mut() {
-            let _ = pipe.read_to_string(&mut text);
-        }
-        text
-    });
-    let start = Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break Some(status);
-        }
-        if start.elapsed() > timeout {
-            let _ = child.kill();
-            let _ = child.wait();
-            break None;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let text = err.join().unwrap_or_default() + &out.join().unwrap_or_default();
-    match status {
+    let text = String::from_utf8_lossy(&output.stderr).into_owned()
+        + &String::from_utf8_lossy(&output.stdout);
+    match output.status {
         Some(status) => Ok((status.success(), text)),
         None => Ok((
             false,

@@ -8,10 +8,11 @@ pub mod deep;
 
 use std::path::Path;
 
-use super::{disk, print, table, Context};
+use super::{print, Context};
 use crate::error::Failure;
 use crate::log::Log;
 use crate::model::{Cluster, Node, Role};
+use crate::ops::{disk, table};
 use crate::topology::{self, LazyMachine};
 use crate::{secrets, warnings};
 use candidate::Candidate;
@@ -97,7 +98,7 @@ fn disk_space(cluster: &Cluster, ctx: &Context) -> Result<(), Failure> {
     for warning in disk::warnings(&usage) {
         Log::stderr().warning(&warning);
     }
-    for problem in disk::archive_problems(cluster, super::table::now()) {
+    for problem in disk::archive_problems(cluster, table::now()) {
         Log::stderr().warning(&problem.text);
     }
     Ok(())

@@ -16,7 +16,7 @@ use crate::deployment::switch::Previous;
 use crate::deployment::Deployment;
 use crate::generator::plan;
 use crate::model::{Cluster, Role};
-use crate::verbs::systemctl::{self, classify, State};
+use crate::ops::systemctl::{self, classify, State};
 
 /// What `deploy` restarts once the snapshot is installed.
 #[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

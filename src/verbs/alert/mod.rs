@@ -6,20 +6,23 @@
 //! person, to try the channels. Every report goes to stdout (the unit's
 //! journal) and, within the rate limit, to the `[alerts]` channels.
 
+pub mod deliver;
+
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use super::deliver::{self, Gate, Report};
-use super::diag::{tail, utc};
-use super::disk::{self, FsUsage};
-use super::systemctl;
-use super::table::now;
 use super::{print, Context};
 use crate::env::ServiceExit;
 use crate::error::Failure;
 use crate::model::Cluster;
+use crate::ops::disk::{self, FsUsage};
+use crate::ops::process;
+use crate::ops::systemctl;
+use crate::ops::table::now;
+use crate::ops::text::{tail, utc};
+use deliver::{Gate, Report};
 
 /// Journal lines in a crash report.
 const JOURNAL_LINES: usize = 20;
@@ -282,11 +285,10 @@ fn tail_of(text: &str) -> String {
 
 /// `gdb -batch -ex bt` on a core, bounded in time and length.
 fn gdb_backtrace(zeek: &str, core: &str, timeout_sec: u32) -> String {
-    let output = std::process::Command::new("timeout")
-        .arg(timeout_sec.to_string())
-        .args(["gdb", "-nx", "-batch", "-ex", "bt", zeek, core])
-        .output();
-    match output {
+    let mut gdb = std::process::Command::new("gdb");
+    gdb.args(["-nx", "-batch", "-ex", "bt", zeek, core]);
+    let timeout = Duration::from_secs(u64::from(timeout_sec));
+    match process::run(&mut gdb, None, timeout) {
         Ok(out) => {
             let text = String::from_utf8_lossy(&out.stdout);
             // gdb prints the crashing frame once when it loads the core

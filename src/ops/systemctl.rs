@@ -1,12 +1,15 @@
 //! Asking the running systemd about units, for the operator verbs
-//! (`status`, `diag`, `check --deep`): `systemctl show`, whose properties
-//! are systemd's own D-Bus properties printed as text.
+//! (`status`, `diag`, `alert`, `check --deep`, `deploy`'s wait):
+//! `systemctl show`, whose properties are systemd's own D-Bus properties
+//! printed as text.
 
 use std::collections::BTreeMap;
 use std::process::Command;
 
 use anyhow::{bail, Context as _};
 use serde::Serialize;
+
+use super::process;
 
 /// One unit's properties, as `systemctl show` printed them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -96,44 +99,17 @@ fn output_within(
     command: &mut Command,
     limit: std::time::Duration,
 ) -> std::io::Result<std::process::Output> {
-    use std::io::Read as _;
-    use std::process::Stdio;
-    let mut child = command
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()?;
-    let mut stdout = child.stdout.take().expect("piped");
-    let mut stderr = child.stderr.take().expect("piped");
-    let out = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stdout.read_to_end(&mut buf);
-        buf
-    });
-    let err = std::thread::spawn(move || {
-        let mut buf = Vec::new();
-        let _ = stderr.read_to_end(&mut buf);
-        buf
-    });
-    let start = std::time::Instant::now();
-    let status = loop {
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        if start.elapsed() > limit {
-            let _ = child.kill();
-            let _ = child.wait();
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::TimedOut,
-                format!("no answer within {} s", limit.as_secs()),
-            ));
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    };
+    let output = process::run(command, None, limit)?;
+    let status = output.status.ok_or_else(|| {
+        std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("no answer within {} s", limit.as_secs()),
+        )
+    })?;
     Ok(std::process::Output {
         status,
-        stdout: out.join().unwrap_or_default(),
-        stderr: err.join().unwrap_or_default(),
+        stdout: output.stdout,
+        stderr: output.stderr,
     })
 }
 

@@ -8,9 +8,10 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::systemctl::{self, unit_status, UnitStatus, PROPERTIES};
 use crate::generator::plan;
 use crate::model::Cluster;
+use crate::ops::systemctl::{self, unit_status, UnitStatus, PROPERTIES};
+use crate::ops::table;
 
 /// One host's part of the view.
 #[derive(Debug, Serialize)]
@@ -98,15 +99,15 @@ pub fn all_running(views: &[HostView]) -> bool {
 /// The table: HOST, then the columns of `status`; then the hosts that
 /// could not be asked.
 pub fn table(views: &[HostView], now: u64) -> String {
-    let mut rows = vec![super::table::node_header(true)];
+    let mut rows = vec![table::node_header(true)];
     for v in views {
         rows.extend(
             v.units
                 .iter()
-                .map(|u| super::table::node_row(Some(&v.host), u, now)),
+                .map(|u| table::node_row(Some(&v.host), u, now)),
         );
     }
-    let mut out = super::table::format(&rows);
+    let mut out = table::format(&rows);
     let asked = views.iter().filter(|v| v.error.is_none()).count();
     let _ = writeln!(out, "\n{asked} of {} host(s) asked", views.len());
     for v in views {

@@ -7,12 +7,14 @@ use std::collections::BTreeMap;
 use std::fs::{File, OpenOptions};
 use std::io::{Read as _, Seek as _, Write as _};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
+use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::model::Alerts;
+use crate::ops::process;
+use crate::ops::text::tail;
 
 /// One report: a crash, a disk-space crossing, or a test.
 #[derive(Debug, Clone, Serialize)]
@@ -133,43 +135,35 @@ fn webhook(url: &str, report: &Report, timeout: Duration) -> Result<(), String> 
 /// exit status 0.
 pub fn run(mut cmd: Command, input: &[u8], timeout: Duration) -> Result<(), String> {
     let program = cmd.get_program().to_string_lossy().into_owned();
-    let mut child = cmd
-        .stdin(Stdio::piped())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
+    let output = process::run(&mut cmd, Some(input), timeout)
         .map_err(|e| format!("cannot run {program}: {e}"))?;
-    // Written from a thread: a child that does not read must not block us
-    // past the time limit.
-    let mut stdin = child.stdin.take();
-    let input = input.to_vec();
-    std::thread::spawn(move || {
-        if let Some(stdin) = stdin.as_mut() {
-            let _ = stdin.write_all(&input);
+    match output.status {
+        Some(status) if status.success() => Ok(()),
+        Some(status) => Err(format!(
+            "{program} {status}: {}",
+            stderr_tail(&output.stderr)
+        )),
+        None => Err(format!(
+            "{program} did not finish within {} s; killed",
+            timeout.as_secs()
+        )),
+    }
+}
+
+/// The end of a failed channel's stderr, as much as a report line shows:
+/// its last 20 lines, at most 4 KiB.
+fn stderr_tail(stderr: &[u8]) -> String {
+    const MAX: usize = 4096;
+    let text = tail(&String::from_utf8_lossy(stderr), 20);
+    let text = text.trim();
+    match text.len() > MAX {
+        true => {
+            let start = (text.len() - MAX..text.len())
+                .find(|&i| text.is_char_boundary(i))
+                .unwrap_or(text.len());
+            format!("...{}", &text[start..])
         }
-    });
-    let start = Instant::now();
-    loop {
-        match child.try_wait() {
-            Ok(Some(status)) if status.success() => return Ok(()),
-            Ok(Some(status)) => {
-                let mut stderr = String::new();
-                if let Some(mut err) = child.stderr.take() {
-                    let _ = err.read_to_string(&mut stderr);
-                }
-                return Err(format!("{program} {status}: {}", stderr.trim()));
-            }
-            Ok(None) if start.elapsed() >= timeout => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(format!(
-                    "{program} did not finish within {} s; killed",
-                    timeout.as_secs()
-                ));
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(50)),
-            Err(e) => return Err(format!("{program}: {e}")),
-        }
+        false => text.to_string(),
     }
 }
 
@@ -229,6 +223,7 @@ fn rewrite(file: &mut File, times: &[u64]) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::time::Instant;
 
     #[test]
     fn rate_limit_holds_and_counts() {
@@ -256,5 +251,28 @@ mod tests {
         let mut cat = Command::new("cat");
         cat.arg("-");
         assert!(run(cat, &vec![b'x'; 1 << 20], Duration::from_secs(5)).is_ok());
+    }
+
+    #[test]
+    fn a_chatty_failing_command_reports_its_exit_not_a_timeout() {
+        // 2 MiB on stderr: more than a pipe holds while nobody reads it.
+        let start = Instant::now();
+        let mut cmd = Command::new("sh");
+        cmd.args([
+            "-c",
+            "head -c 2097152 /dev/zero >&2; echo gave up >&2; exit 3",
+        ]);
+        let error = run(cmd, b"", Duration::from_secs(20)).unwrap_err();
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
+        assert!(error.starts_with("sh exit status: 3: "), "{}", &error[..40]);
+        assert!(
+            error.ends_with("gave up") && error.len() < 5000,
+            "{}",
+            error.len()
+        );
     }
 }

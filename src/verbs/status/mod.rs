@@ -1,16 +1,15 @@
 //! `status`: systemd's view of this host's nodes, the setup and the
 //! archiver units, as one table (like `zeekctl status`) or JSON.
 
+pub mod cluster_view;
+
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::Context as _;
 use serde::Serialize;
 
-use super::systemctl::{self, State, PROPERTIES};
-pub use super::systemctl::{unit_status, UnitStatus};
-use super::table::{age, now};
-use super::{disk, print, table, Context};
+use super::{print, Context};
 use crate::config;
 use crate::deployment::last_good::{ConfigState, Loaded};
 use crate::deployment::{snapshot, Deployment};
@@ -18,6 +17,9 @@ use crate::error::Failure;
 use crate::generator::plan;
 use crate::log::Log;
 use crate::model::Cluster;
+use crate::ops::disk;
+use crate::ops::systemctl::{self, unit_status, State, UnitStatus, PROPERTIES};
+use crate::ops::table::{self, age, now};
 
 /// `status` arguments.
 #[derive(clap::Args, Debug)]
@@ -73,7 +75,7 @@ fn cluster_status(args: &StatusArgs, cluster: &Cluster) -> Result<(), Failure> {
             cluster.settings.source.display()
         )));
     }
-    let views = super::cluster_view::collect(cluster, args.ssh_user.as_deref());
+    let views = cluster_view::collect(cluster, args.ssh_user.as_deref());
     let differ = hosts_differ(cluster);
     let text = if args.json {
         let report = ClusterReport {
@@ -82,10 +84,10 @@ fn cluster_status(args: &StatusArgs, cluster: &Cluster) -> Result<(), Failure> {
         };
         serde_json::to_string_pretty(&report).context("cannot encode the status")? + "\n"
     } else {
-        super::cluster_view::table(&views, now()) + &differ_lines(&differ)
+        cluster_view::table(&views, now()) + &differ_lines(&differ)
     };
     print(&text)?;
-    if super::cluster_view::all_running(&views) && differ.is_empty() {
+    if cluster_view::all_running(&views) && differ.is_empty() {
         Ok(())
     } else {
         Err(Failure::NotRunning)
@@ -95,7 +97,7 @@ fn cluster_status(args: &StatusArgs, cluster: &Cluster) -> Result<(), Failure> {
 /// `status --cluster --json`.
 #[derive(Serialize)]
 struct ClusterReport<'a> {
-    hosts: &'a [super::cluster_view::HostView],
+    hosts: &'a [cluster_view::HostView],
     /// The manager's record of the nodes whose host differs from its own.
     hosts_differ: &'a [crate::identity::NodeIdentity],
 }
