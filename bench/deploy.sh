@@ -99,7 +99,7 @@ chmod 755 "$work/scenario"
 tests/systemd/nspawn-run --result-dir "$work/res" --scenario "$work/scenario" --timeout 1800 \
     --bind-ro="$work/nodes:/etc/zeek-test/nodes" \
     --bind-ro="$PWD/tests/systemd/scenario-lib.sh:/etc/zeek-test/lib.sh" \
-    --bind-ro="$PWD/tests/real-zeek/lib.sh:/etc/zeek-test/zeek-lib.sh" \
+    --bind-ro="$PWD/tests/fixtures/real-zeek/lib.sh:/etc/zeek-test/zeek-lib.sh" \
     --bind-ro="$PWD/tests/deploy/deploy-lib.sh:/etc/zeek-test/deploy-lib.sh" \
     --bind-ro="/dev/null:/etc/systemd/system/systemd-networkd-wait-online.service" \
     --bind-ro="$bin:/etc/systemd/system-generators/zeek-systemd-generator" \

@@ -54,7 +54,7 @@ impl Network {
     }
 
     /// A boot of `host` on this zone with the real Zeek at `prefix`:
-    /// hostname, zone, /shared, tests/real-zeek/lib.sh and no networkd.
+    /// hostname, zone, /shared, tests/fixtures/real-zeek/lib.sh and no networkd.
     /// The caller's share of the machine covers it (`share_held`: all
     /// hosts run at once, inside the test's `real_zeek::serial()`).
     pub fn host(

@@ -112,11 +112,11 @@ pub fn binds(prefix: &Path) -> Vec<(PathBuf, String)> {
         .collect()
 }
 
-/// The real-Zeek scenarios' shell library (tests/real-zeek/lib.sh), bound
+/// The real-Zeek scenarios' shell library (tests/fixtures/real-zeek/lib.sh), bound
 /// where they source it.
 pub fn lib_bind() -> (PathBuf, String) {
     (
-        super::root().join("tests/real-zeek/lib.sh"),
+        super::root().join("tests/fixtures/real-zeek/lib.sh"),
         "/etc/zeek-test/zeek-lib.sh".into(),
     )
 }

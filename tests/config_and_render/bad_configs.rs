@@ -1,4 +1,4 @@
-//! The catalogue of bad configs in `tests/bad/`, both formats alike
+//! The catalogue of bad configs in `tests/fixtures/bad/`, both formats alike
 //! (`*.toml` is cluster.toml, `*.conf` is zeek.conf): each one must make
 //! the generator exit 1 with a message naming the file, the line and the
 //! key, write nothing, and make `check` fail with the same message (SPEC
@@ -20,7 +20,7 @@ use assert_cmd::Command;
 
 /// One bad config and what its error must say.
 struct Case {
-    /// File name in `tests/bad/`.
+    /// File name in `tests/fixtures/bad/`.
     file: String,
     /// The line the error points at; `None` where no single line is to
     /// blame.
@@ -61,10 +61,10 @@ impl Case {
     }
 }
 
-/// Every case in `tests/bad/`, sorted by file name.
+/// Every case in `tests/fixtures/bad/`, sorted by file name.
 fn cases() -> Vec<(PathBuf, Case)> {
     let mut paths: Vec<PathBuf> = fs::read_dir(bad_dir())
-        .expect("tests/bad")
+        .expect("tests/fixtures/bad")
         .map(|e| e.expect("dir entry").path())
         .collect();
     paths.sort();
@@ -78,7 +78,7 @@ fn cases() -> Vec<(PathBuf, Case)> {
 }
 
 fn bad_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/bad")
 }
 
 fn generator() -> Command {
@@ -209,7 +209,7 @@ fn check_case(path: &Path, case: &Case) {
     );
 }
 
-/// Both formats have their cases, and every file in `tests/bad/` is one.
+/// Both formats have their cases, and every file in `tests/fixtures/bad/` is one.
 #[test]
 fn the_catalogue_covers_both_formats() {
     let cases = cases();
@@ -222,7 +222,7 @@ fn the_catalogue_covers_both_formats() {
     assert_eq!(
         count("toml") + count("conf"),
         cases.len(),
-        "tests/bad/ holds only *.toml and *.conf cases"
+        "tests/fixtures/bad/ holds only *.toml and *.conf cases"
     );
     assert!(
         count("toml") >= 25,
@@ -246,7 +246,7 @@ fn the_not_utf8_case_is_not_utf8() {
 
 /// An empty file is a valid config: every key has a default, and without
 /// an `[[interface]]` that is a manager, a logger, a proxy and the archiver
-/// (like `no-workers` in tests/golden/, whose `.expect` file lists its units).
+/// (like `no-workers` in tests/fixtures/golden/, whose `.expect` file lists its units).
 #[test]
 fn an_empty_config_is_valid() {
     let dir = tempfile::tempdir().expect("temp dir");

@@ -1,7 +1,7 @@
 //! Golden tests. Whole-tree snapshots (insta) only for the configs in
 //! `examples/`: the generator output tree, the `check` table and the
 //! `layout` text as one readable text per config. Every config in
-//! `tests/golden/` is a case about some directives: `NAME.expect` beside
+//! `tests/fixtures/golden/` is a case about some directives: `NAME.expect` beside
 //! it lists them (see `common::scratch::check_expectations`), so a
 //! template line another case is not about changes no expectation. And
 //! `systemd-analyze verify` over every unit each config produces.
@@ -66,11 +66,11 @@ fn toml_files(dir: &str) -> Vec<PathBuf> {
     files
 }
 
-/// Every `tests/golden/` config generates what its `.expect` file says.
+/// Every `tests/fixtures/golden/` config generates what its `.expect` file says.
 #[test]
 fn golden_cases_have_their_directives() {
     let mut failures = Vec::new();
-    for config in toml_files("tests/golden") {
+    for config in toml_files("tests/fixtures/golden") {
         let expect_path = config.with_extension("expect");
         let expect = fs::read_to_string(&expect_path)
             .unwrap_or_else(|e| panic!("{}: {e}", expect_path.display()));
@@ -87,7 +87,7 @@ fn golden_cases_have_their_directives() {
 /// Every config the golden tests cover.
 fn golden_config_files() -> Vec<PathBuf> {
     let mut files = toml_files("examples");
-    files.extend(toml_files("tests/golden"));
+    files.extend(toml_files("tests/fixtures/golden"));
     files
 }
 

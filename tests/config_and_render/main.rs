@@ -1,6 +1,6 @@
 //! Reading configs and rendering units, without booting anything: golden
-//! outputs (examples/, tests/golden/, tests/zeekconf/, tests/multihost/),
-//! the bad-config catalogue (tests/bad/), cluster.toml and zeek.conf
+//! outputs (examples/, tests/fixtures/golden/, tests/fixtures/zeekconf/, tests/fixtures/multihost/),
+//! the bad-config catalogue (tests/fixtures/bad/), cluster.toml and zeek.conf
 //! agreeing, per-node process settings, property tests, and the memory
 //! sharing of the model, and topology-aware pinning on recorded machines.
 

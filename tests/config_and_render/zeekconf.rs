@@ -1,12 +1,12 @@
 //! Zeek's `zeek.conf` format (SPEC 2.4). One multi-host directory
-//! (`tests/zeekconf/multi/basic/`) is a whole-tree snapshot of every
+//! (`tests/fixtures/zeekconf/multi/basic/`) is a whole-tree snapshot of every
 //! host: the generator's messages, everything it writes and `layout`.
 //! Every other config is a case about some directives: single-host
-//! configs in `tests/zeekconf/configs/` (installed as
+//! configs in `tests/fixtures/zeekconf/configs/` (installed as
 //! `<root>/etc/zeek/zeek.conf`) with `NAME.expect` beside them, and
-//! `tests/zeekconf/multi/ipv6/` with `multi-expect/ipv6.HOST.expect` (see
+//! `tests/fixtures/zeekconf/multi/ipv6/` with `multi-expect/ipv6.HOST.expect` (see
 //! `common::scratch::check_expectations`). Bad configs are in
-//! `tests/bad/*.conf` (tests/config_and_render/bad_configs.rs).
+//! `tests/fixtures/bad/*.conf` (tests/config_and_render/bad_configs.rs).
 //!
 //! What these configs make systemd run, and their layouts, are compared
 //! with Zeek's own generator and `zeek-cluster-layout-generator -C` by
@@ -22,7 +22,7 @@ use std::process::Output;
 use common::scratch::{check_expectations, Root, INSTALLED_GENERATOR};
 
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/zeekconf")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zeekconf")
 }
 
 /// A root whose `etc/zeek/zeek.conf` holds `text`.
@@ -62,12 +62,12 @@ fn generate_and_layout(root: &Root, generator_args: &[&str], layout_args: &[&str
 }
 
 fn snapshot(name: &str, text: &str) {
-    insta::with_settings!({snapshot_path => "../zeekconf/snapshots", prepend_module_to_snapshot => false}, {
+    insta::with_settings!({snapshot_path => "../fixtures/zeekconf/snapshots", prepend_module_to_snapshot => false}, {
         insta::assert_snapshot!(name, text);
     });
 }
 
-/// The single-host configs (`*.conf` in `tests/zeekconf/configs/`), sorted.
+/// The single-host configs (`*.conf` in `tests/fixtures/zeekconf/configs/`), sorted.
 fn single_host_configs() -> Vec<PathBuf> {
     let mut names: Vec<PathBuf> = fs::read_dir(data_dir().join("configs"))
         .expect("configs dir")

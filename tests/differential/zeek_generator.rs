@@ -81,7 +81,7 @@ fn reference() -> Option<Reference> {
 }
 
 fn data_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/zeekconf")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zeekconf")
 }
 
 fn ours() -> Command {
@@ -100,7 +100,7 @@ fn ours() -> Command {
 struct Case {
     /// A name for messages and result files.
     id: String,
-    /// Relative to `tests/zeekconf`: a `.conf` file or a multi-host dir.
+    /// Relative to `tests/fixtures/zeekconf`: a `.conf` file or a multi-host dir.
     rel: String,
     /// The host, for a multi-host dir.
     host: Option<String>,

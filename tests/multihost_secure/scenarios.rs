@@ -1,5 +1,5 @@
 //! What each container does (bash, after tests/systemd/scenario-lib.sh and
-//! tests/real-zeek/lib.sh). The hosts meet through /shared: the manager
+//! tests/fixtures/real-zeek/lib.sh). The hosts meet through /shared: the manager
 //! host says when the cluster is up (`cluster-up`, for the intruder) and
 //! when it has what it needs (`heard-all`, `manager-done`); a sensor says
 //! when its sshd runs (`HOST.sshd-up`); the test says when a container

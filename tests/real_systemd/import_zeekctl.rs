@@ -1,5 +1,5 @@
 //! An imported ZeekControl config under a real systemd: every node of
-//! `tests/zeekctl-boot/node.cfg` runs under its ZeekControl name
+//! `tests/fixtures/zeekctl-boot/node.cfg` runs under its ZeekControl name
 //! (CLUSTER_NODE, unit instance, spool dir), sniffs what ZeekControl would
 //! have it sniff, is pinned where ZeekControl pinned it, and has
 //! ZeekControl's environment and scripts. The expectations come from the
@@ -31,7 +31,7 @@ fn every_imported_node_runs_under_its_zeekctl_name() {
     if !real_systemd_available() {
         return;
     }
-    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/zeekctl-boot");
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zeekctl-boot");
     let sources = Sources {
         node_cfg: case.join("node.cfg"),
         zeekctl_cfg: Some(case.join("zeekctl.cfg")),

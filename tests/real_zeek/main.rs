@@ -1,6 +1,6 @@
 //! A real Zeek cluster under a real systemd: one host, two hosts in two
 //! containers on one network zone, and the start order's stop and start
-//! rounds (scripts in tests/real-zeek/). Needs Zeek and a bootable
+//! rounds (scripts in tests/fixtures/real-zeek/). Needs Zeek and a bootable
 //! systemd; one real-Zeek test at a time.
 
 #[path = "../common/mod.rs"]

@@ -1,11 +1,11 @@
 //! Start order (issue 20): the units are ordered only where correctness
 //! needs it, so the nodes start and stop in parallel (START ORDER in
 //! zeek-systemd-generator(8); the orderings themselves are `.expect`
-//! lines of tests/golden/empty and tests/zeekconf/configs/no-loggers).
+//! lines of tests/fixtures/golden/empty and tests/fixtures/zeekconf/configs/no-loggers).
 //! What is left must still keep every log, with a real Zeek: the zeek.conf
 //! cluster of `single_host` (manager, logger, proxy, two AF_PACKET workers
 //! on `lo`), stopped and started [`ROUNDS`] times
-//! (tests/real-zeek/startup.sh). Per round: connections the workers saw
+//! (tests/fixtures/real-zeek/startup.sh). Per round: connections the workers saw
 //! right before `systemctl stop zeek.target` reach the archive (the
 //! logger stops after the nodes that send it logs), no log is left in
 //! the spool after the stop, and the next start forms the whole cluster
@@ -62,7 +62,7 @@ fn boot() -> Option<BootResult> {
     let _one_at_a_time = real_zeek::serial();
     let scenario = format!(
         "ROUNDS={ROUNDS}\n{}",
-        include_str!("../real-zeek/startup.sh")
+        include_str!("../fixtures/real-zeek/startup.sh")
     );
     let config = ZEEKCONF.replace(
         "args = local ignore_checksums=T",

@@ -1,7 +1,7 @@
 //! `import-zeekctl`: ZeekControl's node.cfg/zeekctl.cfg/networks.cfg into
 //! cluster.toml.
 //!
-//! Golden: every case in `tests/zeekctl/NN-*/` (each node.cfg says in its
+//! Golden: every case in `tests/fixtures/zeekctl/NN-*/` (each node.cfg says in its
 //! header which ZeekControl behaviour it pins, from ZeekControl's
 //! config.py and plugins) is imported; the snapshot holds what import
 //! produces: every file it writes (the cluster.toml, local-networks.zeek
@@ -11,7 +11,7 @@
 //! units the generator writes for a config are the golden tests' subject
 //! (tests/config_and_render/), not this one's.
 //!
-//! Bad: every `tests/zeekctl/bad/*.node.cfg` is rejected with the message
+//! Bad: every `tests/fixtures/zeekctl/bad/*.node.cfg` is rejected with the message
 //! on its first line (`# expect: ...`, ZeekControl's own reason, located),
 //! and nothing is written.
 
@@ -127,9 +127,9 @@ fn golden_text(case: &Path) -> String {
 }
 
 fn cases() -> Vec<PathBuf> {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/zeekctl");
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zeekctl");
     let mut cases: Vec<PathBuf> = fs::read_dir(&base)
-        .expect("tests/zeekctl")
+        .expect("tests/fixtures/zeekctl")
         .map(|e| e.expect("entry").path())
         .filter(|p| p.join("node.cfg").exists())
         .collect();
@@ -147,7 +147,7 @@ fn golden_imports() {
     );
     for case in cases {
         let name = case.file_name().unwrap().to_string_lossy().to_string();
-        insta::with_settings!({snapshot_suffix => name.clone(), description => format!("tests/zeekctl/{name}")}, {
+        insta::with_settings!({snapshot_suffix => name.clone(), description => format!("tests/fixtures/zeekctl/{name}")}, {
             insta::assert_snapshot!(golden_text(&case));
         });
     }
@@ -166,7 +166,7 @@ fn bad_output(file: &Path, dir: &Path) -> Output {
 
 #[test]
 fn bad_node_cfgs_are_rejected_with_zeekctls_reason() {
-    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/zeekctl/bad");
+    let base = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zeekctl/bad");
     let mut files: Vec<PathBuf> = fs::read_dir(&base)
         .expect("bad dir")
         .map(|e| e.expect("entry").path())
@@ -235,7 +235,7 @@ fn check_reports_a_difference() {
     // A node whose pinning the TOML does not carry must be reported, so
     // the comparison is not a tautology: import, then break the TOML's
     // pinning and compare the broken config with ZeekControl's view.
-    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/zeekctl/03-pin-cpus-wrap");
+    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zeekctl/03-pin-cpus-wrap");
     let dir = TempDir::new().expect("temp");
     let out = generator(dir.path())
         .args(import_args(&case))

@@ -1,6 +1,6 @@
 //! The program's verbs as a person runs them: the command line and its
 //! completions, `check --deep`, `netstats`, warnings, and `import-zeekctl`
-//! (tests/zeekctl/).
+//! (tests/fixtures/zeekctl/).
 
 #[path = "../common/mod.rs"]
 mod common;

@@ -1,9 +1,9 @@
 //! `netstats` against small local HTTP endpoints standing in for workers'
 //! Prometheus ports (the metrics ports of the layout). What they serve:
-//! * `tests/netstats/zeek-9.1.prom`: `/metrics` of a real Zeek 9.1
+//! * `tests/fixtures/netstats/zeek-9.1.prom`: `/metrics` of a real Zeek 9.1
 //!   (`zeek -i af_packet::lo local Telemetry::metrics_port=...`, after some
 //!   traffic on lo), unchanged;
-//! * `tests/netstats/zeek-6.0.prom`: the Broker-era format Zeek's
+//! * `tests/fixtures/netstats/zeek-6.0.prom`: the Broker-era format Zeek's
 //!   telemetry docs show (`endpoint=""` label, float value, timestamp),
 //!   with a non-zero drop count;
 //! * text that is not Zeek's; and one port nobody listens on.
@@ -67,7 +67,7 @@ fn listeners() -> (u16, [TcpListener; 3]) {
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(
         Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("tests/netstats")
+            .join("tests/fixtures/netstats")
             .join(name),
     )
     .unwrap()
