@@ -51,6 +51,7 @@ pub mod secrets;
 pub mod systemd;
 pub mod verbs;
 pub mod warnings;
+pub mod zeek_binary;
 
 #[cfg(test)]
 mod module_rules;

@@ -14,6 +14,7 @@ pub mod disk;
 pub mod import_zeekctl;
 pub mod layout;
 pub mod netstats;
+pub mod old_zeek;
 pub mod policy_script;
 pub mod render;
 pub mod secrets;

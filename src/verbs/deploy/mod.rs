@@ -59,7 +59,15 @@ pub fn exec(args: &DeployArgs, ctx: &Context) -> Result<(), Failure> {
     let previous = deployment.previous(&ctx.options);
     let changed = what_changes(&candidate, &previous, (&deployment, &staging.0), ctx)?;
     print(&changed.report())?;
-    if previous.current.as_deref() == Some(id.as_str()) && !args.dry_run {
+    // A Zeek upgraded under running nodes is a change as much as a script.
+    // No systemd to ask (a dry run on a machine of its own): no node runs.
+    let old_zeek = super::old_zeek::find_now(&candidate.cluster, ctx.env).unwrap_or_default();
+    if !old_zeek.is_empty() {
+        print(&super::old_zeek::lines(&old_zeek, super::table::now()))?;
+        println!("deploy: the Zeek on disk changed: every node restarts on it");
+    }
+    let same = previous.current.as_deref() == Some(id.as_str());
+    if same && old_zeek.is_empty() && !args.dry_run {
         return pin_only(&candidate, &previous, &deployment, &id);
     }
     if args.dry_run {
