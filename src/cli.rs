@@ -83,6 +83,9 @@ pub enum Command {
     /// this at every cluster start).
     #[command(hide = true)]
     SetupScripts(verbs::setup_scripts::SetupScriptsArgs),
+    /// One host's part of a cluster-wide deploy (run over SSH by `deploy`).
+    #[command(hide = true)]
+    RemoteDeploy(verbs::remote_deploy::RemoteDeployArgs),
     /// Print the completion script for a shell (packages ship them; see
     /// packaging/gen-completions.sh).
     #[command(hide = true)]
@@ -120,6 +123,7 @@ pub fn run(cli: Cli, env: &Environment) -> Result<(), Failure> {
         Command::Alert(args) => verbs::alert::exec(&args, &ctx),
         Command::Secrets(args) => verbs::secrets::exec(&args, &ctx),
         Command::SetupScripts(args) => verbs::setup_scripts::exec(&args, &ctx),
+        Command::RemoteDeploy(args) => verbs::remote_deploy::exec(&args, &ctx),
         Command::Completions(args) => verbs::completions::exec(&args, Cli::command()),
     }
 }

@@ -123,7 +123,8 @@ pub fn record_at_start(env: &Environment, zeek: &Path) -> anyhow::Result<Option<
     Ok(Some(binary))
 }
 
-/// The version `zeek --version` prints (`zeek version 9.1.0` -> `9.1.0`).
+/// The version `zeek --version` prints (`zeek version 9.1.0` -> `9.1.0`;
+/// Zeek names itself as it was called: `/opt/zeek/bin/zeek version ...`).
 fn version(zeek: &Path) -> Option<String> {
     let mut child = Command::new(zeek)
         .arg("--version")
@@ -149,7 +150,7 @@ fn version(zeek: &Path) -> Option<String> {
 
 fn parse_version(out: &str) -> Option<String> {
     let line = out.lines().next()?;
-    let rest = line.trim().strip_prefix("zeek version ")?;
+    let (_, rest) = line.trim().split_once(" version ")?;
     Some(rest.trim().to_string()).filter(|v| !v.is_empty())
 }
 
@@ -239,6 +240,10 @@ mod tests {
         assert_eq!(
             parse_version("zeek version 9.1.0-dev.42\n").as_deref(),
             Some("9.1.0-dev.42")
+        );
+        assert_eq!(
+            parse_version("/opt/zeek/bin/zeek version 9.1.0\n").as_deref(),
+            Some("9.1.0")
         );
         assert_eq!(parse_version("usage: zeek\n"), None);
         let binary = Binary {

@@ -46,6 +46,9 @@ _zeek__systemd() {
             zeek__systemd,policy-script)
                 cmd="zeek__systemd__subcmd__policy__subcmd__script"
                 ;;
+            zeek__systemd,remote-deploy)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy"
+                ;;
             zeek__systemd,render)
                 cmd="zeek__systemd__subcmd__render"
                 ;;
@@ -112,6 +115,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help,policy-script)
                 cmd="zeek__systemd__subcmd__help__subcmd__policy__subcmd__script"
                 ;;
+            zeek__systemd__subcmd__help,remote-deploy)
+                cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy"
+                ;;
             zeek__systemd__subcmd__help,render)
                 cmd="zeek__systemd__subcmd__help__subcmd__render"
                 ;;
@@ -133,11 +139,62 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help__subcmd__alert,test)
                 cmd="zeek__systemd__subcmd__help__subcmd__alert__subcmd__test"
                 ;;
+            zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,hello)
+                cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__hello"
+                ;;
+            zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,identities)
+                cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__identities"
+                ;;
+            zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,roll-back)
+                cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__roll__subcmd__back"
+                ;;
+            zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,stage)
+                cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__stage"
+                ;;
+            zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,switch)
+                cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__switch"
+                ;;
             zeek__systemd__subcmd__help__subcmd__secrets,create)
                 cmd="zeek__systemd__subcmd__help__subcmd__secrets__subcmd__create"
                 ;;
             zeek__systemd__subcmd__help__subcmd__secrets,install)
                 cmd="zeek__systemd__subcmd__help__subcmd__secrets__subcmd__install"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy,hello)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__hello"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy,help)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy,identities)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__identities"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy,roll-back)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__roll__subcmd__back"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy,stage)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__stage"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy,switch)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__switch"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,hello)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__hello"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,help)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__help"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,identities)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__identities"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,roll-back)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__roll__subcmd__back"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,stage)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__stage"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,switch)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__switch"
                 ;;
             zeek__systemd__subcmd__secrets,create)
                 cmd="zeek__systemd__subcmd__secrets__subcmd__create"
@@ -164,7 +221,7 @@ _zeek__systemd() {
 
     case "${cmd}" in
         zeek__systemd)
-            opts="-h -V --config --host --help --version check layout render policy-script deploy status diag netstats import-zeekctl alert secrets setup-scripts completions help"
+            opts="-h -V --config --host --help --version check layout render policy-script deploy status diag netstats import-zeekctl alert secrets setup-scripts remote-deploy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -388,7 +445,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__deploy)
-            opts="-h --dry-run --restart --settle --timeout --config --host --help"
+            opts="-h --dry-run --restart --settle --timeout --this-host-only --reachable-only --ssh-user --remote-program --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -403,6 +460,14 @@ _zeek__systemd() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-program)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -452,7 +517,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help)
-            opts="check layout render policy-script deploy status diag netstats import-zeekctl alert secrets setup-scripts completions help"
+            opts="check layout render policy-script deploy status diag netstats import-zeekctl alert secrets setup-scripts remote-deploy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -636,6 +701,90 @@ _zeek__systemd() {
         zeek__subcmd__systemd__subcmd__help__subcmd__policy__subcmd__script)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy)
+            opts="hello stage switch roll-back identities"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__hello)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__identities)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__roll__subcmd__back)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__stage)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__switch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -837,6 +986,252 @@ _zeek__systemd() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy)
+            opts="-h --config --host --help hello stage switch roll-back identities help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__hello)
+            opts="-h --config --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help)
+            opts="hello stage switch roll-back identities help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__hello)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__identities)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__roll__subcmd__back)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__stage)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__switch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__identities)
+            opts="-h --config --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__roll__subcmd__back)
+            opts="-h --settle --timeout --config --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --settle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__stage)
+            opts="-h --dry-run --config --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__switch)
+            opts="-h --settle --timeout --config --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --settle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

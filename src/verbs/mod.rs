@@ -16,6 +16,7 @@ pub mod layout;
 pub mod netstats;
 pub mod old_zeek;
 pub mod policy_script;
+pub mod remote_deploy;
 pub mod render;
 pub mod secrets;
 pub mod setup_scripts;

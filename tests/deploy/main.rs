@@ -330,6 +330,8 @@ fn check_upgrade(result: &BootResult, real: bool) {
         );
     }
     assert!(status.contains("run `zeek-systemd deploy`"), "{status}");
+    assert!(status.contains("Zeek on disk 9."), "{status}");
+    assert!(status.contains(", running 9."), "{status}");
     if !real {
         assert!(
             status.contains("Zeek on disk 9.1.1-stand-in, running 9.1.0-stand-in since "),

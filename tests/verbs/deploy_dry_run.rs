@@ -102,7 +102,11 @@ fn a_multi_host_config_without_its_secrets_is_not_deployed() {
     let (code, check) = run(root.path(), tmp.path(), &["check"]);
     assert_eq!(code, 1, "{check}");
     assert!(check.contains(&secrets.display().to_string()), "{check}");
-    let (code, deploy) = run(root.path(), tmp.path(), &["deploy", "--dry-run"]);
+    let (code, deploy) = run(
+        root.path(),
+        tmp.path(),
+        &["deploy", "--dry-run", "--this-host-only"],
+    );
     assert_eq!(code, 1, "{deploy}");
     let line = deploy
         .lines()
