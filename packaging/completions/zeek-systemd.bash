@@ -145,6 +145,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,identities)
                 cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__identities"
                 ;;
+            zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,journal)
+                cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__journal"
+                ;;
             zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,roll-back)
                 cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__roll__subcmd__back"
                 ;;
@@ -169,6 +172,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__remote__subcmd__deploy,identities)
                 cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__identities"
                 ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy,journal)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__journal"
+                ;;
             zeek__systemd__subcmd__remote__subcmd__deploy,roll-back)
                 cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__roll__subcmd__back"
                 ;;
@@ -186,6 +192,9 @@ _zeek__systemd() {
                 ;;
             zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,identities)
                 cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__identities"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,journal)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__journal"
                 ;;
             zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,roll-back)
                 cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__roll__subcmd__back"
@@ -713,7 +722,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy)
-            opts="hello stage switch roll-back identities"
+            opts="hello stage switch roll-back identities journal"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -741,6 +750,20 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__identities)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__journal)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1005,7 +1028,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__remote__subcmd__deploy)
-            opts="-h --config --host --help hello stage switch roll-back identities help"
+            opts="-h --config --host --help hello stage switch roll-back identities journal help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1049,7 +1072,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help)
-            opts="hello stage switch roll-back identities help"
+            opts="hello stage switch roll-back identities journal help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1091,6 +1114,20 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__identities)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__journal)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1147,6 +1184,28 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__identities)
+            opts="-h --config --host --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__journal)
             opts="-h --config --host --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )

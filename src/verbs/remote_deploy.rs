@@ -54,6 +54,12 @@ pub enum Step {
     /// Print the manager's record of every node's identity (on the
     /// manager's host).
     Identities,
+    /// Print the last journal lines of a node of this host since a time.
+    Journal {
+        node: String,
+        /// Seconds since the epoch.
+        since: u64,
+    },
 }
 
 /// How long a host waits for its nodes.
@@ -86,6 +92,11 @@ pub fn exec(args: &RemoteDeployArgs, ctx: &Context) -> Result<(), Failure> {
         Step::Switch(wait) => switch(wait.wait(), ctx, &host),
         Step::RollBack(wait) => roll_back(wait.wait(), ctx, &host),
         Step::Identities => identities(ctx),
+        Step::Journal { node, since } => {
+            let since = std::time::UNIX_EPOCH + Duration::from_secs(*since);
+            print(&rollout::journal_tail(node, since))?;
+            Ok(())
+        }
     }
 }
 
@@ -253,6 +264,9 @@ fn restart(cluster: &Cluster, wait: Wait, host: &str, done: &str) -> Result<(), 
 fn roll_back(wait: Wait, ctx: &Context, host: &str) -> Result<(), Failure> {
     let deployment = Deployment::new(ctx.env);
     let previous = deployment.restore_previous(&ctx.options)?;
+    // A node crash-looping on the failed snapshot would count its next
+    // automatic restart against the old one: stop them all first.
+    rollout::systemctl_run(&["stop", "zeek.target"])?;
     rollout::roll_back(&deployment, &previous)?;
     let back_to = previous.current.as_deref().unwrap_or("(none)");
     println!("remote-deploy: host {host} rolled back to snapshot {back_to}");

@@ -354,9 +354,9 @@ fn go_live(
                 println!("deploy: snapshot {id} is live on every host: the manager heard every node on it ({:.1} s)", t0.elapsed().as_secs_f64());
                 return Ok(());
             }
-            Err(why) => {
-                println!("deploy FAILED: {why}");
-                failed.push("(cluster)".into());
+            Err(missing) => {
+                failed.extend(missing_hosts(cluster, &missing));
+                show_journals(cluster, targets, &missing, (ctx, program));
             }
         }
     }
@@ -372,6 +372,48 @@ fn go_live(
     Err(Failure::RolledBack)
 }
 
+/// The hosts of the nodes in `missing`, each once.
+fn missing_hosts(cluster: &Cluster, missing: &[String]) -> Vec<String> {
+    let mut hosts: Vec<String> = cluster
+        .nodes
+        .iter()
+        .filter(|n| missing.contains(&n.name))
+        .filter_map(|n| n.host.as_deref().map(String::from))
+        .collect();
+    hosts.dedup();
+    hosts
+}
+
+/// The last journal lines of each node in `missing`, from its host.
+fn show_journals(
+    cluster: &Cluster,
+    targets: &[Target],
+    missing: &[String],
+    (ctx, program): (&Context, &str),
+) {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+        .saturating_sub(600);
+    for node in cluster.nodes.iter().filter(|n| missing.contains(&n.name)) {
+        let Some(target) = targets
+            .iter()
+            .find(|t| Some(t.host.as_str()) == node.host.as_deref())
+        else {
+            continue;
+        };
+        let args = ["journal".to_string(), node.name.clone(), since.to_string()];
+        let reply = run_step(target, &args, b"", &ctx.env.self_path, program);
+        println!(
+            "last journal lines of zeek@{} on host {}:",
+            node.name, target.host
+        );
+        for line in reply.text.lines() {
+            println!("   {line}");
+        }
+    }
+}
+
 /// Polls the manager's identity table until every node of the cluster
 /// reports snapshot `id` and config `digest`.
 fn wait_identities(
@@ -380,7 +422,7 @@ fn wait_identities(
     (id, digest): (&str, &str),
     ctx: &Context,
     args: &DeployArgs,
-) -> Result<(), String> {
+) -> Result<(), Vec<String>> {
     let manager_host = cluster
         .nodes
         .iter()
@@ -389,7 +431,10 @@ fn wait_identities(
     let manager = targets
         .iter()
         .find(|t| Some(&t.host) == manager_host.as_ref())
-        .ok_or("the manager's host is not deployed to")?;
+        .ok_or_else(|| {
+            println!("deploy FAILED: the manager's host is not deployed to");
+            Vec::new()
+        })?;
     let start = Instant::now();
     let mut said = String::new();
     loop {
@@ -420,7 +465,16 @@ fn wait_identities(
             said = line.clone();
         }
         if start.elapsed() > Duration::from_secs(args.timeout) {
-            return Err(format!("within {} s, {line}", args.timeout));
+            let hosts = missing_hosts(
+                cluster,
+                &missing.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
+            );
+            println!(
+                "deploy FAILED: within {} s, {line} (host {})",
+                args.timeout,
+                hosts.join(", ")
+            );
+            return Err(missing.into_iter().map(String::from).collect());
         }
         std::thread::sleep(Duration::from_secs(1));
     }
