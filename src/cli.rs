@@ -178,6 +178,9 @@ pub enum Command {
         #[command(flatten)]
         args: verbs::setup_scripts::SetupScriptsArgs,
     },
+    /// One host's part of a cluster-wide deploy (run over SSH by `deploy`).
+    #[command(hide = true)]
+    RemoteDeploy(verbs::remote_deploy::RemoteDeployArgs),
     /// Print the completion script for a shell (packages ship them; see
     /// packaging/gen-completions.sh).
     #[command(hide = true)]
@@ -200,6 +203,7 @@ impl Command {
             Command::ImportZeekctl(_)
             | Command::PolicyScript(_)
             | Command::Secrets(_)
+            | Command::RemoteDeploy(_)
             | Command::Completions(_) => None,
         }
     }
@@ -303,6 +307,7 @@ fn dispatch(command: Command, ctx: &Context) -> Result<(), Failure> {
         Command::Alert { args, .. } => verbs::alert::exec(&args, ctx),
         Command::Secrets(args) => verbs::secrets::exec(&args, ctx),
         Command::SetupScripts { args, .. } => verbs::setup_scripts::exec(&args, ctx),
+        Command::RemoteDeploy(args) => verbs::remote_deploy::exec(&args, ctx),
         Command::Completions(args) => verbs::completions::exec(&args, Cli::command()),
     }
 }

@@ -58,6 +58,7 @@ pub mod systemd;
 pub mod topology;
 pub mod verbs;
 pub mod warnings;
+pub mod zeek_binary;
 
 #[cfg(test)]
 mod module_rules;

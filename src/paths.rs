@@ -40,3 +40,8 @@ pub const SECRETS_DIR: &str = "/run/zeek-systemd/secrets";
 /// Where the alerts' rate limit and the disk watch keep their state (a
 /// reboot starts afresh).
 pub const ALERT_STATE_DIR: &str = "/run/zeek-systemd/alerts";
+
+/// Where zeek-setup.service records the Zeek binary the cluster started
+/// with ([`crate::zeek_binary`]): the version nodes that did not restart
+/// since still run.
+pub const ZEEK_AT_START: &str = "/run/zeek-systemd/zeek-at-start";

@@ -30,7 +30,7 @@ apt-get install -y -qq tcpdump >/dev/null
 # client `systemctl -H` uses): openssh-server's own dependencies.
 apt-get install -y -qq --no-install-recommends openssh-client openssh-sftp-server \
     libpam-modules libpam-runtime libaudit1 libgssapi-krb5-2 libkrb5-3 libselinux1 \
-    libcrypt1 libcom-err2 procps >/dev/null
+    libcrypt1 libcom-err2 libwrap0 procps >/dev/null
 root=$(cd "$(dirname "$0")/.." && pwd)
 if [[ ! -x $root/target/test-sshd/root/usr/sbin/sshd ]]; then
     mkdir -p "$root/target/test-sshd"

@@ -46,6 +46,9 @@ _zeek__systemd() {
             zeek__systemd,policy-script)
                 cmd="zeek__systemd__subcmd__policy__subcmd__script"
                 ;;
+            zeek__systemd,remote-deploy)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy"
+                ;;
             zeek__systemd,render)
                 cmd="zeek__systemd__subcmd__render"
                 ;;
@@ -112,6 +115,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help,policy-script)
                 cmd="zeek__systemd__subcmd__help__subcmd__policy__subcmd__script"
                 ;;
+            zeek__systemd__subcmd__help,remote-deploy)
+                cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy"
+                ;;
             zeek__systemd__subcmd__help,render)
                 cmd="zeek__systemd__subcmd__help__subcmd__render"
                 ;;
@@ -133,11 +139,71 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help__subcmd__alert,test)
                 cmd="zeek__systemd__subcmd__help__subcmd__alert__subcmd__test"
                 ;;
+            zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,hello)
+                cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__hello"
+                ;;
+            zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,identities)
+                cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__identities"
+                ;;
+            zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,journal)
+                cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__journal"
+                ;;
+            zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,roll-back)
+                cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__roll__subcmd__back"
+                ;;
+            zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,stage)
+                cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__stage"
+                ;;
+            zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,switch)
+                cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__switch"
+                ;;
             zeek__systemd__subcmd__help__subcmd__secrets,create)
                 cmd="zeek__systemd__subcmd__help__subcmd__secrets__subcmd__create"
                 ;;
             zeek__systemd__subcmd__help__subcmd__secrets,install)
                 cmd="zeek__systemd__subcmd__help__subcmd__secrets__subcmd__install"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy,hello)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__hello"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy,help)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy,identities)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__identities"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy,journal)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__journal"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy,roll-back)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__roll__subcmd__back"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy,stage)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__stage"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy,switch)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__switch"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,hello)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__hello"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,help)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__help"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,identities)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__identities"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,journal)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__journal"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,roll-back)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__roll__subcmd__back"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,stage)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__stage"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,switch)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__switch"
                 ;;
             zeek__systemd__subcmd__secrets,create)
                 cmd="zeek__systemd__subcmd__secrets__subcmd__create"
@@ -164,7 +230,7 @@ _zeek__systemd() {
 
     case "${cmd}" in
         zeek__systemd)
-            opts="-h -V --config --host --help --version check deploy status diag netstats import-zeekctl layout render policy-script alert secrets setup-scripts completions help"
+            opts="-h -V --config --host --help --version check deploy status diag netstats import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -356,7 +422,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__deploy)
-            opts="-h --config --dry-run --restart --settle --timeout --help"
+            opts="-h --config --dry-run --restart --settle --timeout --this-host-only --reachable-only --ssh-user --remote-program --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -375,6 +441,14 @@ _zeek__systemd() {
                     return 0
                     ;;
                 --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-program)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -416,7 +490,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help)
-            opts="check deploy status diag netstats import-zeekctl layout render policy-script alert secrets setup-scripts completions help"
+            opts="check deploy status diag netstats import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -611,6 +685,104 @@ _zeek__systemd() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy)
+            opts="hello stage switch roll-back identities journal"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__hello)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__identities)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__journal)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__roll__subcmd__back)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__stage)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__switch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__render)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -793,6 +965,232 @@ _zeek__systemd() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy)
+            opts="-h --help hello stage switch roll-back identities journal help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__hello)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help)
+            opts="hello stage switch roll-back identities journal help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__hello)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__help)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__identities)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__journal)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__roll__subcmd__back)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__stage)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__switch)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__identities)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__journal)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__roll__subcmd__back)
+            opts="-h --settle --timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --settle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__stage)
+            opts="-h --dry-run --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__switch)
+            opts="-h --settle --timeout --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --settle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

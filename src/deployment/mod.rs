@@ -22,9 +22,11 @@
 //! [`Deployment`] holds them as this program sees them, under
 //! [`crate::env::ROOT_ENV`].
 
+pub mod bundle;
 pub mod deployed;
 pub mod last_good;
 pub mod snapshot;
+pub mod staged;
 pub mod switch;
 
 use std::path::{Path, PathBuf};

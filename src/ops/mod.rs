@@ -2,12 +2,14 @@
 //! `ops` for its commands): systemd's state of the nodes
 //! ([`systemctl`]), the one way to run a child with a time limit
 //! ([`process`]), the table formatter ([`table`]), disk space and the
-//! archive's health ([`disk`]) and small text helpers ([`text`]).
+//! archive's health ([`disk`]), the nodes that run an older Zeek than the
+//! one on disk ([`old_zeek`]) and small text helpers ([`text`]).
 //!
 //! Only the verbs use it: the boot program and the core never import it
 //! (checked in `src/module_rules.rs`), and it never imports a verb.
 
 pub mod disk;
+pub mod old_zeek;
 pub mod process;
 pub mod systemctl;
 pub mod table;

@@ -41,6 +41,12 @@ pub fn exec(_args: &SetupScriptsArgs, ctx: &Context) -> Result<(), Failure> {
         ),
     };
     println!("zeek-setup: {message}");
+    if let Some(zeek) =
+        crate::zeek_binary::record_at_start(ctx.env, &cluster.settings.install.zeek)?
+    {
+        let version = zeek.version.as_deref().unwrap_or("(version unknown)");
+        println!("zeek-setup: nodes start Zeek {version}");
+    }
     if !cluster.hosts.is_empty() {
         let id = match &outcome {
             AtStart::Unchanged(id) | AtStart::FromLiveTree(id) | AtStart::Relaid { id, .. } => id,

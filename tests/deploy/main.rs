@@ -16,7 +16,11 @@
 //!    a marker from every node to reporter.log), no drift left;
 //! 6. `deploy` of a config whose new worker cannot start (pinned to CPU 7;
 //!    the container has CPUs 0-1): exit 4, the journal of that worker,
-//!    the old snapshot, config and cluster running again.
+//!    the old snapshot, config and cluster running again;
+//! 7. a Zeek "upgrade" (another `zeek` bind-mounted over `bin/zeek` under
+//!    the running nodes): `status` names every node as running the old
+//!    Zeek (exit 3); `deploy`, with no script or config changed, restarts
+//!    every node on the new one; `status` names none.
 //!
 //! `stand_in_*` runs it with the stand-in zeek (fast; it parses nothing:
 //! the broken script is a stand-in told to fail `zeek -a`, and "running
@@ -92,6 +96,13 @@ live_log reporter | grep deploy-marker >/res/markers.txt"#,
             "true",
             "true",
         )
+    };
+    // The stand-in's version is a line of its script; a real Zeek's copy
+    // is another file of the same version.
+    let upgrade = if real {
+        "cp /opt/zeek/bin/zeek /tmp/zeek-upgraded"
+    } else {
+        "sed 's/^STAND_IN_VERSION=.*/STAND_IN_VERSION=9.1.1-stand-in/' /opt/zeek/bin/zeek >/tmp/zeek-upgraded"
     };
     let wait_worker_heard = if real {
         "wait_for 90 heard_since worker-lo-1"
@@ -176,6 +187,18 @@ active_nodes >/res/active-after-rollback
 cmp /etc/zeek/deployed/cluster.toml /res/good.toml || fail "the deployed config was not rolled back"
 zs status --json >/res/status-after-rollback.json
 ls "$STATE/snapshots" >/res/snapshots
+
+# 7. a Zeek "upgrade" under the running nodes
+cp /res/good.toml /etc/zeek/cluster.toml
+save_pids /res/pids-before-upgrade
+{upgrade}
+chmod 0755 /tmp/zeek-upgraded
+mount --bind /tmp/zeek-upgraded /opt/zeek/bin/zeek || fail "cannot put another zeek in place"
+zs status >/res/status-upgraded.txt 2>&1
+echo $? >/res/status-upgraded.rc
+run_deploy upgrade || fail "the deploy after the Zeek upgrade failed"
+wait_for 30 all_new_pids /res/pids-before-upgrade || fail "a node was not restarted on the new Zeek"
+zs status >/res/status-after-upgrade.txt 2>&1
 true
 "#
     )
@@ -288,6 +311,46 @@ fn check(result: &BootResult, real: bool) {
     expected.sort();
     assert_eq!(active, expected);
     println!("snapshots kept: {}", read("snapshots").replace('\n', " "));
+    check_upgrade(result, real);
+}
+
+/// Step 7: the nodes on the old Zeek named, then restarted by `deploy`.
+fn check_upgrade(result: &BootResult, real: bool) {
+    let read = |name: &str| result.read(name).trim().to_string();
+    let status = read("status-upgraded.txt");
+    println!(
+        "status after a Zeek upgrade: exit {}:\n{status}",
+        read("status-upgraded.rc")
+    );
+    assert_eq!(read("status-upgraded.rc"), "3", "{status}");
+    for node in NODES {
+        assert!(
+            status.contains(&format!("warning: node {node} (PID ")),
+            "{node} not named:\n{status}"
+        );
+    }
+    assert!(status.contains("run `zeek-systemd deploy`"), "{status}");
+    assert!(status.contains("Zeek on disk 9."), "{status}");
+    assert!(status.contains(", running 9."), "{status}");
+    if !real {
+        assert!(
+            status.contains("Zeek on disk 9.1.1-stand-in, running 9.1.0-stand-in since "),
+            "{status}"
+        );
+    }
+    let upgrade = read("upgrade.out");
+    println!(
+        "deploy after a Zeek upgrade: exit {} in {} s:\n{upgrade}",
+        read("upgrade.rc"),
+        read("upgrade.secs")
+    );
+    assert_eq!(read("upgrade.rc"), "0", "{upgrade}");
+    assert!(
+        upgrade.contains("the Zeek on disk changed: every node restarts on it"),
+        "{upgrade}"
+    );
+    let after = read("status-after-upgrade.txt");
+    assert!(!after.contains("old Zeek"), "{after}");
 }
 
 /// Boots the cluster (with a real Zeek when `real`) and runs the

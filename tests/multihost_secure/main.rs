@@ -26,6 +26,7 @@
 
 #[path = "../common/mod.rs"]
 mod common;
+mod deploy;
 mod scenarios;
 mod setup;
 
@@ -57,6 +58,7 @@ fn encrypted_cluster_hides_its_traffic_keeps_intruders_out_and_is_seen_whole() {
         differs: None,
         intruder_runs: &["nokeys", "wrongkeys"],
         switch_off: Some(SENSOR2),
+        deploy: false,
     };
     let run = setup::boot_all(&spec, &prefix);
     println!("encrypted run: {:.0?}", started.elapsed());
@@ -101,6 +103,7 @@ fn cleartext_cluster_shows_its_marker_lets_the_intruder_in_and_names_a_host_that
         differs: Some(SENSOR2),
         intruder_runs: &["nokeys"],
         switch_off: None,
+        deploy: false,
     };
     let run = setup::boot_all(&spec, &prefix);
     println!("cleartext run: {:.0?}", started.elapsed());

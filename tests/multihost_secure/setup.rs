@@ -170,6 +170,9 @@ pub struct Spec {
     pub intruder_runs: &'static [&'static str],
     /// The host powered off after the first cluster-wide view.
     pub switch_off: Option<NetHost>,
+    /// The deploy run (tests/multihost_secure/deploy.rs): the three hosts
+    /// of the cluster, no intruder, the manager host's site dir writable.
+    pub deploy: bool,
 }
 
 pub struct Run {
@@ -197,11 +200,15 @@ pub fn boot_all(spec: &Spec, prefix: &Path) -> Run {
     let mut tcpdump = Capture::start(net.bridge(), &pcap);
     let ssh = ssh_keys();
     let files = run_files(spec);
-    let boots: Vec<_> = HOSTS
+    let hosts = if spec.deploy { &HOSTS[..3] } else { &HOSTS[..] };
+    let boots: Vec<_> = hosts
         .iter()
         .map(|host| {
             let other = spec.differs.is_some_and(|d| d.name == host.net.name);
-            let scenario = (host.scenario)(&host.net);
+            let scenario = match spec.deploy {
+                true => deploy_scenario(&host.net),
+                false => (host.scenario)(&host.net),
+            };
             let mut boot = net.host(
                 &host.net,
                 prefix,
@@ -212,6 +219,16 @@ pub fn boot_all(spec: &Spec, prefix: &Path) -> Run {
             boot.files.extend(files.iter().cloned());
             boot.binds.extend(ssh_binds(ssh.path()));
             boot.timeout_secs = 420;
+            if spec.deploy {
+                boot.timeout_secs = 900;
+                if host.net.name == MGR.name {
+                    boot.writable_dirs.push(common::WritableDir {
+                        at: "/opt/zeek/share/zeek/site".into(),
+                        copy_of: Some(prefix.join("share/zeek/site")),
+                        files: Vec::new(),
+                    });
+                }
+            }
             (host.net.name, boot)
         })
         .collect();
@@ -219,6 +236,15 @@ pub fn boot_all(spec: &Spec, prefix: &Path) -> Run {
     tcpdump.stop();
     let capture = std::fs::read(&pcap).unwrap_or_default();
     Run { results, capture }
+}
+
+/// A host's scenario in the deploy run.
+fn deploy_scenario(host: &NetHost) -> String {
+    let start = common::network::scenario_start(host.address, scenarios::SPOOL);
+    match host.name == MGR.name {
+        true => start + crate::deploy::MANAGER,
+        false => start + &crate::deploy::sensor(host),
+    }
 }
 
 /// The files every host of a run finds under /etc/zeek-test.

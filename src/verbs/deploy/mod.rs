@@ -5,6 +5,7 @@
 //! zeek-systemd(8).
 
 pub mod changes;
+pub mod cluster;
 pub mod rollout;
 
 use std::path::Path;
@@ -40,12 +41,30 @@ pub struct DeployArgs {
     /// is rolled back.
     #[arg(long, default_value_t = 120, value_name = "SECS")]
     pub timeout: u64,
+    /// A multi-host config: deploy to this host only (each host on its
+    /// own, as before cluster-wide deploys).
+    #[arg(long)]
+    pub this_host_only: bool,
+    /// A multi-host config: deploy to the hosts that can be reached and
+    /// name the others (by default, one host out of reach stops the
+    /// deploy before anything changed).
+    #[arg(long)]
+    pub reachable_only: bool,
+    /// The SSH user for the other hosts (`USER@HOST`); default: ssh's own.
+    #[arg(long, value_name = "USER")]
+    pub ssh_user: Option<String>,
+    /// The program the other hosts run (over SSH) for their part.
+    #[arg(long, default_value = "zeek-systemd", value_name = "PATH")]
+    pub remote_program: String,
 }
 
 /// Runs `deploy`: exit 1 when a check fails (nothing changed), 4 when the
 /// cluster did not come up and the previous snapshot was put back.
 pub fn exec(args: &DeployArgs, ctx: &Context) -> Result<(), Failure> {
     let candidate = Candidate::load(ctx)?;
+    if !candidate.cluster.hosts.is_empty() && !args.this_host_only {
+        return cluster::exec(args, ctx, &candidate, None);
+    }
     let deployment = Deployment::new(ctx.env);
     let (staging, id) = stage(&candidate, &deployment, args.dry_run, ctx)?;
     println!(
@@ -59,7 +78,18 @@ pub fn exec(args: &DeployArgs, ctx: &Context) -> Result<(), Failure> {
     let previous = deployment.previous(&ctx.options);
     let changed = what_changes(&candidate, &previous, (&deployment, &staging.0), ctx)?;
     print(&changed.report())?;
-    if previous.current.as_deref() == Some(id.as_str()) && !args.dry_run {
+    // A Zeek upgraded under running nodes is a change as much as a script.
+    // No systemd to ask (a dry run on a machine of its own): no node runs.
+    let old_zeek = crate::ops::old_zeek::find_now(&candidate.cluster, ctx.env).unwrap_or_default();
+    if !old_zeek.is_empty() {
+        print(&crate::ops::old_zeek::lines(
+            &old_zeek,
+            crate::ops::table::now(),
+        ))?;
+        println!("deploy: the Zeek on disk changed: every node restarts on it");
+    }
+    let same = previous.current.as_deref() == Some(id.as_str());
+    if same && old_zeek.is_empty() && !args.dry_run {
         return pin_only(&candidate, &previous, &deployment, &id);
     }
     if args.dry_run {

@@ -49,6 +49,7 @@ pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
     }
     let mut status = collect(&cluster, config_state)?;
     status.deployed = deployed_report(ctx);
+    status.old_zeek = crate::ops::old_zeek::find(&cluster, ctx.env, &status.units);
     let text = if args.json {
         serde_json::to_string_pretty(&status).context("cannot encode the status")? + "\n"
     } else {
@@ -59,6 +60,7 @@ pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
         && status.config.state == ConfigState::Valid
         && status.disks_ok()
         && status.hosts_differ.is_empty()
+        && status.old_zeek.is_empty()
     {
         Ok(())
     } else {
@@ -147,6 +149,10 @@ pub struct Status {
     /// snapshot, Zeek version), as the manager heard them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub hosts_differ: Vec<crate::identity::NodeIdentity>,
+    /// The nodes of this host that run an older Zeek than the one on disk
+    /// (a package upgrade since they started).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub old_zeek: Vec<crate::ops::old_zeek::OldZeek>,
 }
 
 /// The config the status was taken against.
@@ -218,6 +224,7 @@ pub fn collect(cluster: &Cluster, config_state: ConfigState) -> anyhow::Result<S
         disks: disk::usage(cluster),
         archive_problems: disk::archive_problems(cluster, now()),
         hosts_differ: hosts_differ(cluster),
+        old_zeek: Vec::new(),
     })
 }
 
@@ -275,6 +282,7 @@ impl Status {
         );
         out.push_str(&self.deployed_lines(now));
         out.push_str(&differ_lines(&self.hosts_differ));
+        out.push_str(&crate::ops::old_zeek::lines(&self.old_zeek, now));
         disk_lines(&mut out, &self.disks);
         for problem in &self.archive_problems {
             let _ = writeln!(out, "warning: {}", problem.text);
