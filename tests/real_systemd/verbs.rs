@@ -580,9 +580,23 @@ echo $? >/res/diag-user.rc
     );
     let result = run(&Boot::new(DIAG_CLUSTER, &HEALTHY, &scenario));
     result.assert_passed();
+    for name in [
+        "status.txt",
+        "netstats.out",
+        "netstats.err",
+        "diag.txt",
+        "diag-user.txt",
+    ] {
+        eprintln!("== {name}:\n{}", result.read(name));
+    }
     let status = result.read("status.txt");
     assert_eq!(result.read("status.rc").trim(), "3", "{status}");
-    assert!(status.contains("0 of 5 node(s) running"), "{status}");
+    assert!(
+        status.contains(
+            "0 of 5 node(s) running (the cluster is down: `systemctl start zeek.target` starts it)\n"
+        ),
+        "{status}"
+    );
 
     let (out, err) = (result.read("netstats.out"), result.read("netstats.err"));
     assert_eq!(result.read("netstats.rc").trim(), "3", "{out}{err}");

@@ -270,10 +270,15 @@ impl Status {
         let nodes = self.units.iter().filter(|u| u.node.is_some()).count();
         let _ = writeln!(
             out,
-            "\nconfig {}: {}; {} of {nodes} node(s) running",
+            "\nconfig {}: {}; {} of {nodes} node(s) running{}",
             self.config.source.display(),
             self.config.state,
-            nodes - down
+            nodes - down,
+            if nodes > 0 && down == nodes {
+                " (the cluster is down: `systemctl start zeek.target` starts it)"
+            } else {
+                ""
+            }
         );
         out.push_str(&self.deployed_lines(now));
         out.push_str(&differ_lines(&self.hosts_differ));
