@@ -17,6 +17,7 @@ use crate::topology::{LazyMachine, Machine};
 /// Read the machine's facts under this directory instead of `/`:
 /// `proc/sys/kernel/hostname`, `proc/cmdline` (`proc/1/cmdline` in a
 /// container, as `run/systemd/container` says), `proc/1/maps`,
+/// `run/systemd/system` (systemd runs as PID 1),
 /// the CPUs and NICs under `sys/` and `proc/` ([`crate::topology`]), the
 /// default config dir, and every
 /// fixed path of [`crate::paths`] and [`crate::deployment`].
@@ -32,6 +33,10 @@ pub const SELF_PATH_ENV: &str = "ZEEK_SYSTEMD_GENERATOR_PATH";
 /// Forces where the generator's messages go: `kmsg` or `stderr` (tests,
 /// debugging).
 pub const LOG_TARGET_ENV: &str = "ZEEK_SYSTEMD_LOG";
+
+/// The dir that exists when systemd runs as PID 1 (`sd_booted(3)`),
+/// under [`ROOT_ENV`].
+pub const SYSTEMD_BOOTED_DIR: &str = "run/systemd/system";
 
 /// Who runs the program, as systemd tells a generator (`SYSTEMD_SCOPE`,
 /// `SYSTEMD_IN_INITRD`).
@@ -81,6 +86,14 @@ pub struct Environment {
     pub self_path: PathBuf,
     /// Whether the generator's messages go to `/dev/kmsg`.
     pub log_to_kmsg: bool,
+    /// Whether systemd runs as PID 1 (`run/systemd/system` is a dir, as
+    /// `sd_booted()` tells): without it no unit of the cluster runs here.
+    pub systemd_booted: bool,
+    /// Whether a systemd unit runs us (`INVOCATION_ID` or
+    /// `JOURNAL_STREAM` set): then stdout goes to the unit's journal.
+    pub in_unit: bool,
+    /// Whether we run as root (effective uid 0).
+    pub as_root: bool,
     systemd_version: OnceCell<Option<u32>>,
     machine: LazyMachine,
 }
@@ -121,6 +134,9 @@ impl Environment {
             config_dir,
             scope,
             log_to_kmsg,
+            systemd_booted: root.join(SYSTEMD_BOOTED_DIR).is_dir(),
+            in_unit: var("INVOCATION_ID").is_some() || var("JOURNAL_STREAM").is_some(),
+            as_root: nix::unistd::Uid::effective().is_root(),
             systemd_version: OnceCell::new(),
             machine: LazyMachine::under(&root),
             root,

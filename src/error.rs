@@ -43,3 +43,43 @@ impl Failure {
         }
     }
 }
+
+/// Whether a file or directory was refused to us somewhere in `error`'s
+/// causes (EACCES, EPERM).
+pub fn permission_denied(error: &anyhow::Error) -> bool {
+    error.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::PermissionDenied)
+    })
+}
+
+/// The one line for `error`: its causes, and for anyone but root (`as_root`)
+/// refused a file, that root may (the message names the file).
+pub fn message(error: &anyhow::Error, as_root: bool) -> String {
+    if !as_root && permission_denied(error) {
+        format!("{error:#}: run as root (e.g. with sudo)")
+    } else {
+        format!("{error:#}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use anyhow::Context as _;
+
+    #[test]
+    fn a_refused_file_says_run_as_root_to_anyone_but_root() {
+        let refused: anyhow::Result<()> =
+            Err(std::io::Error::from(std::io::ErrorKind::PermissionDenied).into());
+        let error = refused
+            .context("cannot create /var/lib/zeek-systemd")
+            .unwrap_err();
+        assert!(message(&error, false).starts_with("cannot create /var/lib/zeek-systemd: "));
+        assert!(message(&error, false).ends_with(": run as root (e.g. with sudo)"));
+        assert!(!message(&error, true).contains("run as root"));
+        let other = anyhow::anyhow!("no such node");
+        assert_eq!(message(&other, false), "no such node");
+    }
+}

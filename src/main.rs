@@ -8,14 +8,18 @@ use std::process::ExitCode;
 
 use zeek_systemd::cli;
 use zeek_systemd::env::Environment;
-use zeek_systemd::error::Failure;
+use zeek_systemd::error::{self, Failure};
 
 fn main() -> ExitCode {
     let cli = cli::parse(std::env::args_os().collect());
-    match cli::run(cli, &Environment::read()) {
+    let env = Environment::read();
+    match cli::run(cli, &env) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Other(error)) => {
-            eprintln!("zeek-systemd: error: {error:#}");
+            eprintln!(
+                "zeek-systemd: error: {}",
+                error::message(&error, env.as_root)
+            );
             ExitCode::from(1)
         }
         // Already reported, to the journal or stderr.

@@ -90,6 +90,11 @@ pub fn problem(cluster: &Cluster, config_dir: &Path) -> Option<String> {
     let path = path_for(cluster, config_dir)?;
     match read(&path) {
         Ok(_) => None,
+        // The file is root's (0600): it is there, only not for us.
+        Err(e) if crate::error::permission_denied(&e) => Some(format!(
+            "a multi-host cluster is encrypted and needs its secrets: {e:#}: they are \
+             readable by root only; run as root (e.g. with sudo)"
+        )),
         Err(e) => Some(format!(
             "a multi-host cluster is encrypted and needs its secrets: {e:#}; create them once \
              with `{CREATE_COMMAND}{}` and copy the file to every host (or, for a lab, opt out \

@@ -10,6 +10,50 @@ use anyhow::{bail, Context as _};
 use serde::Serialize;
 
 use super::process;
+use crate::env::{Environment, SYSTEMD_BOOTED_DIR};
+
+/// Why systemd cannot be asked about units on this machine, in one line
+/// with what to do; `None` when systemd runs as PID 1. `so` says what
+/// that means for the verb ("the state of its nodes is unknown here").
+pub fn unavailable(env: &Environment, so: &str) -> Option<String> {
+    (!env.systemd_booted).then(|| {
+        format!(
+            "systemd is not running as PID 1 on this machine ({} is missing): the cluster \
+             runs only under systemd, so {so}; run this on the host \
+             that runs the cluster",
+            env.path(&format!("/{SYSTEMD_BOOTED_DIR}")).display()
+        )
+    })
+}
+
+/// [`unavailable`] as an error: verbs that cannot do anything without
+/// systemd call this first, before they read or change anything.
+pub fn require(env: &Environment, so: &str) -> anyhow::Result<()> {
+    match unavailable(env, so) {
+        Some(why) => Err(anyhow::anyhow!(why)),
+        None => Ok(()),
+    }
+}
+
+/// systemctl's own words for "no systemd to talk to" (no systemd as PID
+/// 1, its bus not reachable), turned into one line with what to do;
+/// `None` for any other failure. `host`: the machine asked (`-H`).
+fn no_manager(stderr: &str, host: Option<&str>) -> Option<String> {
+    let no_bus = stderr.contains("has not been booted with systemd")
+        || stderr.contains("Failed to connect to bus")
+        || stderr.contains("Failed to connect to system scope bus");
+    no_bus.then(|| match host {
+        Some(host) => format!(
+            "systemd on {host} cannot be asked ({}): is {host} up and does it run systemd \
+             as PID 1?",
+            stderr.lines().last().unwrap_or("").trim()
+        ),
+        None => "systemd cannot be asked on this machine (systemctl: no systemd as PID 1, \
+                 or its bus is down): the cluster runs only under systemd; run this on the \
+                 host that runs the cluster"
+            .to_string(),
+    })
+}
 
 /// One unit's properties, as `systemctl show` printed them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -142,10 +186,14 @@ pub fn show_on(
         None => "cannot run systemctl (is systemd installed?)".to_string(),
     })?;
     if !output.status.success() {
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if let Some(why) = no_manager(&stderr, host) {
+            bail!(why);
+        }
         bail!(
             "systemctl show failed ({}): {}",
             output.status,
-            String::from_utf8_lossy(&output.stderr).trim()
+            stderr.trim()
         );
     }
     let blocks = parse_show(&String::from_utf8_lossy(&output.stdout));
@@ -297,6 +345,20 @@ pub fn classify(p: &Props) -> State {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn no_systemd_is_one_line_with_what_to_do() {
+        let raw = "System has not been booted with systemd as init system (PID 1). Can't \
+                   operate.\nFailed to connect to bus: Host is down\n";
+        let local = no_manager(raw, None).unwrap();
+        assert!(
+            !local.contains('\n') && local.contains("run this on the host"),
+            "{local}"
+        );
+        let remote = no_manager(raw, Some("sensor1")).unwrap();
+        assert!(remote.starts_with("systemd on sensor1 cannot be asked (Failed to connect"));
+        assert_eq!(no_manager("Unit x.service not found.", None), None);
+    }
 
     #[test]
     fn blocks_split_on_empty_lines() {

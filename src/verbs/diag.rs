@@ -7,7 +7,9 @@ use std::fmt::Write as _;
 
 use anyhow::bail;
 
+use super::check::nodes_table;
 use super::{print, Context};
+use crate::env::Environment;
 use crate::error::Failure;
 use crate::generator::plan;
 use crate::model::{Cluster, Node};
@@ -26,18 +28,40 @@ pub struct DiagArgs {
 }
 
 /// Runs `diag`.
+/// Without systemd as PID 1 it shows what it can (the node's config,
+/// core files and logs in its dir), then says what needs systemd and
+/// exits 1.
 pub fn exec(args: &DiagArgs, ctx: &Context) -> Result<(), Failure> {
     let cluster = ctx.load()?;
-    print(&diagnose(&cluster, &args.node, args.lines)?)?;
-    Ok(())
+    let no_systemd = systemctl::unavailable(
+        ctx.env,
+        "the node's state, restarts, last exit, journal and recorded core dumps are \
+         unknown here",
+    );
+    print(&diagnose(&cluster, &args.node, args.lines, ctx.env)?)?;
+    match no_systemd {
+        Some(why) => Err(Failure::Other(anyhow::anyhow!(why))),
+        None => Ok(()),
+    }
 }
+
+/// Said of the journal to anyone but root: journald shows a system
+/// unit's entries only to root and the groups it names.
+const NOT_ROOT_JOURNAL: &str = " (not root: only what the groups adm or systemd-journal \
+     may read; run as root to see all)";
 
 /// Zeek's logs in the node's dir worth a look after a crash.
 const NODE_LOGS: [&str; 2] = ["reporter.log", "stderr.log"];
 
 /// The diagnosis of `node_name`, as text; `lines` of journal and of each
-/// log.
-pub fn diagnose(cluster: &Cluster, node_name: &str, lines: usize) -> anyhow::Result<String> {
+/// log. Without systemd as PID 1: the node's config in place of
+/// systemd's state, and no journal or recorded core dump.
+pub fn diagnose(
+    cluster: &Cluster,
+    node_name: &str,
+    lines: usize,
+    env: &Environment,
+) -> anyhow::Result<String> {
     let Some(node) = cluster.local_nodes().find(|n| n.name == node_name) else {
         let names: Vec<&str> = cluster.local_nodes().map(|n| n.name.as_str()).collect();
         bail!(
@@ -46,15 +70,37 @@ pub fn diagnose(cluster: &Cluster, node_name: &str, lines: usize) -> anyhow::Res
         );
     };
     let unit = plan::unit_name(node);
+    let mut out = if env.systemd_booted {
+        systemd_sections(&unit, node, lines, env.as_root)?
+    } else {
+        without_systemd(&unit, cluster, node)
+    };
+    core_files(&mut out, cluster, node);
+    for log in NODE_LOGS {
+        node_log(&mut out, cluster, node, log, lines);
+    }
+    Ok(out)
+}
+
+/// What systemd knows of the node: its state, its journal, its last
+/// recorded core dump.
+fn systemd_sections(
+    unit: &str,
+    node: &Node,
+    lines: usize,
+    as_root: bool,
+) -> anyhow::Result<String> {
     // What `status` reads, and when the main process last exited.
     let mut properties = PROPERTIES.to_vec();
     properties.push("ExecMainExitTimestamp");
-    let props = systemctl::show(std::slice::from_ref(&unit), &properties)?;
-    let props = &props[0];
-    let mut out = header(&unit, node, props);
+    let props = systemctl::show(&[unit.to_string()], &properties)?;
+    let mut out = header(unit, node, &props[0]);
     section(
         &mut out,
-        &format!("journal (journalctl -u {unit} -n {lines})"),
+        &format!(
+            "journal (journalctl -u {unit} -n {lines}){}",
+            if as_root { "" } else { NOT_ROOT_JOURNAL }
+        ),
         &systemctl::tool_output(
             "journalctl",
             &[
@@ -62,7 +108,7 @@ pub fn diagnose(cluster: &Cluster, node_name: &str, lines: usize) -> anyhow::Res
                 "-o",
                 "short-iso",
                 "-u",
-                &unit,
+                unit,
                 "-n",
                 &lines.to_string(),
             ],
@@ -74,11 +120,23 @@ pub fn diagnose(cluster: &Cluster, node_name: &str, lines: usize) -> anyhow::Res
         &format!("last core dump (coredumpctl -1 info {matcher})"),
         &systemctl::tool_output("coredumpctl", &["--no-pager", "-1", "info", &matcher]),
     );
-    core_files(&mut out, cluster, node);
-    for log in NODE_LOGS {
-        node_log(&mut out, cluster, node, log, lines);
-    }
     Ok(out)
+}
+
+/// In place of systemd's state: the node as the config has it, and what
+/// is missing.
+fn without_systemd(unit: &str, cluster: &Cluster, node: &Node) -> String {
+    let mut out = format!("{unit} ({}, {})\n", node.name, node.role);
+    out.push_str(
+        "  state, restarts, last exit, journal, recorded core dumps: unknown (they need \
+         systemd as PID 1; see the last line)\n",
+    );
+    section(
+        &mut out,
+        &format!("config ({})", cluster.settings.source.display()),
+        &nodes_table(std::iter::once(node)),
+    );
+    out
 }
 
 /// Core files in the node's dir: where the kernel writes them when
@@ -160,7 +218,10 @@ fn node_log(out: &mut String, cluster: &Cluster, node: &Node, name: &str, lines:
     let body = match std::fs::read(&path) {
         Ok(bytes) => tail(&String::from_utf8_lossy(&bytes), lines),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-            "(not present; Zeek's stderr goes to the journal above)\n".into()
+            "(not present; Zeek's stderr goes to the unit's journal)\n".into()
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {
+            format!("(cannot read: {e}; run as root)\n")
         }
         Err(e) => format!("(cannot read: {e})\n"),
     };

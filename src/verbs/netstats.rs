@@ -17,8 +17,12 @@ use anyhow::Context as _;
 use serde::Serialize;
 
 use super::{print, Context};
+use crate::env::Environment;
 use crate::error::Failure;
+use crate::generator::plan;
+use crate::log::Log;
 use crate::model::{Cluster, Node, Role};
+use crate::ops::systemctl::{self, classify, State, PROPERTIES};
 use crate::ops::table;
 
 /// `netstats` arguments.
@@ -33,15 +37,81 @@ pub struct NetstatsArgs {
     pub cluster: bool,
 }
 
-/// Runs `netstats`.
+/// Runs `netstats`: exit 3 when systemd says a worker of this host is not
+/// running, or when no worker answered (the cluster is down).
 pub fn exec(args: &NetstatsArgs, ctx: &Context) -> Result<(), Failure> {
-    let stats = collect(&ctx.load()?, args.cluster);
+    let cluster = ctx.load()?;
+    let mut stats = collect(&cluster, args.cluster);
+    let stopped = mark_stopped(&cluster, &mut stats, ctx.env);
     let text = if args.json {
         serde_json::to_string_pretty(&stats).context("cannot encode the counters")? + "\n"
     } else {
         table(&stats)
     };
-    print(&text).map_err(Failure::Other)
+    print(&text).map_err(Failure::Other)?;
+    match down_line(&stats, stopped, ctx.env) {
+        Some(line) => {
+            Log::stderr().error(&line);
+            Err(Failure::NotRunning)
+        }
+        None => Ok(()),
+    }
+}
+
+/// Says "not running" for each worker of this host without counters that
+/// systemd has not running (when systemd runs here); how many there are.
+fn mark_stopped(cluster: &Cluster, stats: &mut [WorkerStats], env: &Environment) -> usize {
+    if !env.systemd_booted {
+        return 0;
+    }
+    let silent: Vec<(usize, String)> = (stats.iter().enumerate())
+        .filter(|(_, s)| s.counters.is_none())
+        .filter_map(|(i, s)| {
+            let node = cluster.nodes.iter().find(|n| n.name == s.node)?;
+            node.local.then(|| (i, plan::unit_name(node)))
+        })
+        .collect();
+    let units: Vec<String> = silent.iter().map(|(_, unit)| unit.clone()).collect();
+    let Ok(props) = systemctl::show(&units, &PROPERTIES) else {
+        return 0;
+    };
+    let mut stopped = 0;
+    for ((i, unit), props) in silent.iter().zip(props) {
+        let state = classify(&props);
+        if state != State::Running {
+            stats[*i].error = Some(format!(
+                "not running: {unit} is {} ({}/{})",
+                state.name(),
+                props.get("ActiveState"),
+                props.get("SubState")
+            ));
+            stopped += 1;
+        }
+    }
+    stopped
+}
+
+/// The line that says the cluster (or some workers) is down, with what to
+/// do; `None` when the workers that could answer did.
+fn down_line(stats: &[WorkerStats], stopped: usize, env: &Environment) -> Option<String> {
+    const WHAT_TO_DO: &str =
+        "`zeek-systemd status` shows the nodes, `systemctl start zeek.target` starts the cluster";
+    if stopped > 0 {
+        return Some(format!(
+            "{stopped} of {} worker(s) not running on this host: {WHAT_TO_DO}",
+            stats.len()
+        ));
+    }
+    let asked: Vec<&WorkerStats> = stats.iter().filter(|s| s.url.is_some()).collect();
+    if asked.is_empty() || asked.iter().any(|s| s.counters.is_some()) {
+        return None;
+    }
+    Some(
+        match systemctl::unavailable(env, "no worker of it runs here") {
+            Some(why) => format!("no worker answered; {why}"),
+            None => format!("no worker answered: is the cluster running? {WHAT_TO_DO}"),
+        },
+    )
 }
 
 const RECEIVED: &str = "zeek_net_received_packets_total";

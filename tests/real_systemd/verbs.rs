@@ -456,7 +456,7 @@ cat /proc/sys/kernel/core_pattern >/res/core_pattern
     assert!(diag.contains("line 40\n"), "{diag}");
     assert!(!diag.contains("\tline 10\n"), "{diag}");
     assert!(diag.contains(
-        "== /opt/zeek/spool/worker-lo-1/stderr.log (last 30 lines) ==\n(not present; Zeek's stderr goes to the journal above)"
+        "== /opt/zeek/spool/worker-lo-1/stderr.log (last 30 lines) ==\n(not present; Zeek's stderr goes to the unit's journal)"
     ));
 
     // A plain core_pattern (like "core") puts the dump in the node's dir.
@@ -553,4 +553,79 @@ $G --config /etc/zeek/cluster.toml status >/res/explicit.txt 2>&1; echo $? >/res
     assert!(result
         .read("explicit.txt")
         .contains("invalid config: /etc/zeek/cluster.toml:"));
+}
+
+/// The cluster stopped (`systemctl stop zeek.target`): `status` says every
+/// node is stopped (exit 3); `netstats` names each worker not running, as
+/// systemd has it, with one line on what to do (exit 3, where it used to
+/// print "Connection refused" per worker and exit 0); `diag` still shows
+/// the node (exit 0); and run by a user who is not root, `diag` says its
+/// journal shows only what that user may read.
+#[test]
+fn verbs_with_the_cluster_down_say_so() {
+    if !real_systemd_available() {
+        return;
+    }
+    let scenario = format!(
+        r#"
+G={GENERATOR}
+start_cluster
+systemctl stop zeek.target
+$G status >/res/status.txt 2>&1; echo $? >/res/status.rc
+$G netstats >/res/netstats.out 2>/res/netstats.err; echo $? >/res/netstats.rc
+$G diag worker-lo-1 >/res/diag.txt 2>&1; echo $? >/res/diag.rc
+setpriv --reuid=65534 --regid=65534 --clear-groups $G diag worker-lo-1 >/res/diag-user.txt 2>&1
+echo $? >/res/diag-user.rc
+"#
+    );
+    let result = run(&Boot::new(DIAG_CLUSTER, &HEALTHY, &scenario));
+    result.assert_passed();
+    for name in [
+        "status.txt",
+        "netstats.out",
+        "netstats.err",
+        "diag.txt",
+        "diag-user.txt",
+    ] {
+        eprintln!("== {name}:\n{}", result.read(name));
+    }
+    let status = result.read("status.txt");
+    assert_eq!(result.read("status.rc").trim(), "3", "{status}");
+    assert!(
+        status.contains(
+            "0 of 5 node(s) running (the cluster is down: `systemctl start zeek.target` starts it)\n"
+        ),
+        "{status}"
+    );
+
+    let (out, err) = (result.read("netstats.out"), result.read("netstats.err"));
+    assert_eq!(result.read("netstats.rc").trim(), "3", "{out}{err}");
+    for worker in ["worker-lo-1", "worker-lo-2"] {
+        let said =
+            format!("{worker}: not running: zeek@{worker}.service is stopped (inactive/dead)");
+        assert!(out.contains(&said), "{out}");
+    }
+    assert!(!out.contains("Connection refused"), "{out}");
+    assert_eq!(
+        err,
+        "zeek-systemd: error: 2 of 2 worker(s) not running on this host: `zeek-systemd status` \
+         shows the nodes, `systemctl start zeek.target` starts the cluster\n"
+    );
+
+    let diag = result.read("diag.txt");
+    assert_eq!(result.read("diag.rc").trim(), "0", "{diag}");
+    assert!(
+        diag.contains("\n  state:     stopped (inactive/dead)"),
+        "{diag}"
+    );
+    assert!(!diag.contains("not root"), "{diag}");
+    let as_user = result.read("diag-user.txt");
+    assert_eq!(result.read("diag-user.rc").trim(), "0", "{as_user}");
+    assert!(
+        as_user.contains(
+            "== journal (journalctl -u zeek@worker-lo-1.service -n 30) (not root: only what \
+             the groups adm or systemd-journal may read; run as root to see all) =="
+        ),
+        "{as_user}"
+    );
 }

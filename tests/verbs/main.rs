@@ -9,6 +9,7 @@ mod cli;
 mod cli_completions;
 mod deep_check;
 mod deploy_dry_run;
+mod down;
 mod import_mistakes;
 mod import_zeekctl;
 mod netstats;

@@ -91,7 +91,17 @@ fn mail(alerts: &Alerts, report: &Report, host: &str, timeout: Duration) -> Resu
     let mut cmd = Command::new(&alerts.sendmail);
     // -t: recipients from the headers; -oi: a line with a lone dot is text.
     cmd.args(["-t", "-oi"]);
-    run(cmd, message.as_bytes(), timeout)
+    run(cmd, message.as_bytes(), timeout).map_err(|e| {
+        // `run`'s words when the program could not be started at all.
+        if e.starts_with(&format!("cannot run {}:", alerts.sendmail.display())) {
+            format!(
+                "{e}: install an MTA (e.g. `apt install postfix`, or a relay such as \
+                 msmtp-mta) or set [alerts] sendmail"
+            )
+        } else {
+            e
+        }
+    })
 }
 
 /// A header value on one line (a subject names a node, which is

@@ -71,11 +71,17 @@ pub fn exec(args: &AlertArgs, ctx: &Context) -> Result<(), Failure> {
     let limited = !matches!(args.what, AlertWhat::Test);
     let mut failed = false;
     for report in reports {
-        failed |= !send(&cluster, &host, report, limited.then_some(state.as_path()))?;
+        let limit = limited.then_some(state.as_path());
+        failed |= !send(&cluster, (&host, ctx.env.in_unit), report, limit)?;
     }
     if failed {
         return Err(Failure::Other(anyhow::anyhow!(
-            "an alert channel failed (see above); the report is in this unit's journal"
+            "an alert channel failed (see above); {}",
+            if ctx.env.in_unit {
+                "the report is in this unit's journal"
+            } else {
+                "the report is printed above"
+            }
         )));
     }
     Ok(())
@@ -89,11 +95,12 @@ fn host_name(cluster: &Cluster, ctx: &Context) -> String {
         .unwrap_or_else(|| "localhost".into())
 }
 
-/// Prints `report`, then delivers it unless the rate limit (state in
+/// Prints `report` (to the unit's journal when `in_unit`, else to the
+/// terminal), then delivers it unless the rate limit (state in
 /// `limit_dir`; `None`: no limit) holds it. False when a channel failed.
 fn send(
     cluster: &Cluster,
-    host: &str,
+    (host, in_unit): (&str, bool),
     mut report: Report,
     limit_dir: Option<&Path>,
 ) -> Result<bool, Failure> {
@@ -117,7 +124,12 @@ fn send(
     }
     print(&format!("Subject: {}\n\n{}\n", report.subject, report.text))?;
     if !channels {
-        print("(no [alerts] channel configured: this journal entry is the report)\n")?;
+        print(if in_unit {
+            "(no [alerts] channel configured: this journal entry is the report)\n"
+        } else {
+            "(no [alerts] channel configured: nothing was sent; crash and disk reports go to \
+             the journal only)\n"
+        })?;
         return Ok(true);
     }
     if gate == Gate::Hold {

@@ -111,14 +111,19 @@ fn other_host(ctx: &Context) -> bool {
 
 /// The `check` output: one line per node of this host, like `zeekctl nodes`.
 pub fn node_table(cluster: &Cluster) -> String {
+    let mut out = nodes_table(cluster.local_nodes());
+    out.push_str(&summary(cluster));
+    out
+}
+
+/// The table of `nodes` (`check`'s columns), without the summary.
+pub fn nodes_table<'a>(nodes: impl Iterator<Item = &'a Node>) -> String {
     let header = [
         "NODE", "ROLE", "ADDRESS", "PORT", "METRICS", "CPUS", "CAPTURE",
     ];
     let mut rows = vec![header.map(String::from)];
-    rows.extend(cluster.local_nodes().map(node_row));
-    let mut out = table::format(&rows);
-    out.push_str(&summary(cluster));
-    out
+    rows.extend(nodes.map(node_row));
+    table::format(&rows)
 }
 
 /// One node's row of the `check` table.

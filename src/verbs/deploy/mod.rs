@@ -19,6 +19,7 @@ use crate::deployment::snapshot::KEEP;
 use crate::deployment::switch::Previous;
 use crate::deployment::Deployment;
 use crate::error::Failure;
+use crate::ops::systemctl;
 use changes::{changes, Changes};
 use rollout::{RestartMode, Wait};
 
@@ -61,6 +62,13 @@ pub struct DeployArgs {
 /// Runs `deploy`: exit 1 when a check fails (nothing changed), 4 when the
 /// cluster did not come up and the previous snapshot was put back.
 pub fn exec(args: &DeployArgs, ctx: &Context) -> Result<(), Failure> {
+    if !args.dry_run {
+        // Before anything changes: the restart and its wait need systemd.
+        systemctl::require(
+            ctx.env,
+            "deploy cannot restart it here (nothing was changed)",
+        )?;
+    }
     let candidate = Candidate::load(ctx)?;
     if !candidate.cluster.hosts.is_empty() && !args.this_host_only {
         return cluster::exec(args, ctx, &candidate, None);

@@ -37,7 +37,8 @@ pub struct StatusArgs {
     pub ssh_user: Option<String>,
 }
 
-/// Runs `status`: exit 3 when a node is not running, the config on disk
+/// Runs `status`: exit 1 when systemd cannot be asked (it does not run
+/// as PID 1 here); exit 3 when a node is not running, the config on disk
 /// is invalid, a file system is below `[disk] min_free`, the archive
 /// path is broken (the archive unwritable, the queue stalled), or a host
 /// runs something other than the manager's (issue 18): whatever needs a
@@ -47,6 +48,7 @@ pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
     if args.cluster {
         return cluster_status(args, &cluster);
     }
+    systemctl::require(ctx.env, "the state of its nodes is unknown here")?;
     let mut status = collect(&cluster, config_state)?;
     status.deployed = deployed_report(ctx);
     status.old_zeek = crate::ops::old_zeek::find(&cluster, ctx.env, &status.units);
@@ -275,10 +277,15 @@ impl Status {
         let nodes = self.units.iter().filter(|u| u.node.is_some()).count();
         let _ = writeln!(
             out,
-            "\nconfig {}: {}; {} of {nodes} node(s) running",
+            "\nconfig {}: {}; {} of {nodes} node(s) running{}",
             self.config.source.display(),
             self.config.state,
-            nodes - down
+            nodes - down,
+            if nodes > 0 && down == nodes {
+                " (the cluster is down: `systemctl start zeek.target` starts it)"
+            } else {
+                ""
+            }
         );
         out.push_str(&self.deployed_lines(now));
         out.push_str(&differ_lines(&self.hosts_differ));
