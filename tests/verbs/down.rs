@@ -299,7 +299,11 @@ fn a_dry_run_as_a_user_names_the_file_it_cannot_read_and_says_run_as_root() {
     let root = two_hosts_with_secrets();
     let secrets = root.path().join("etc/zeek/cluster-secrets");
     let before = listing(root.path());
-    let ran = run_on(root.path(), false, &["deploy", "--dry-run"]);
+    let ran = run_on(
+        root.path(),
+        false,
+        &["deploy", "--dry-run", "--this-host-only"],
+    );
     assert_eq!(listing(root.path()), before);
     assert_eq!(ran.code, 1, "{}{}", ran.stdout, ran.stderr);
     assert!(
@@ -320,7 +324,11 @@ fn a_dry_run_as_a_user_names_the_file_it_cannot_read_and_says_run_as_root() {
 fn a_dry_run_as_root_writes_nothing() {
     let root = two_hosts_with_secrets();
     let before = listing(root.path());
-    let ran = run_on(root.path(), true, &["deploy", "--dry-run"]);
+    let ran = run_on(
+        root.path(),
+        true,
+        &["deploy", "--dry-run", "--this-host-only"],
+    );
     assert_eq!(ran.code, 0, "{}{}", ran.stdout, ran.stderr);
     assert!(ran
         .stdout
