@@ -13,7 +13,8 @@ use common::scratch::Root;
 const HOSTS: [&str; 3] = ["c-mgr", "c-w-01", "c-w-02"];
 
 fn config_text() -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/multihost/two-hosts.toml");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/multihost/two-hosts.toml");
     fs::read_to_string(path).expect("read tests/fixtures/multihost/two-hosts.toml")
 }
 

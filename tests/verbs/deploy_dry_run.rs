@@ -94,8 +94,9 @@ fn checks(report: &str) -> Vec<String> {
 fn a_multi_host_config_without_its_secrets_is_not_deployed() {
     let root = machine("c-mgr", "");
     let tmp = tempfile::tempdir().unwrap();
-    let two_hosts = std::fs::read_to_string(common::root().join("tests/fixtures/multihost/two-hosts.toml"))
-        .expect("read tests/fixtures/multihost/two-hosts.toml");
+    let two_hosts =
+        std::fs::read_to_string(common::root().join("tests/fixtures/multihost/two-hosts.toml"))
+            .expect("read tests/fixtures/multihost/two-hosts.toml");
     let text = config(root.path(), &two_hosts.replace("[zeek]\n", ""));
     std::fs::write(root.path().join("etc/zeek/cluster.toml"), text).unwrap();
     let secrets = root.path().join("etc/zeek/cluster-secrets");

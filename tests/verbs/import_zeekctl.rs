@@ -235,7 +235,8 @@ fn check_reports_a_difference() {
     // A node whose pinning the TOML does not carry must be reported, so
     // the comparison is not a tautology: import, then break the TOML's
     // pinning and compare the broken config with ZeekControl's view.
-    let case = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zeekctl/03-pin-cpus-wrap");
+    let case =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/zeekctl/03-pin-cpus-wrap");
     let dir = TempDir::new().expect("temp");
     let out = generator(dir.path())
         .args(import_args(&case))
