@@ -131,6 +131,16 @@ pub enum Command {
         #[command(flatten)]
         args: verbs::netstats::NetstatsArgs,
     },
+    /// The value of a global on every node (or the named ones), asked
+    /// through the manager's WebSocket API (like `zeekctl print`).
+    Print {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[command(flatten)]
+        host: HostArg,
+        #[command(flatten)]
+        args: verbs::print::PrintArgs,
+    },
     /// Turn ZeekControl's node.cfg, zeekctl.cfg and networks.cfg into a
     /// cluster.toml that keeps its node names.
     ImportZeekctl(verbs::import_zeekctl::ImportArgs),
@@ -192,6 +202,7 @@ impl Command {
             | Command::Status { config, host, .. }
             | Command::Diag { config, host, .. }
             | Command::Netstats { config, host, .. }
+            | Command::Print { config, host, .. }
             | Command::Layout { config, host, .. }
             | Command::Render { config, host, .. }
             | Command::Alert { config, host, .. }
@@ -299,6 +310,7 @@ fn dispatch(command: Command, ctx: &Context) -> Result<(), Failure> {
         Command::Status { args, .. } => verbs::status::exec(&args, ctx),
         Command::Diag { args, .. } => verbs::diag::exec(&args, ctx),
         Command::Netstats { args, .. } => verbs::netstats::exec(&args, ctx),
+        Command::Print { args, .. } => verbs::print::exec(&args, ctx),
         Command::ImportZeekctl(args) => verbs::import_zeekctl::exec(&args, &ctx.env.config_dir),
         Command::Alert { args, .. } => verbs::alert::exec(&args, ctx),
         Command::Secrets(args) => verbs::secrets::exec(&args, ctx),

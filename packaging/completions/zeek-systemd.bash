@@ -46,6 +46,9 @@ _zeek__systemd() {
             zeek__systemd,policy-script)
                 cmd="zeek__systemd__subcmd__policy__subcmd__script"
                 ;;
+            zeek__systemd,print)
+                cmd="zeek__systemd__subcmd__print"
+                ;;
             zeek__systemd,render)
                 cmd="zeek__systemd__subcmd__render"
                 ;;
@@ -112,6 +115,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help,policy-script)
                 cmd="zeek__systemd__subcmd__help__subcmd__policy__subcmd__script"
                 ;;
+            zeek__systemd__subcmd__help,print)
+                cmd="zeek__systemd__subcmd__help__subcmd__print"
+                ;;
             zeek__systemd__subcmd__help,render)
                 cmd="zeek__systemd__subcmd__help__subcmd__render"
                 ;;
@@ -164,7 +170,7 @@ _zeek__systemd() {
 
     case "${cmd}" in
         zeek__systemd)
-            opts="-h -V --config --host --help --version check deploy status diag netstats import-zeekctl layout render policy-script alert secrets setup-scripts completions help"
+            opts="-h -V --config --host --help --version check deploy status diag netstats print import-zeekctl layout render policy-script alert secrets setup-scripts completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -416,7 +422,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help)
-            opts="check deploy status diag netstats import-zeekctl layout render policy-script alert secrets setup-scripts completions help"
+            opts="check deploy status diag netstats print import-zeekctl layout render policy-script alert secrets setup-scripts completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -598,6 +604,20 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__policy__subcmd__script)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__print)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -793,6 +813,36 @@ _zeek__systemd() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__print)
+            opts="-h --config --host --json --timeout --websocket --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --websocket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -68,11 +68,6 @@ const ZEEKCTL_VERBS: &[(&str, &str)] = &[
         "the config is /etc/zeek/cluster.toml; `zeek-systemd render` prints what it makes of it",
     ),
     (
-        "print",
-        "no equivalent: print a value from a script (e.g. in zeek_init) and read the node's \
-         journal (`journalctl -u zeek@NODE`)",
-    ),
-    (
         "exec",
         "no equivalent: run the command on each host yourself (e.g. over ssh)",
     ),

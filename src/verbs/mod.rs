@@ -17,6 +17,7 @@ pub mod import_zeekctl;
 pub mod layout;
 pub mod netstats;
 pub mod policy_script;
+pub mod print;
 pub mod render;
 pub mod secrets;
 pub mod setup_scripts;
