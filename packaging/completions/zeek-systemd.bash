@@ -43,6 +43,9 @@ _zeek__systemd() {
             zeek__systemd,netstats)
                 cmd="zeek__systemd__subcmd__netstats"
                 ;;
+            zeek__systemd,peers)
+                cmd="zeek__systemd__subcmd__peers"
+                ;;
             zeek__systemd,policy-script)
                 cmd="zeek__systemd__subcmd__policy__subcmd__script"
                 ;;
@@ -112,6 +115,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help,netstats)
                 cmd="zeek__systemd__subcmd__help__subcmd__netstats"
                 ;;
+            zeek__systemd__subcmd__help,peers)
+                cmd="zeek__systemd__subcmd__help__subcmd__peers"
+                ;;
             zeek__systemd__subcmd__help,policy-script)
                 cmd="zeek__systemd__subcmd__help__subcmd__policy__subcmd__script"
                 ;;
@@ -170,7 +176,7 @@ _zeek__systemd() {
 
     case "${cmd}" in
         zeek__systemd)
-            opts="-h -V --config --host --help --version check deploy status diag netstats print import-zeekctl layout render policy-script alert secrets setup-scripts completions help"
+            opts="-h -V --config --host --help --version check deploy status diag netstats print peers import-zeekctl layout render policy-script alert secrets setup-scripts completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -422,7 +428,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help)
-            opts="check deploy status diag netstats print import-zeekctl layout render policy-script alert secrets setup-scripts completions help"
+            opts="check deploy status diag netstats print peers import-zeekctl layout render policy-script alert secrets setup-scripts completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -590,6 +596,20 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__netstats)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__peers)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -791,6 +811,36 @@ _zeek__systemd() {
                     return 0
                     ;;
                 --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__peers)
+            opts="-h --config --host --json --timeout --websocket --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --websocket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -16,6 +16,7 @@ pub mod diag;
 pub mod import_zeekctl;
 pub mod layout;
 pub mod netstats;
+pub mod peers;
 pub mod policy_script;
 pub mod print;
 pub mod render;

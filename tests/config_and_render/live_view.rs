@@ -130,3 +130,24 @@ fn ip_allow_covers_the_listener() {
     let text = unit_text(&read(&config).expect("valid"));
     assert!(text.contains("IPAddressAllow=10.1.2.3\n"), "{text}");
 }
+
+#[test]
+fn peers_reads_the_managers_record_and_names_the_silent() {
+    use zeek_systemd::verbs::peers::peers;
+    let cluster = read(INTERFACE).expect("valid");
+    let record = "worker-eth1-1 down 100.5\nlogger-1 up 50.25\n";
+    let states: Vec<(String, String, Option<f64>)> = peers(&cluster, "manager", record)
+        .into_iter()
+        .map(|p| (p.node, p.state, p.since))
+        .collect();
+    let expect = |n: &str, s: &str, t: Option<f64>| (n.to_string(), s.to_string(), t);
+    assert_eq!(
+        states,
+        [
+            expect("logger-1", "up", Some(50.25)),
+            expect("proxy-1", "silent", None),
+            expect("worker-eth1-1", "down", Some(100.5)),
+            expect("worker-eth1-2", "silent", None),
+        ]
+    );
+}
