@@ -131,6 +131,27 @@ pub enum Command {
         #[command(flatten)]
         args: verbs::netstats::NetstatsArgs,
     },
+    /// The value of a global on every node (or the named ones), asked
+    /// through the manager's WebSocket API (like `zeekctl print`).
+    Print {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[command(flatten)]
+        host: HostArg,
+        #[command(flatten)]
+        args: verbs::print::PrintArgs,
+    },
+    /// For each node, whether the manager hears it now and since when
+    /// (its record of node up/down), and the nodes it never heard; exit 3
+    /// if one is not up.
+    Peers {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[command(flatten)]
+        host: HostArg,
+        #[command(flatten)]
+        args: verbs::peers::PeersArgs,
+    },
     /// Turn ZeekControl's node.cfg, zeekctl.cfg and networks.cfg into a
     /// cluster.toml that keeps its node names.
     ImportZeekctl(verbs::import_zeekctl::ImportArgs),
@@ -195,6 +216,8 @@ impl Command {
             | Command::Status { config, host, .. }
             | Command::Diag { config, host, .. }
             | Command::Netstats { config, host, .. }
+            | Command::Print { config, host, .. }
+            | Command::Peers { config, host, .. }
             | Command::Layout { config, host, .. }
             | Command::Render { config, host, .. }
             | Command::Alert { config, host, .. }
@@ -303,6 +326,8 @@ fn dispatch(command: Command, ctx: &Context) -> Result<(), Failure> {
         Command::Status { args, .. } => verbs::status::exec(&args, ctx),
         Command::Diag { args, .. } => verbs::diag::exec(&args, ctx),
         Command::Netstats { args, .. } => verbs::netstats::exec(&args, ctx),
+        Command::Print { args, .. } => verbs::print::exec(&args, ctx),
+        Command::Peers { args, .. } => verbs::peers::exec(&args, ctx),
         Command::ImportZeekctl(args) => verbs::import_zeekctl::exec(&args, &ctx.env.config_dir),
         Command::Alert { args, .. } => verbs::alert::exec(&args, ctx),
         Command::Secrets(args) => verbs::secrets::exec(&args, ctx),

@@ -5,7 +5,7 @@
 //! telemetry tail), so a site comparing the two sees the same cluster.
 
 use std::fmt::Write as _;
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
 use crate::model::{Cluster, Node, Role};
 
@@ -155,6 +155,78 @@ redef Cluster::Backend::ZeroMQ::ipv6 = T;
 @endif
 @endif
 @endif
+"#;
+
+/// The policy script of a TOML config: [`POLICY_SCRIPT`] and the live
+/// view: every node answers control requests, the manager records when it
+/// last heard each node, and, when `websocket` is set, serves Zeek's
+/// WebSocket API there (what `print` and `peers` talk to).
+pub fn policy_script(websocket: Option<SocketAddr>) -> String {
+    let mut out = String::with_capacity(POLICY_SCRIPT.len() + LIVE_VIEW.len() + 600);
+    out.push_str(POLICY_SCRIPT);
+    out.push_str(LIVE_VIEW);
+    if let Some(address) = websocket {
+        let _ = write!(
+            out,
+            r#"
+# The cluster's WebSocket API (Zeek 8.0+), on the manager only: no
+# authentication, so on loopback unless [cluster] websocket says otherwise.
+@ifdef ( Cluster::listen_websocket )
+@if ( Cluster::local_node_type() == Cluster::MANAGER )
+event zeek_init() &priority=-100
+	{{
+	if ( ! Cluster::listen_websocket([$listen_addr={addr}, $listen_port={port}/tcp]) )
+		Reporter::error("zeek-systemd: cannot listen for WebSocket clients on {address}");
+	}}
+@endif
+@endif
+"#,
+            addr = zeek_addr(address.ip()),
+            port = address.port(),
+        );
+    }
+    out
+}
+
+/// The global the manager keeps its view of the cluster in: one line per
+/// node it heard of, `NAME up|down SECONDS` (when it last came or went,
+/// wall clock). A string, so that `Control::id_value_response` hands it on
+/// as written (`peers` parses it).
+pub const PEERS_ID: &str = "ZeekSystemd::peers";
+
+const LIVE_VIEW: &str = r#"
+# Every node answers the control framework's requests (zeek-systemd print,
+# peers) that reach it through the manager's WebSocket API.
+@load frameworks/control/controllee
+
+module ZeekSystemd;
+
+export {
+	## When each node last came up or went down, as this node saw it:
+	## "NAME up|down SECONDS" per line (read by zeek-systemd peers).
+	global peers = "";
+}
+
+global peer_state: table[string] of string;
+
+function record_peer(name: string, state: string)
+	{
+	peer_state[name] = fmt("%s %.6f", state, time_to_double(current_time()));
+	local text = "";
+	for ( n, s in peer_state )
+		text += fmt("%s %s\n", n, s);
+	peers = text;
+	}
+
+event Cluster::node_up(name: string, id: string)
+	{
+	record_peer(name, "up");
+	}
+
+event Cluster::node_down(name: string, id: string)
+	{
+	record_peer(name, "down");
+	}
 "#;
 
 /// The script name TOML configs pass on the zeek command line; the file is

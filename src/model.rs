@@ -334,6 +334,10 @@ pub struct ClusterSettings {
     pub operations: Operations,
     /// Whether the cluster's traffic between nodes is encrypted (issue 18).
     pub encryption: Encryption,
+    /// Where the manager serves Zeek's WebSocket API (`print`, `peers`),
+    /// as the generated scripts make it listen; `None`: not by us (off, or
+    /// a zeek.conf config, which has no key for it: the site script does).
+    pub websocket: Option<std::net::SocketAddr>,
 }
 
 /// How every Zeek unit of the cluster runs: one value for all nodes. The

@@ -43,8 +43,14 @@ _zeek__systemd() {
             zeek__systemd,netstats)
                 cmd="zeek__systemd__subcmd__netstats"
                 ;;
+            zeek__systemd,peers)
+                cmd="zeek__systemd__subcmd__peers"
+                ;;
             zeek__systemd,policy-script)
                 cmd="zeek__systemd__subcmd__policy__subcmd__script"
+                ;;
+            zeek__systemd,print)
+                cmd="zeek__systemd__subcmd__print"
                 ;;
             zeek__systemd,remote-deploy)
                 cmd="zeek__systemd__subcmd__remote__subcmd__deploy"
@@ -112,8 +118,14 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help,netstats)
                 cmd="zeek__systemd__subcmd__help__subcmd__netstats"
                 ;;
+            zeek__systemd__subcmd__help,peers)
+                cmd="zeek__systemd__subcmd__help__subcmd__peers"
+                ;;
             zeek__systemd__subcmd__help,policy-script)
                 cmd="zeek__systemd__subcmd__help__subcmd__policy__subcmd__script"
+                ;;
+            zeek__systemd__subcmd__help,print)
+                cmd="zeek__systemd__subcmd__help__subcmd__print"
                 ;;
             zeek__systemd__subcmd__help,remote-deploy)
                 cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy"
@@ -230,7 +242,7 @@ _zeek__systemd() {
 
     case "${cmd}" in
         zeek__systemd)
-            opts="-h -V --config --host --help --version check deploy status diag netstats import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy completions help"
+            opts="-h -V --config --host --help --version check deploy status diag netstats print peers import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -490,7 +502,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help)
-            opts="check deploy status diag netstats import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy completions help"
+            opts="check deploy status diag netstats print peers import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -671,7 +683,35 @@ _zeek__systemd() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__peers)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__policy__subcmd__script)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__print)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -953,6 +993,36 @@ _zeek__systemd() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zeek__subcmd__systemd__subcmd__peers)
+            opts="-h --config --host --json --timeout --websocket --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --websocket)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zeek__subcmd__systemd__subcmd__policy__subcmd__script)
             opts="-o -h --output --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -965,6 +1035,36 @@ _zeek__systemd() {
                     return 0
                     ;;
                 -o)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__print)
+            opts="-h --config --host --json --timeout --websocket --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --websocket)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

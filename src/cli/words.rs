@@ -45,11 +45,6 @@ const ZEEKCTL_VERBS: &[(&str, &str)] = &[
         "`zeek-systemd netstats` shows each worker's packets received and dropped",
     ),
     (
-        "peerstatus",
-        "`zeek-systemd status` shows every node's state; the nodes' cluster.log shows their \
-         peerings",
-    ),
-    (
         "top",
         "`zeek-systemd status` shows each node's CPU time and memory (`systemd-cgtop` the live \
          view)",
@@ -66,11 +61,6 @@ const ZEEKCTL_VERBS: &[(&str, &str)] = &[
     (
         "config",
         "the config is /etc/zeek/cluster.toml; `zeek-systemd render` prints what it makes of it",
-    ),
-    (
-        "print",
-        "no equivalent: print a value from a script (e.g. in zeek_init) and read the node's \
-         journal (`journalctl -u zeek@NODE`)",
     ),
     (
         "exec",

@@ -13,6 +13,11 @@ pub const MAX_NODES: usize = 65_000;
 /// The first cluster listener port (manager, then loggers, then proxies).
 pub const LISTENER_PORT: u16 = 27760;
 
+/// Where the manager serves Zeek's WebSocket API: loopback and
+/// ZeekControl's port (8.1+, `UseWebSocket`), below the listener ports.
+pub const WEBSOCKET: std::net::SocketAddr =
+    std::net::SocketAddr::new(std::net::IpAddr::V4(std::net::Ipv4Addr::LOCALHOST), 27759);
+
 /// The first Prometheus metrics port (every node, in layout order).
 pub const METRICS_PORT: u16 = 9991;
 

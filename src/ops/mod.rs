@@ -8,9 +8,11 @@
 //! Only the verbs use it: the boot program and the core never import it
 //! (checked in `src/module_rules.rs`), and it never imports a verb.
 
+pub mod control;
 pub mod disk;
 pub mod old_zeek;
 pub mod process;
 pub mod systemctl;
 pub mod table;
 pub mod text;
+pub mod zeek_api;

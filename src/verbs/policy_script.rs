@@ -1,11 +1,13 @@
-//! `policy-script -o FILE`: write the Zeek script that rotates logs into
-//! the archiver's queue (zeek-setup.service runs this for TOML configs).
+//! `policy-script -o FILE`: write the Zeek script TOML configs load on
+//! every node (log rotation into the archiver's queue, the live view),
+//! for the default WebSocket listener; deployment writes each config's own.
 
 use std::path::PathBuf;
 
 use super::emit;
+use crate::config::defaults::WEBSOCKET;
 use crate::error::Failure;
-use crate::layout::POLICY_SCRIPT;
+use crate::layout::policy_script;
 
 /// `policy-script` arguments.
 #[derive(clap::Args, Debug)]
@@ -17,5 +19,5 @@ pub struct PolicyScriptArgs {
 
 /// Runs `policy-script`.
 pub fn exec(args: &PolicyScriptArgs) -> Result<(), Failure> {
-    emit(&args.output, POLICY_SCRIPT).map_err(Failure::Other)
+    emit(&args.output, &policy_script(Some(WEBSOCKET))).map_err(Failure::Other)
 }

@@ -10,6 +10,7 @@ mod common;
 mod bad_configs;
 mod formats_agree;
 mod golden;
+mod live_view;
 mod memory;
 mod multihost;
 mod process_settings;

@@ -134,6 +134,8 @@ impl Reader<'_> {
             self.check_shared_addresses(&hosts)?;
         }
         let mut warnings = self.membership_warning(multi_host, &hosts, this_host.as_deref());
+        let (websocket, websocket_warning) = self.websocket(&doc.cluster)?;
+        warnings.extend(websocket_warning);
         if !multi_host {
             warnings.extend(self.no_manager(doc, &hosts, &profile.backend)?);
         }
@@ -154,6 +156,7 @@ impl Reader<'_> {
             warnings,
             operations: self.operations(doc)?,
             encryption: self.encryption(&doc.cluster, multi_host)?,
+            websocket,
         };
         Ok(Spec {
             settings,

@@ -125,6 +125,15 @@ pub(super) struct ClusterSection {
     pub(super) ip_allow: Option<Spanned<Vec<Str>>>,
     pub(super) encryption: Option<Spanned<bool>>,
     pub(super) secrets: Option<Str>,
+    pub(super) websocket: Option<Spanned<WebSocketValue>>,
+}
+
+/// `[cluster] websocket`: an `ADDRESS:PORT`, or `true`/`false`.
+#[derive(Deserialize)]
+#[serde(untagged)]
+pub(super) enum WebSocketValue {
+    Switch(bool),
+    Address(String),
 }
 
 /// Declares a table that carries the process settings (`[manager]`,

@@ -1,6 +1,7 @@
 //! The cluster-wide settings: `[zeek]` (installation, command line,
 //! unit behaviour) and `[cluster]` (ports, network, encryption).
 
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use toml::Spanned;
@@ -9,7 +10,7 @@ use super::super::spec::EnvVar;
 use super::super::{defaults, ConfigError, DEFAULT_PREFIX};
 use super::super::{ranges, values};
 use super::hosts::FirstPorts;
-use super::schema::{Backend, ClusterSection, Str, ZeekSection};
+use super::schema::{Backend, ClusterSection, Str, WebSocketValue, ZeekSection};
 use super::value::check_ip_prefix;
 use super::Reader;
 use crate::model::{Encryption, Hardening, Install, UnitSettings};
@@ -198,5 +199,45 @@ impl Reader<'_> {
             out.push(item.get_ref().clone());
         }
         Ok(Some(out))
+    }
+
+    /// `[cluster] websocket`: where the manager serves Zeek's WebSocket
+    /// API, with the warning a reachable address gets (the API has no
+    /// authentication: anyone who reaches it may run any event).
+    pub(super) fn websocket(
+        &self,
+        c: &ClusterSection,
+    ) -> Result<(Option<SocketAddr>, Option<String>), ConfigError> {
+        let Some(value) = &c.websocket else {
+            return Ok((Some(defaults::WEBSOCKET), None));
+        };
+        let address = match value.get_ref() {
+            WebSocketValue::Switch(false) => return Ok((None, None)),
+            WebSocketValue::Switch(true) => return Ok((Some(defaults::WEBSOCKET), None)),
+            WebSocketValue::Address(text) => text.parse::<SocketAddr>().map_err(|_| {
+                self.error(
+                    value.span(),
+                    format!(
+                        "\"{text}\" is not ADDRESS:PORT; write e.g. \"127.0.0.1:27759\" \
+                         (IPv6: \"[::1]:27759\"), or false to switch the listener off"
+                    ),
+                )
+            })?,
+        };
+        if address.port() == 0 {
+            return Err(self.error(value.span(), "port 0 is not a port; use e.g. 27759"));
+        }
+        let warning = (!address.ip().is_loopback()).then(|| {
+            self.error(
+                value.span(),
+                format!(
+                    "the WebSocket API on {address} has no authentication: whoever reaches it \
+                     can run any event on every node; keep it on 127.0.0.1 (or [::1]) unless \
+                     a firewall or ip_allow keeps everyone else out"
+                ),
+            )
+            .to_string()
+        });
+        Ok((Some(address), warning))
     }
 }

@@ -164,6 +164,9 @@ fn build(
             // it does not know (see docs/zeek-conf-migration.md).
             operations: defaults::operations(),
             encryption: encryption(multi_host, cleartext),
+            // No key either: a site script starts the listener (see
+            // docs/zeek-conf-migration.md).
+            websocket: None,
         },
     };
     // zeek.conf has no "auto": no machine to choose from.

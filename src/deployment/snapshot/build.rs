@@ -8,7 +8,7 @@ use anyhow::Context as _;
 
 use super::{tree, CONFIG, GENERATED, INFO_FILE};
 use crate::config::ConfigFiles;
-use crate::layout::{render_layout, POLICY_SCRIPT, POLICY_SCRIPT_NAME};
+use crate::layout::{policy_script, render_layout, POLICY_SCRIPT_NAME};
 use crate::model::{Cluster, LayoutSource, PolicyScript};
 
 /// Where one part of a snapshot comes from.
@@ -104,7 +104,7 @@ fn write_generated(cluster: &Cluster, files: &ConfigFiles, dir: &Path) -> anyhow
     if cluster.settings.policy_script == PolicyScript::Generated {
         tree::write(
             &dir.join(format!("{POLICY_SCRIPT_NAME}.zeek")),
-            POLICY_SCRIPT,
+            &policy_script(cluster.settings.websocket),
         )?;
     }
     Ok(())

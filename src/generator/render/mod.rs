@@ -276,6 +276,17 @@ fn ip_allow_list(cluster: &Cluster) -> Vec<String> {
             }
         }
     }
+    // A client on this host may reach the WebSocket API by the address it
+    // listens on; clients elsewhere are the operator's to list.
+    if let Some(address) = (cluster.settings.websocket)
+        .map(|a| a.ip())
+        .filter(|a| !a.is_unspecified() && !a.is_loopback())
+    {
+        let address = address.to_string();
+        if seen.insert(address.clone()) {
+            list.push(address);
+        }
+    }
     for entry in extra {
         if seen.insert(entry.clone()) {
             list.push(entry);

@@ -1,0 +1,153 @@
+//! The live view's boot side (issue 27): the manager's WebSocket listener
+//! in the policy script TOML configs load, every node answering control
+//! requests, `[cluster] websocket` and what the sandbox lets through.
+
+use std::path::Path;
+
+use zeek_systemd::config::{toml, ReadOptions};
+use zeek_systemd::generator::plan;
+use zeek_systemd::generator::render::{self, Content};
+use zeek_systemd::layout::policy_script;
+use zeek_systemd::model::Cluster;
+
+const SOURCE: &str = "/etc/zeek/cluster.toml";
+const INTERFACE: &str =
+    "[[interface]]\nname = \"eth1\"\ncapture = \"af_packet::eth1\"\nworkers = 2\n";
+
+fn read(text: &str) -> Result<Cluster, String> {
+    toml::read(Path::new(SOURCE), text, &ReadOptions::default()).map_err(|e| e.to_string())
+}
+
+fn script(text: &str) -> String {
+    policy_script(read(text).expect("valid config").settings.websocket)
+}
+
+/// The manager's sandbox, as the template and its drop-in give it.
+fn unit_text(cluster: &Cluster) -> String {
+    let plan = plan::plan(
+        cluster,
+        Path::new("/run/systemd/generator"),
+        Path::new("/g"),
+    );
+    let mut text = String::new();
+    for output in render::render(&plan) {
+        let path = output.path.display().to_string();
+        if path.ends_with("zeek@.service") || path.contains("zeek@manager.service.d") {
+            if let Content::File(body) = output.content {
+                text.push_str(&body);
+            }
+        }
+    }
+    text
+}
+
+#[test]
+fn the_manager_listens_on_loopback_by_default() {
+    let text = script(INTERFACE);
+    assert!(
+        text.contains(
+            "Cluster::listen_websocket([$listen_addr=127.0.0.1, $listen_port=27759/tcp])"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("@if ( Cluster::local_node_type() == Cluster::MANAGER )"));
+    assert!(text.contains("@load frameworks/control/controllee"));
+    assert!(read(INTERFACE).expect("valid").settings.warnings.is_empty());
+}
+
+#[test]
+fn websocket_false_switches_the_listener_off_but_nodes_still_answer() {
+    let text = script(&format!("[cluster]\nwebsocket = false\n{INTERFACE}"));
+    assert!(!text.contains("listen_websocket"), "{text}");
+    assert!(text.contains("@load frameworks/control/controllee"));
+}
+
+#[test]
+fn an_address_of_the_operators_is_used_and_warned_about() {
+    let config = format!("[cluster]\nwebsocket = \"10.1.2.3:8080\"\n{INTERFACE}");
+    let cluster = read(&config).expect("valid");
+    let text = policy_script(cluster.settings.websocket);
+    assert!(
+        text.contains("[$listen_addr=10.1.2.3, $listen_port=8080/tcp]"),
+        "{text}"
+    );
+    let warning = cluster.settings.warnings.join("\n");
+    assert!(warning.contains("cluster.toml:2"), "{warning}");
+    assert!(warning.contains("no authentication"), "{warning}");
+}
+
+#[test]
+fn an_ipv6_loopback_is_bracketed_and_not_warned_about() {
+    let cluster = read(&format!(
+        "[cluster]\nwebsocket = \"[::1]:27800\"\n{INTERFACE}"
+    ))
+    .expect("valid");
+    let text = policy_script(cluster.settings.websocket);
+    assert!(
+        text.contains("[$listen_addr=[::1], $listen_port=27800/tcp]"),
+        "{text}"
+    );
+    assert!(cluster.settings.warnings.is_empty());
+}
+
+#[test]
+fn a_bad_address_names_the_key_and_the_fix() {
+    for bad in ["\"localhost\"", "\"127.0.0.1\"", "\"127.0.0.1:0\"", "3"] {
+        let error = read(&format!("[cluster]\nwebsocket = {bad}\n{INTERFACE}")).expect_err(bad);
+        assert!(error.contains("cluster.toml:2"), "{error}");
+        assert!(error.contains("websocket"), "{error}");
+    }
+}
+
+#[test]
+fn the_managers_sandbox_lets_the_listener_through() {
+    let text = unit_text(&read(INTERFACE).expect("valid"));
+    let families = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("RestrictAddressFamilies="))
+        .next_back()
+        .expect("RestrictAddressFamilies= on the manager");
+    assert!(families.split(' ').any(|f| f == "AF_INET"), "{families}");
+    assert!(!text.contains("SocketBindDeny="), "{text}");
+    assert!(!text.contains("PrivateNetwork=yes"), "{text}");
+}
+
+#[test]
+fn ip_allow_covers_the_listener() {
+    let loopback = unit_text(
+        &read(&format!(
+            "[cluster]\nip_allow = [\"192.0.2.9\"]\n{INTERFACE}"
+        ))
+        .expect("valid"),
+    );
+    assert!(
+        loopback.contains("IPAddressAllow=localhost\n"),
+        "{loopback}"
+    );
+    let config = format!(
+        "[cluster]\nip_allow = [\"192.0.2.9\"]\nwebsocket = \"10.1.2.3:27759\"\n{INTERFACE}"
+    );
+    let text = unit_text(&read(&config).expect("valid"));
+    assert!(text.contains("IPAddressAllow=10.1.2.3\n"), "{text}");
+}
+
+#[test]
+fn peers_reads_the_managers_record_and_names_the_silent() {
+    use zeek_systemd::verbs::peers::peers;
+    let cluster = read(INTERFACE).expect("valid");
+    let record = "worker-eth1-1 down 100.5\nlogger-1 up 50.25\n";
+    let states: Vec<(String, String, Option<f64>)> = peers(&cluster, "manager", record)
+        .into_iter()
+        .map(|p| (p.node, p.state, p.since))
+        .collect();
+    let expect = |n: &str, s: &str, t: Option<f64>| (n.to_string(), s.to_string(), t);
+    assert_eq!(
+        states,
+        [
+            expect("logger-1", "up", Some(50.25)),
+            expect("proxy-1", "silent", None),
+            expect("worker-eth1-1", "down", Some(100.5)),
+            expect("worker-eth1-2", "silent", None),
+        ]
+    );
+}
