@@ -178,6 +178,10 @@ pub enum Command {
         #[command(flatten)]
         args: verbs::setup_scripts::SetupScriptsArgs,
     },
+    /// Move the logs Zeek wrote after its rotation at exit into the
+    /// archiver's queue (a log receiver's ExecStopPost= runs this).
+    #[command(hide = true)]
+    RotateLeftovers(verbs::rotate_leftovers::RotateLeftoversArgs),
     /// Print the completion script for a shell (packages ship them; see
     /// packaging/gen-completions.sh).
     #[command(hide = true)]
@@ -200,6 +204,7 @@ impl Command {
             Command::ImportZeekctl(_)
             | Command::PolicyScript(_)
             | Command::Secrets(_)
+            | Command::RotateLeftovers(_)
             | Command::Completions(_) => None,
         }
     }
@@ -303,6 +308,7 @@ fn dispatch(command: Command, ctx: &Context) -> Result<(), Failure> {
         Command::Alert { args, .. } => verbs::alert::exec(&args, ctx),
         Command::Secrets(args) => verbs::secrets::exec(&args, ctx),
         Command::SetupScripts { args, .. } => verbs::setup_scripts::exec(&args, ctx),
+        Command::RotateLeftovers(args) => verbs::rotate_leftovers::exec(&args),
         Command::Completions(args) => verbs::completions::exec(&args, Cli::command()),
     }
 }

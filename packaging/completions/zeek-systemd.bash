@@ -49,6 +49,9 @@ _zeek__systemd() {
             zeek__systemd,render)
                 cmd="zeek__systemd__subcmd__render"
                 ;;
+            zeek__systemd,rotate-leftovers)
+                cmd="zeek__systemd__subcmd__rotate__subcmd__leftovers"
+                ;;
             zeek__systemd,secrets)
                 cmd="zeek__systemd__subcmd__secrets"
                 ;;
@@ -115,6 +118,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help,render)
                 cmd="zeek__systemd__subcmd__help__subcmd__render"
                 ;;
+            zeek__systemd__subcmd__help,rotate-leftovers)
+                cmd="zeek__systemd__subcmd__help__subcmd__rotate__subcmd__leftovers"
+                ;;
             zeek__systemd__subcmd__help,secrets)
                 cmd="zeek__systemd__subcmd__help__subcmd__secrets"
                 ;;
@@ -164,7 +170,7 @@ _zeek__systemd() {
 
     case "${cmd}" in
         zeek__systemd)
-            opts="-h -V --config --host --help --version check deploy status diag netstats import-zeekctl layout render policy-script alert secrets setup-scripts completions help"
+            opts="-h -V --config --host --help --version check deploy status diag netstats import-zeekctl layout render policy-script alert secrets setup-scripts rotate-leftovers completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -416,7 +422,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help)
-            opts="check deploy status diag netstats import-zeekctl layout render policy-script alert secrets setup-scripts completions help"
+            opts="check deploy status diag netstats import-zeekctl layout render policy-script alert secrets setup-scripts rotate-leftovers completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -625,6 +631,20 @@ _zeek__systemd() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__rotate__subcmd__leftovers)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__secrets)
             opts="create install"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -819,6 +839,24 @@ _zeek__systemd() {
                     return 0
                     ;;
                 --normal-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__rotate__subcmd__leftovers)
+            opts="-h --log-suffix --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log-suffix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -16,6 +16,7 @@ pub mod layout;
 pub mod netstats;
 pub mod policy_script;
 pub mod render;
+pub mod rotate_leftovers;
 pub mod secrets;
 pub mod setup_scripts;
 pub mod status;
