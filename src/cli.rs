@@ -202,6 +202,10 @@ pub enum Command {
     /// One host's part of a cluster-wide deploy (run over SSH by `deploy`).
     #[command(hide = true)]
     RemoteDeploy(verbs::remote_deploy::RemoteDeployArgs),
+    /// Move the logs Zeek wrote after its rotation at exit into the
+    /// archiver's queue (a log receiver's ExecStopPost= runs this).
+    #[command(hide = true)]
+    RotateLeftovers(verbs::rotate_leftovers::RotateLeftoversArgs),
     /// Print the completion script for a shell (packages ship them; see
     /// packaging/gen-completions.sh).
     #[command(hide = true)]
@@ -227,6 +231,7 @@ impl Command {
             | Command::PolicyScript(_)
             | Command::Secrets(_)
             | Command::RemoteDeploy(_)
+            | Command::RotateLeftovers(_)
             | Command::Completions(_) => None,
         }
     }
@@ -333,6 +338,7 @@ fn dispatch(command: Command, ctx: &Context) -> Result<(), Failure> {
         Command::Secrets(args) => verbs::secrets::exec(&args, ctx),
         Command::SetupScripts { args, .. } => verbs::setup_scripts::exec(&args, ctx),
         Command::RemoteDeploy(args) => verbs::remote_deploy::exec(&args, ctx),
+        Command::RotateLeftovers(args) => verbs::rotate_leftovers::exec(&args),
         Command::Completions(args) => verbs::completions::exec(&args, Cli::command()),
     }
 }

@@ -58,6 +58,9 @@ _zeek__systemd() {
             zeek__systemd,render)
                 cmd="zeek__systemd__subcmd__render"
                 ;;
+            zeek__systemd,rotate-leftovers)
+                cmd="zeek__systemd__subcmd__rotate__subcmd__leftovers"
+                ;;
             zeek__systemd,secrets)
                 cmd="zeek__systemd__subcmd__secrets"
                 ;;
@@ -132,6 +135,9 @@ _zeek__systemd() {
                 ;;
             zeek__systemd__subcmd__help,render)
                 cmd="zeek__systemd__subcmd__help__subcmd__render"
+                ;;
+            zeek__systemd__subcmd__help,rotate-leftovers)
+                cmd="zeek__systemd__subcmd__help__subcmd__rotate__subcmd__leftovers"
                 ;;
             zeek__systemd__subcmd__help,secrets)
                 cmd="zeek__systemd__subcmd__help__subcmd__secrets"
@@ -242,7 +248,7 @@ _zeek__systemd() {
 
     case "${cmd}" in
         zeek__systemd)
-            opts="-h -V --config --host --help --version check deploy status diag netstats print peers import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy completions help"
+            opts="-h -V --config --host --help --version check deploy status diag netstats print peers import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy rotate-leftovers completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -502,7 +508,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help)
-            opts="check deploy status diag netstats print peers import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy completions help"
+            opts="check deploy status diag netstats print peers import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy rotate-leftovers completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -824,6 +830,20 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__render)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__rotate__subcmd__leftovers)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1317,6 +1337,24 @@ _zeek__systemd() {
                     return 0
                     ;;
                 --normal-dir)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__rotate__subcmd__leftovers)
+            opts="-h --log-suffix --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --log-suffix)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

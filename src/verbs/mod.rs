@@ -21,6 +21,7 @@ pub mod policy_script;
 pub mod print;
 pub mod remote_deploy;
 pub mod render;
+pub mod rotate_leftovers;
 pub mod secrets;
 pub mod setup_scripts;
 pub mod status;

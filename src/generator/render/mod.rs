@@ -13,10 +13,7 @@ use super::plan::{Artifact, NodeDropIn, Plan, DROP_IN_NAME, GENERATED_MARKER};
 use super::restart::{self, RestartPolicy};
 use crate::config::{ConfigFiles, CONFIG_DIR_ENV};
 use crate::deployment::{snapshot, CONFIG_COPY_DIR, LAST_GOOD_DIR};
-use crate::layout::POLICY_SCRIPT_NAME;
-use crate::model::{
-    Archiver, Cluster, Hardening, Node, PolicyScript, ProcessSettings, Role, UnitSection,
-};
+use crate::model::{Archiver, Cluster, Hardening, Node, ProcessSettings, Role, UnitSection};
 use crate::paths::CRASH_DIR;
 use crate::secrets;
 
@@ -112,6 +109,9 @@ struct Shared {
     encrypted: bool,
     /// A multi-host cluster: each node loads its host's identity script.
     identity: bool,
+    /// This program, as the units call it (`setup-scripts`,
+    /// `rotate-leftovers`).
+    exe: String,
 }
 
 impl Shared {
@@ -125,6 +125,7 @@ impl Shared {
             basic: cluster.settings.units.hardening == Hardening::Basic,
             encrypted: plan.secrets.is_some(),
             identity: !cluster.hosts.is_empty(),
+            exe: plan.generator_exe.display().to_string(),
         }
     }
 }
@@ -389,7 +390,8 @@ fn render_drop_in(cluster: &Cluster, shared: &Shared, drop_in: &NodeDropIn) -> S
         settings: &node.settings,
         log_writer_paths: (writes_logs && shared.strict)
             .then(|| syntax::path_word(&cluster.settings.install.spool_dir.display().to_string())),
-        rotate_leftovers: rotates_logs(cluster, node).then(|| rotate_leftovers(cluster, shared)),
+        rotate_leftovers: rotates_logs(cluster, node)
+            .then(|| rotate_leftovers(cluster, shared, node)),
         log_receiver: rotates_logs(cluster, node),
         worker: node.role == Role::Worker,
         strict: shared.strict,
@@ -417,24 +419,22 @@ fn rotates_logs(cluster: &Cluster, node: &Node) -> bool {
     }
 }
 
-/// `zeek -b` with only the rotation script and no cluster (CLUSTER_NODE
-/// unset, so the script's "not a cluster" branch applies): at start it
-/// rotates the leftover logs of its working dir into ../log-queue, with the
-/// archiver's names, then exits (no input). Zeek writes the node's own
-/// stats.log after its last rotation at exit; this moves it on.
-fn rotate_leftovers(cluster: &Cluster, shared: &Shared) -> String {
-    let script = match cluster.settings.policy_script {
-        PolicyScript::Generated => POLICY_SCRIPT_NAME,
-        PolicyScript::ZeekBuiltin => crate::config::zeekconf::POLICY_SCRIPT,
-    };
-    syntax::command_line(&[
-        "env",
-        "-u",
-        "CLUSTER_NODE",
-        shared.zeek.as_str(),
-        "-b",
-        script,
-    ])
+/// Our own `rotate-leftovers` in the node's working dir: it moves what
+/// Zeek wrote after its last rotation at exit (its stats.log) into the
+/// queue under the names Zeek's next start would give them, without
+/// starting Zeek again (see src/verbs/rotate_leftovers.rs). With more than
+/// one logger, Zeek adds the node's name to the names; so does this.
+fn rotate_leftovers(cluster: &Cluster, shared: &Shared, node: &Node) -> String {
+    let loggers = cluster
+        .nodes
+        .iter()
+        .filter(|n| n.role == Role::Logger)
+        .count();
+    let mut command = vec![shared.exe.as_str(), "rotate-leftovers"];
+    if loggers > 1 {
+        command.extend(["--log-suffix", node.name.as_str()]);
+    }
+    syntax::command_line(&command)
 }
 
 #[derive(Template)]
