@@ -151,10 +151,10 @@ fn header(out: &mut String, input: &Input, multi_host: bool) {
         let _ = writeln!(
             out,
             "# Several hosts: the cluster's traffic between them is encrypted and authenticated\n\
-             # (CURVE, on by default), with keys in /etc/zeek/cluster-secrets. Create them once\n\
-             # with `zeek-systemd secrets create` and copy that file (root's, mode 0600) to the\n\
-             # same path on every host before the first `zeek-systemd check`. For a lab only,\n\
-             # `encryption = false` in [cluster] turns it off."
+             # (CURVE, on by default), with keys in /etc/zeek/cluster-secrets. Create them once,\n\
+             # on the manager's host, with `zeek-systemd secrets create`; `zeek-systemd deploy`\n\
+             # there carries the file (root's, mode 0600) to every host with the config. For a\n\
+             # lab only, `encryption = false` in [cluster] turns it off."
         );
     }
     if input.nodes.iter().any(|n| n.from_standalone) {
