@@ -440,7 +440,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__deploy)
-            opts="-h --config --dry-run --restart --settle --timeout --this-host-only --reachable-only --ssh-user --remote-program --help"
+            opts="-h --config --dry-run --restart --settle --timeout --this-host-only --reachable-only --ssh-user --remote-program --rolling --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -60,6 +60,7 @@ complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand deploy" -l rem
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand deploy" -l dry-run -d 'Check and show what would change, then stop: nothing is installed or restarted'
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand deploy" -l this-host-only -d 'A multi-host config: deploy to this host only (each host on its own, as before cluster-wide deploys)'
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand deploy" -l reachable-only -d 'A multi-host config: deploy to the hosts that can be reached and name the others (by default, one host out of reach stops the deploy before anything changed)'
+complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand deploy" -l rolling -d 'Restart the workers of each interface in waves, so that it always has a worker capturing (scripts and workers\' unit lines only)'
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand deploy" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand status" -l config -d 'The config to read instead of looking in the config directory' -r -F
 complete -c zeek-systemd -n "__fish_zeek_systemd_using_subcommand status" -l host -d 'Act for this host of a multi-host config instead of this machine (shortened and lower-cased as the machine\'s hostname is)' -r
