@@ -175,6 +175,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help__subcmd__secrets,install)
                 cmd="zeek__systemd__subcmd__help__subcmd__secrets__subcmd__install"
                 ;;
+            zeek__systemd__subcmd__help__subcmd__secrets,rotate)
+                cmd="zeek__systemd__subcmd__help__subcmd__secrets__subcmd__rotate"
+                ;;
             zeek__systemd__subcmd__remote__subcmd__deploy,hello)
                 cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__hello"
                 ;;
@@ -226,6 +229,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__secrets,install)
                 cmd="zeek__systemd__subcmd__secrets__subcmd__install"
                 ;;
+            zeek__systemd__subcmd__secrets,rotate)
+                cmd="zeek__systemd__subcmd__secrets__subcmd__rotate"
+                ;;
             zeek__systemd__subcmd__secrets__subcmd__help,create)
                 cmd="zeek__systemd__subcmd__secrets__subcmd__help__subcmd__create"
                 ;;
@@ -234,6 +240,9 @@ _zeek__systemd() {
                 ;;
             zeek__systemd__subcmd__secrets__subcmd__help,install)
                 cmd="zeek__systemd__subcmd__secrets__subcmd__help__subcmd__install"
+                ;;
+            zeek__systemd__subcmd__secrets__subcmd__help,rotate)
+                cmd="zeek__systemd__subcmd__secrets__subcmd__help__subcmd__rotate"
                 ;;
             *)
                 ;;
@@ -838,7 +847,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__secrets)
-            opts="create install"
+            opts="create rotate install"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -866,6 +875,20 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__secrets__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__secrets__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1328,7 +1351,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__secrets)
-            opts="-h --help create install help"
+            opts="-h --help create rotate install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1364,7 +1387,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__secrets__subcmd__help)
-            opts="create install help"
+            opts="create rotate install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1419,6 +1442,20 @@ _zeek__systemd() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zeek__subcmd__systemd__subcmd__secrets__subcmd__help__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zeek__subcmd__systemd__subcmd__secrets__subcmd__install)
             opts="-h --secrets --out --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1431,6 +1468,40 @@ _zeek__systemd() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__secrets__subcmd__rotate)
+            opts="-h --dry-run --restart --settle --timeout --this-host-only --reachable-only --ssh-user --remote-program --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --restart)
+                    COMPREPLY=($(compgen -W "all none" -- "${cur}"))
+                    return 0
+                    ;;
+                --settle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-program)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
