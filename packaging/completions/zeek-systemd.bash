@@ -181,6 +181,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help__subcmd__secrets,install)
                 cmd="zeek__systemd__subcmd__help__subcmd__secrets__subcmd__install"
                 ;;
+            zeek__systemd__subcmd__help__subcmd__secrets,rotate)
+                cmd="zeek__systemd__subcmd__help__subcmd__secrets__subcmd__rotate"
+                ;;
             zeek__systemd__subcmd__remote__subcmd__deploy,hello)
                 cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__hello"
                 ;;
@@ -232,6 +235,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__secrets,install)
                 cmd="zeek__systemd__subcmd__secrets__subcmd__install"
                 ;;
+            zeek__systemd__subcmd__secrets,rotate)
+                cmd="zeek__systemd__subcmd__secrets__subcmd__rotate"
+                ;;
             zeek__systemd__subcmd__secrets__subcmd__help,create)
                 cmd="zeek__systemd__subcmd__secrets__subcmd__help__subcmd__create"
                 ;;
@@ -240,6 +246,9 @@ _zeek__systemd() {
                 ;;
             zeek__systemd__subcmd__secrets__subcmd__help,install)
                 cmd="zeek__systemd__subcmd__secrets__subcmd__help__subcmd__install"
+                ;;
+            zeek__systemd__subcmd__secrets__subcmd__help,rotate)
+                cmd="zeek__systemd__subcmd__secrets__subcmd__help__subcmd__rotate"
                 ;;
             *)
                 ;;
@@ -858,7 +867,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__secrets)
-            opts="create install"
+            opts="create rotate install"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -886,6 +895,20 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__secrets__subcmd__install)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__secrets__subcmd__rotate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1366,7 +1389,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__secrets)
-            opts="-h --help create install help"
+            opts="-h --help create rotate install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1402,7 +1425,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__secrets__subcmd__help)
-            opts="create install help"
+            opts="create rotate install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1457,6 +1480,20 @@ _zeek__systemd() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zeek__subcmd__systemd__subcmd__secrets__subcmd__help__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zeek__subcmd__systemd__subcmd__secrets__subcmd__install)
             opts="-h --secrets --out --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1469,6 +1506,40 @@ _zeek__systemd() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__secrets__subcmd__rotate)
+            opts="-h --dry-run --restart --settle --timeout --this-host-only --reachable-only --ssh-user --remote-program --rolling --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --restart)
+                    COMPREPLY=($(compgen -W "all none" -- "${cur}"))
+                    return 0
+                    ;;
+                --settle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-program)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
