@@ -67,6 +67,9 @@ _zeek__systemd() {
             zeek__systemd,status)
                 cmd="zeek__systemd__subcmd__status"
                 ;;
+            zeek__systemd,top)
+                cmd="zeek__systemd__subcmd__top"
+                ;;
             zeek__systemd__subcmd__alert,crash)
                 cmd="zeek__systemd__subcmd__alert__subcmd__crash"
                 ;;
@@ -141,6 +144,9 @@ _zeek__systemd() {
                 ;;
             zeek__systemd__subcmd__help,status)
                 cmd="zeek__systemd__subcmd__help__subcmd__status"
+                ;;
+            zeek__systemd__subcmd__help,top)
+                cmd="zeek__systemd__subcmd__help__subcmd__top"
                 ;;
             zeek__systemd__subcmd__help__subcmd__alert,crash)
                 cmd="zeek__systemd__subcmd__help__subcmd__alert__subcmd__crash"
@@ -242,7 +248,7 @@ _zeek__systemd() {
 
     case "${cmd}" in
         zeek__systemd)
-            opts="-h -V --config --host --help --version check deploy status diag netstats print peers import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy completions help"
+            opts="-h -V --config --host --help --version check deploy status diag netstats print peers top import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -502,7 +508,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help)
-            opts="check deploy status diag netstats print peers import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy completions help"
+            opts="check deploy status diag netstats print peers top import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -894,6 +900,20 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__top)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1475,6 +1495,36 @@ _zeek__systemd() {
                     return 0
                     ;;
                 --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__top)
+            opts="-h --config --host --once --json --interval --cluster --ssh-user --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -24,6 +24,7 @@ pub mod render;
 pub mod secrets;
 pub mod setup_scripts;
 pub mod status;
+pub mod top;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
