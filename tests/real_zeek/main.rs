@@ -6,6 +6,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod live_view;
 mod multihost;
 mod single_host;
 mod startup;
