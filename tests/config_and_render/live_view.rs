@@ -151,3 +151,20 @@ fn peers_reads_the_managers_record_and_names_the_silent() {
         ]
     );
 }
+
+#[test]
+fn a_cluster_without_a_logger_gets_no_listener_and_a_warning() {
+    // The manager logs; the API's ZeroMQ session would bind its log port
+    // again (tests/real_zeek/single_host.rs saw its logging break).
+    let cluster = read(&format!("[logger]\ncount = 0\n{INTERFACE}")).expect("valid");
+    assert_eq!(cluster.settings.websocket, None);
+    let warnings = cluster.settings.warnings.join("\n");
+    assert!(warnings.contains("the cluster has no logger"), "{warnings}");
+    let text = policy_script(cluster.settings.websocket);
+    assert!(!text.contains("Cluster::listen_websocket("), "{text}");
+    // Said off: no warning.
+    let off = read(&format!(
+        "[cluster]\nwebsocket = false\n[logger]\ncount = 0\n{INTERFACE}"
+    ));
+    assert!(off.expect("valid").settings.warnings.is_empty());
+}
