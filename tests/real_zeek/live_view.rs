@@ -5,7 +5,11 @@
 //! from every node, `print` of an ID Zeek does not know, `print` with a
 //! stopped worker (named, bounded by `--timeout`), `peers` while a worker
 //! is stopped, and after `kill -9` of a worker until systemd restarted it;
-//! `top --once` of the running nodes.
+//! `top --once` of the running nodes; a real Prometheus (Debian's,
+//! unpacked by tests/setup-debian.sh) reading the targets file
+//! zeek-setup.service writes finds every node up at the configured
+//! `metrics_address` with the labels node, role, host and cluster, and the
+//! stopped worker down.
 //! Every verb's output is printed
 //! (`cargo test --test real_zeek live_view -- --nocapture`).
 
@@ -35,6 +39,11 @@ fn config() -> String {
 autostart = false
 restart_sec = 5
 args = ["local", "ignore_checksums=T", "/etc/zeek/local-networks.zeek"]
+
+[cluster]
+# Not the cluster address (127.0.0.1): the nodes must bind their metrics
+# here, and the targets file must name it, for Prometheus to find them.
+metrics_address = "127.0.0.2"
 
 [[interface]]
 name = "lo"
@@ -75,6 +84,27 @@ until_ok() {
     done
     return 1
 }
+# prom_up FILE: Prometheus's `up` of every target into FILE.
+prom_up() { curl -s 'http://127.0.0.1:9090/api/v1/query?query=up' >"$1"; }
+# prom_all NODE VALUE: up == VALUE for NODE in /res/prom-now.json ...
+prom_has() { prom_up /res/prom-now.json && jq -e --arg n "$1" --arg v "$2" '.data.result[] | select(.metric.node == $n and .value[1] == $v)' /res/prom-now.json >/dev/null; }
+prom_all_up() { local n; for n in $(nodes); do prom_has "$n" 1 || return 1; done; }
+start_prometheus() {
+    mkdir -p /tmp/prom
+    cat >/tmp/prom/prometheus.yml <<EOF
+global:
+  scrape_interval: 1s
+scrape_configs:
+  - job_name: zeek
+    file_sd_configs:
+      - files: [/run/zeek-systemd/prometheus-targets.json]
+        refresh_interval: 1s
+EOF
+    cp /tmp/prom/prometheus.yml /res/prometheus.yml
+    /opt/prometheus/prometheus --config.file=/tmp/prom/prometheus.yml \
+        --storage.tsdb.path=/tmp/prom/data --web.listen-address=127.0.0.1:9090 \
+        >/res/prometheus.log 2>&1 &
+}
 peers_says() { record "$1" peers --timeout 3; grep -Eq "^$2 +$3 " "/res/$1.txt"; }
 "#;
 
@@ -85,6 +115,8 @@ export SPOOL=/opt/zeek/spool LOG_DIR=/opt/zeek/logs
 . /etc/zeek-test/zeek-lib.sh
 {RECORD}
 start_zeek
+cp /run/zeek-systemd/prometheus-targets.json /res/ 2>/dev/null
+start_prometheus
 wait_hellos 120
 ss -ltnH >/res/listening.txt
 # The nodes subscribe to their topics a moment after the hellos.
@@ -92,11 +124,15 @@ until_ok 60 record print-nets print Site::local_nets --timeout 3
 record print-nets-json print Site::local_nets --timeout 3 --json
 record print-unknown print No::such_id --timeout 3
 record peers-all-up peers --timeout 3
+until_ok 60 prom_all_up
+cp /res/prom-now.json /res/prom-up.json
 record top top --once --interval 1
 record top-json top --json --interval 1
 
 systemctl stop zeek@worker-lo-2.service
 record print-stopped print Site::local_nets --timeout 3
+until_ok 30 prom_has worker-lo-2 0
+cp /res/prom-now.json /res/prom-stopped.json
 until_ok 30 peers_says peers-stopped worker-lo-2 down
 systemctl start zeek@worker-lo-2.service
 
@@ -113,6 +149,17 @@ true
     )
 }
 
+/// Debian's Prometheus, unpacked by tests/setup-debian.sh.
+fn prometheus() -> std::path::PathBuf {
+    let path = common::root().join("target/prometheus/root/usr/bin/prometheus");
+    assert!(
+        path.is_file(),
+        "no Prometheus at {}: run tests/setup-debian.sh",
+        path.display()
+    );
+    path
+}
+
 fn boot() -> Option<BootResult> {
     if !common::real_systemd_available() {
         return None;
@@ -127,6 +174,8 @@ fn boot() -> Option<BootResult> {
     boot.share_held = true;
     boot.binds.extend(real_zeek::binds(&prefix));
     boot.binds.push(real_zeek::lib_bind());
+    boot.binds
+        .push((prometheus(), "/opt/prometheus/prometheus".into()));
     let result = run(&boot);
     result.assert_passed();
     println!("timing: {}", result.read("timing").trim());
@@ -267,6 +316,65 @@ fn assert_top(result: &BootResult) {
     }
 }
 
+/// Prometheus's `up` per node: (node, value) with the labels checked.
+fn up_values(result: &BootResult, name: &str) -> Vec<(String, String)> {
+    let text = result.read(name);
+    let answer: serde_json::Value =
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}: {text}"));
+    let results = answer["data"]["result"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    results
+        .iter()
+        .map(|r| {
+            let m = &r["metric"];
+            for label in ["node", "role", "host", "cluster", "instance"] {
+                assert!(m[label].is_string(), "no label {label}: {r}");
+            }
+            assert!(
+                m["instance"]
+                    .as_str()
+                    .unwrap_or("")
+                    .starts_with("127.0.0.2:"),
+                "not the metrics address: {r}"
+            );
+            (
+                m["node"].as_str().unwrap_or("").to_string(),
+                r["value"][1].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+/// A real Prometheus reading our targets file scraped every node at the
+/// metrics address; a stopped worker is `up == 0`.
+fn assert_prometheus(result: &BootResult) {
+    println!(
+        "/run/zeek-systemd/prometheus-targets.json:\n{}\nprometheus.yml:\n{}",
+        result.read("prometheus-targets.json"),
+        result.read("prometheus.yml")
+    );
+    println!(
+        "$ curl -s 'http://127.0.0.1:9090/api/v1/query?query=up'\n{}\n# worker-lo-2 stopped:\n{}",
+        result.read("prom-up.json"),
+        result.read("prom-stopped.json")
+    );
+    let up = up_values(result, "prom-up.json");
+    for node in NODES {
+        assert!(up.contains(&(node.into(), "1".into())), "{node}: {up:?}");
+    }
+    let stopped = up_values(result, "prom-stopped.json");
+    assert!(
+        stopped.contains(&("worker-lo-2".into(), "0".into())),
+        "{stopped:?}"
+    );
+    assert!(
+        stopped.contains(&("worker-lo-1".into(), "1".into())),
+        "{stopped:?}"
+    );
+}
+
 /// The API listens on loopback only (the default).
 fn assert_loopback_only(result: &BootResult) {
     let listening = result.read("listening.txt");
@@ -287,6 +395,7 @@ fn print_and_peers_see_the_running_cluster() {
     assert_loopback_only(&result);
     assert_print(&result);
     assert_top(&result);
+    assert_prometheus(&result);
     assert_stopped_worker_named(&result);
     assert_peers(&result);
 }
