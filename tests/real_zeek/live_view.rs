@@ -84,27 +84,6 @@ until_ok() {
     done
     return 1
 }
-# prom_up FILE: Prometheus's `up` of every target into FILE.
-prom_up() { curl -s 'http://127.0.0.1:9090/api/v1/query?query=up' >"$1"; }
-# prom_all NODE VALUE: up == VALUE for NODE in /res/prom-now.json ...
-prom_has() { prom_up /res/prom-now.json && jq -e --arg n "$1" --arg v "$2" '.data.result[] | select(.metric.node == $n and .value[1] == $v)' /res/prom-now.json >/dev/null; }
-prom_all_up() { local n; for n in $(nodes); do prom_has "$n" 1 || return 1; done; }
-start_prometheus() {
-    mkdir -p /tmp/prom
-    cat >/tmp/prom/prometheus.yml <<EOF
-global:
-  scrape_interval: 1s
-scrape_configs:
-  - job_name: zeek
-    file_sd_configs:
-      - files: [/run/zeek-systemd/prometheus-targets.json]
-        refresh_interval: 1s
-EOF
-    cp /tmp/prom/prometheus.yml /res/prometheus.yml
-    /opt/prometheus/prometheus --config.file=/tmp/prom/prometheus.yml \
-        --storage.tsdb.path=/tmp/prom/data --web.listen-address=127.0.0.1:9090 \
-        >/res/prometheus.log 2>&1 &
-}
 peers_says() { record "$1" peers --timeout 3; grep -Eq "^$2 +$3 " "/res/$1.txt"; }
 "#;
 
@@ -150,7 +129,7 @@ true
 }
 
 /// Debian's Prometheus, unpacked by tests/setup-debian.sh.
-fn prometheus() -> std::path::PathBuf {
+pub(crate) fn prometheus() -> std::path::PathBuf {
     let path = common::root().join("target/prometheus/root/usr/bin/prometheus");
     assert!(
         path.is_file(),
@@ -316,8 +295,13 @@ fn assert_top(result: &BootResult) {
     }
 }
 
-/// Prometheus's `up` per node: (node, value) with the labels checked.
-fn up_values(result: &BootResult, name: &str) -> Vec<(String, String)> {
+/// Prometheus's `up` per node: (node, value) with the labels checked,
+/// each scraped at an `instance` starting with `at(node)`.
+pub(crate) fn up_values(
+    result: &BootResult,
+    name: &str,
+    at: impl Fn(&str) -> &'static str,
+) -> Vec<(String, String)> {
     let text = result.read(name);
     let answer: serde_json::Value =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}: {text}"));
@@ -332,15 +316,13 @@ fn up_values(result: &BootResult, name: &str) -> Vec<(String, String)> {
             for label in ["node", "role", "host", "cluster", "instance"] {
                 assert!(m[label].is_string(), "no label {label}: {r}");
             }
+            let node = m["node"].as_str().unwrap_or("");
             assert!(
-                m["instance"]
-                    .as_str()
-                    .unwrap_or("")
-                    .starts_with("127.0.0.2:"),
+                m["instance"].as_str().unwrap_or("").starts_with(at(node)),
                 "not the metrics address: {r}"
             );
             (
-                m["node"].as_str().unwrap_or("").to_string(),
+                node.to_string(),
                 r["value"][1].as_str().unwrap_or("").to_string(),
             )
         })
@@ -360,11 +342,11 @@ fn assert_prometheus(result: &BootResult) {
         result.read("prom-up.json"),
         result.read("prom-stopped.json")
     );
-    let up = up_values(result, "prom-up.json");
+    let up = up_values(result, "prom-up.json", |_| "127.0.0.2:");
     for node in NODES {
         assert!(up.contains(&(node.into(), "1".into())), "{node}: {up:?}");
     }
-    let stopped = up_values(result, "prom-stopped.json");
+    let stopped = up_values(result, "prom-stopped.json", |_| "127.0.0.2:");
     assert!(
         stopped.contains(&("worker-lo-2".into(), "0".into())),
         "{stopped:?}"

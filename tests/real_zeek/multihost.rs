@@ -8,7 +8,10 @@
 //! TOML file, once from a zeek.conf `cluster/` dir. From the TOML file
 //! also the live view across hosts (issue 27): `print` on the manager host
 //! gets every node of both hosts, and the manager's WebSocket API port is
-//! not reachable from the sensor (it is with `websocket = "0.0.0.0:27759"`).
+//! not reachable from the sensor (it is with `websocket = "0.0.0.0:27759"`);
+//! a Prometheus on the manager's host, reading the targets file, finds
+//! every node of both hosts up, the sensor's at its `metrics_address` on a
+//! second network.
 
 use crate::common;
 
@@ -36,6 +39,9 @@ proxies = 1
 
 [hosts.zs-sensor]
 address = "10.77.0.2"
+# A second network (the scenarios add it): Prometheus on the manager's
+# host scrapes the sensor's workers there.
+metrics_address = "10.78.0.2"
 
 [[hosts.zs-sensor.interface]]
 name = "lo"
@@ -103,13 +109,23 @@ wait_for 200 test -e /shared/heard-all || fail "the manager host did not hear ev
     };
     format!(
         r#"{start}
+{management}
 ip -brief addr >/res/addresses.txt
 start_zeek
 {wait}
 save_restarts
 true
 "#,
-        start = network::scenario_start(address, spool)
+        start = network::scenario_start(address, spool),
+        management = if live_view {
+            // 10.77.0.N -> 10.78.0.N: the management network.
+            format!(
+                "ip addr add {}/24 dev host0",
+                address.replace("10.77.", "10.78.")
+            )
+        } else {
+            String::new()
+        },
     )
 }
 
@@ -121,12 +137,22 @@ for _ in $(seq 60); do
     "$G" print Cluster::node --timeout 3 >/res/print.txt 2>&1 && break
     sleep 0.5
 done
+start_prometheus
+use_nodes all-nodes
+wait_for 60 prom_all_up
+cp /res/prom-now.json /res/prom-up.json
+cp /run/zeek-systemd/prometheus-targets.json /res/
+use_nodes nodes
+touch /shared/scraped
 (exec 3<>/dev/tcp/127.0.0.1/27759) 2>/dev/null && echo reachable >/res/api-local.txt || echo unreachable >/res/api-local.txt
 wait_for 60 test -e /shared/probed || fail "the sensor did not probe the API port"
 "#;
 
-/// The sensor: the manager's API port on the manager's cluster address.
+/// The sensor: runs its workers until the manager's Prometheus scraped
+/// them, then tries the manager's API port on the manager's cluster
+/// address.
 const SENSOR_LIVE_VIEW: &str = r#"
+wait_for 120 test -e /shared/scraped || fail "the manager host did not scrape the workers"
 if timeout 5 bash -c '(exec 3<>/dev/tcp/10.77.0.1/27759)' 2>/dev/null; then
     echo reachable >/res/api-remote.txt
 else
@@ -182,6 +208,11 @@ fn boot_both(
             boot.config_path = path.clone();
             boot.etc_zeek_files = files[1..].to_vec();
             boot.timeout_secs = 360;
+            if live_view && host.manager {
+                let prometheus = crate::live_view::prometheus();
+                boot.binds
+                    .push((prometheus, "/opt/prometheus/prometheus".into()));
+            }
             (host.net.name, boot)
         })
         .collect();
@@ -255,6 +286,26 @@ fn assert_live_view(results: &[BootResult]) {
     );
     assert_eq!(local.trim(), "reachable");
     assert_eq!(remote.trim(), "unreachable");
+    println!(
+        "{MANAGER_HOST}: prometheus-targets.json:\n{}\n{MANAGER_HOST}$ curl -s \
+         'http://127.0.0.1:9090/api/v1/query?query=up'\n{}",
+        results[0].read("prometheus-targets.json"),
+        results[0].read("prom-up.json")
+    );
+    let at = |node: &str| {
+        if node.starts_with(SENSOR_HOST) {
+            "10.78.0.2:"
+        } else {
+            "10.77.0.1:"
+        }
+    };
+    let up = crate::live_view::up_values(&results[0], "prom-up.json", at);
+    for node in HOSTS.iter().flat_map(|h| h.nodes.iter()) {
+        assert!(
+            up.contains(&(node.to_string(), "1".into())),
+            "{node}: {up:?}"
+        );
+    }
 }
 
 #[test]
