@@ -70,6 +70,9 @@ _zeek__systemd() {
             zeek__systemd,status)
                 cmd="zeek__systemd__subcmd__status"
                 ;;
+            zeek__systemd,top)
+                cmd="zeek__systemd__subcmd__top"
+                ;;
             zeek__systemd__subcmd__alert,crash)
                 cmd="zeek__systemd__subcmd__alert__subcmd__crash"
                 ;;
@@ -147,6 +150,9 @@ _zeek__systemd() {
                 ;;
             zeek__systemd__subcmd__help,status)
                 cmd="zeek__systemd__subcmd__help__subcmd__status"
+                ;;
+            zeek__systemd__subcmd__help,top)
+                cmd="zeek__systemd__subcmd__help__subcmd__top"
                 ;;
             zeek__systemd__subcmd__help__subcmd__alert,crash)
                 cmd="zeek__systemd__subcmd__help__subcmd__alert__subcmd__crash"
@@ -257,7 +263,7 @@ _zeek__systemd() {
 
     case "${cmd}" in
         zeek__systemd)
-            opts="-h -V --config --host --help --version check deploy status diag netstats print peers import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy rotate-leftovers completions help"
+            opts="-h -V --config --host --help --version check deploy status diag netstats print peers top import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy rotate-leftovers completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -517,7 +523,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help)
-            opts="check deploy status diag netstats print peers import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy rotate-leftovers completions help"
+            opts="check deploy status diag netstats print peers top import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy rotate-leftovers completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -937,6 +943,20 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__top)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1584,6 +1604,36 @@ _zeek__systemd() {
                     return 0
                     ;;
                 --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__top)
+            opts="-h --config --host --once --json --interval --cluster --ssh-user --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
