@@ -10,6 +10,7 @@
 #               have StopPropagatedFrom=, a restart leaves them running;
 #               recorded as NA with a note)
 #   deploy      zeek-systemd deploy of a one-line change to local.zeek (ours)
+#   deploy-rolling  the same with --rolling: workers restart in waves (ours)
 #
 # and, after every stop of stop+start, the logs left behind: files in the
 # nodes' spool dirs (`*.log`, not hidden) and in the archiver's queue.
@@ -145,9 +146,10 @@ stop_start() {
     systemctl start zeek.target
 }
 
+# deploy [ARGS...]: zeek-systemd deploy ARGS of a one-line change.
 deploy() {
-    echo "# blind-spot round $round" >>/opt/zeek/share/zeek/site/local.zeek
-    /etc/systemd/system-generators/zeek-systemd-generator deploy --settle 1
+    echo "# blind-spot round $round ${*:-plain}" >>/opt/zeek/share/zeek/site/local.zeek
+    /etc/systemd/system-generators/zeek-systemd-generator deploy --settle 1 "$@"
 }
 
 log "blind-spot scenario: generator $GEN, W=$W, $ROUNDS rounds of: $METHODS"
@@ -167,6 +169,7 @@ for method in $METHODS; do
                 fi
                 ;;
             deploy) measure "$method" "$round" deploy || exit 1 ;;
+            deploy-rolling) measure "$method" "$round" deploy --rolling || exit 1 ;;
         esac
     done
 done

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Blind-spot benchmark (issue 28, point 3): how long a capture interface has
 # no worker socket at all during a stop + start, a `systemctl restart
-# zeek.target` and a `zeek-systemd deploy` of a one-line script change,
+# zeek.target`, a `zeek-systemd deploy` of a one-line script change and a
+# `zeek-systemd deploy --rolling` of one,
 # under our units and under Zeek's generator's, side by side; and which logs
 # a stop leaves behind unarchived. See bench/README.md.
 #
@@ -21,7 +22,7 @@
 #   bench/blind-spot.sh --workers 2 --boots 3 --rounds 5
 #   bench/blind-spot.sh --bin PATH       another build of zeek-systemd
 #   bench/blind-spot.sh --only ours|zeek one generator
-#   bench/blind-spot.sh --methods "stop+start restart deploy"
+#   bench/blind-spot.sh --methods "stop+start restart deploy deploy-rolling"
 #   bench/blind-spot.sh --poll-ms 5      the poller's period (default 5 ms)
 #   bench/blind-spot.sh --keep DIR       keep every boot's results in DIR
 #   bench/blind-spot.sh --report DIR     only print the tables of a --keep DIR
@@ -35,7 +36,7 @@ boots=2
 rounds=3
 settle=2
 poll_ms=5
-methods="stop+start restart deploy"
+methods="stop+start restart deploy deploy-rolling"
 bin=""
 only=""
 keep=""
@@ -146,8 +147,9 @@ boot() {
     if [ "$gen" = ours ]; then
         gen_bin=$bin worker_unit=zeek@worker-zcap0-1.service m=$methods
     else
-        # Zeek's generator has no deploy.
-        gen_bin=$reference worker_unit=zeek-worker-zcap0@1.service m=${methods//deploy/}
+        # Zeek's generator has no deploy (nor deploy-rolling).
+        gen_bin=$reference worker_unit=zeek-worker-zcap0@1.service m=${methods//deploy-rolling/}
+        m=${m//deploy/}
     fi
     # deploy edits local.zeek: a copy of the site dir, writable.
     rm -rf "$dir/site"
@@ -162,7 +164,7 @@ METHODS="$m"
 WORKER_UNIT=$worker_unit
 ENV
     "$root/tests/systemd/nspawn-run" --result-dir "$dir/res" \
-        --scenario "$here/blind-spot-scenario.sh" --timeout $((180 + rounds * 3 * 60)) \
+        --scenario "$here/blind-spot-scenario.sh" --timeout $((180 + rounds * 4 * 60)) \
         --bind-ro "$prefix/bin:/opt/zeek/bin" \
         --bind-ro "$prefix/lib:/opt/zeek/lib" \
         --bind-ro "$prefix/share:/opt/zeek/share" \
@@ -232,6 +234,7 @@ for w in $workers; do
         printf '%-34s %s  %s\n' "$method" "$(cell ours "$w" "$method")" "$(cell zeek "$w" "$method")"
     done
     printf '%-34s %s  %s\n' "deploy: the command itself" "$(cell ours "$w" deploy 6)" "-"
+    printf '%-34s %s  %s\n' "deploy --rolling: the command" "$(cell ours "$w" deploy-rolling 6)" "-"
     printf '%-34s %s  %s\n' "logs left after a stop (files)" "$(stranded_cell ours "$w")" "$(stranded_cell zeek "$w")"
     for gen in $gens; do
         note=$(cat "$work/$gen-$w-"*/res/restart-note 2>/dev/null | sort -u || true)

@@ -152,6 +152,16 @@ pub enum Command {
         #[command(flatten)]
         args: verbs::peers::PeersArgs,
     },
+    /// Every node's CPU %, memory and PID from systemd's accounting,
+    /// refreshed like `top` (`--once`, `--json` for scripts).
+    Top {
+        #[command(flatten)]
+        config: ConfigArg,
+        #[command(flatten)]
+        host: HostArg,
+        #[command(flatten)]
+        args: verbs::top::TopArgs,
+    },
     /// Turn ZeekControl's node.cfg, zeekctl.cfg and networks.cfg into a
     /// cluster.toml that keeps its node names.
     ImportZeekctl(verbs::import_zeekctl::ImportArgs),
@@ -222,6 +232,7 @@ impl Command {
             | Command::Netstats { config, host, .. }
             | Command::Print { config, host, .. }
             | Command::Peers { config, host, .. }
+            | Command::Top { config, host, .. }
             | Command::Layout { config, host, .. }
             | Command::Render { config, host, .. }
             | Command::Alert { config, host, .. }
@@ -333,6 +344,7 @@ fn dispatch(command: Command, ctx: &Context) -> Result<(), Failure> {
         Command::Netstats { args, .. } => verbs::netstats::exec(&args, ctx),
         Command::Print { args, .. } => verbs::print::exec(&args, ctx),
         Command::Peers { args, .. } => verbs::peers::exec(&args, ctx),
+        Command::Top { args, .. } => verbs::top::exec(&args, ctx),
         Command::ImportZeekctl(args) => verbs::import_zeekctl::exec(&args, &ctx.env.config_dir),
         Command::Alert { args, .. } => verbs::alert::exec(&args, ctx),
         Command::Secrets(args) => verbs::secrets::exec(&args, ctx),

@@ -53,6 +53,7 @@ pub mod log;
 pub mod model;
 pub mod ops;
 pub mod paths;
+pub mod prometheus;
 pub mod secrets;
 pub mod systemd;
 pub mod topology;

@@ -202,6 +202,9 @@ pub struct Node {
     /// Prometheus metrics port; `None` when metrics are off (the layout
     /// then says `0/tcp`, as Zeek's does).
     pub metrics_port: Option<u16>,
+    /// Where the metrics endpoint binds and is scraped, when not on
+    /// `address` (`metrics_address`: a network Prometheus reaches).
+    pub metrics_address: Option<IpAddr>,
     /// Every argument after the `zeek` binary, in order.
     ///
     /// Nodes with the same command line share one list: the readers give
@@ -460,6 +463,23 @@ impl Cluster {
             || (self.settings.this_host)
                 .as_deref()
                 .is_some_and(|this| self.hosts.iter().any(|h| h.name == this))
+    }
+}
+
+impl Node {
+    /// `HOST:PORT` of the node's Prometheus endpoint (its metrics address,
+    /// else its address, else its host's name; 127.0.0.1 on a single host
+    /// without one); `None` when metrics are off. What `netstats` reads
+    /// and the Prometheus targets file names.
+    pub fn metrics_target(&self) -> Option<String> {
+        let port = self.metrics_port?;
+        let host = match (self.metrics_address.or(self.address), &self.host) {
+            (Some(IpAddr::V6(a)), _) => format!("[{a}]"),
+            (Some(a), _) => a.to_string(),
+            (None, Some(host)) => host.to_string(),
+            (None, None) => "127.0.0.1".into(),
+        };
+        Some(format!("{host}:{port}"))
     }
 }
 

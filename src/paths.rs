@@ -33,6 +33,10 @@ pub const CRASH_DIR: &str = "/run/zeek-systemd/crashed";
 /// multi-host cluster, and nodes load it from ([`crate::identity`]).
 pub const IDENTITY_SCRIPT: &str = "/run/zeek-systemd/identity.zeek";
 
+/// Where zeek-setup.service writes the Prometheus targets file
+/// (`file_sd_configs`) of every node of every host ([`crate::prometheus`]).
+pub const PROMETHEUS_TARGETS: &str = "/run/zeek-systemd/prometheus-targets.json";
+
 /// Where zeek-setup.service puts each kind of node's part of the cluster
 /// secrets ([`crate::secrets`]).
 pub const SECRETS_DIR: &str = "/run/zeek-systemd/secrets";

@@ -37,6 +37,14 @@ if [[ ! -x $root/target/test-sshd/root/usr/sbin/sshd ]]; then
     (cd "$root/target/test-sshd" && apt-get download openssh-server >/dev/null &&
         dpkg -x openssh-server_*.deb root)
 fi
+# A real Prometheus for tests/real_zeek/live_view.rs (it scrapes the nodes
+# through our file_sd file), unpacked, not installed: an installed one would
+# run on the test machine and in every test container.
+if [[ ! -x $root/target/prometheus/root/usr/bin/prometheus ]]; then
+    mkdir -p "$root/target/prometheus"
+    (cd "$root/target/prometheus" && apt-get download prometheus >/dev/null &&
+        dpkg -x prometheus_*.deb root)
+fi
 # cargo-deb: tests/real_systemd/deb.rs builds the package with `cargo deb`.
 if ! cargo deb --version >/dev/null 2>&1; then
     cargo install cargo-deb --locked

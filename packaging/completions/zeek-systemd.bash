@@ -70,6 +70,9 @@ _zeek__systemd() {
             zeek__systemd,status)
                 cmd="zeek__systemd__subcmd__status"
                 ;;
+            zeek__systemd,top)
+                cmd="zeek__systemd__subcmd__top"
+                ;;
             zeek__systemd__subcmd__alert,crash)
                 cmd="zeek__systemd__subcmd__alert__subcmd__crash"
                 ;;
@@ -148,6 +151,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help,status)
                 cmd="zeek__systemd__subcmd__help__subcmd__status"
                 ;;
+            zeek__systemd__subcmd__help,top)
+                cmd="zeek__systemd__subcmd__help__subcmd__top"
+                ;;
             zeek__systemd__subcmd__help__subcmd__alert,crash)
                 cmd="zeek__systemd__subcmd__help__subcmd__alert__subcmd__crash"
                 ;;
@@ -180,6 +186,9 @@ _zeek__systemd() {
                 ;;
             zeek__systemd__subcmd__help__subcmd__secrets,install)
                 cmd="zeek__systemd__subcmd__help__subcmd__secrets__subcmd__install"
+                ;;
+            zeek__systemd__subcmd__help__subcmd__secrets,rotate)
+                cmd="zeek__systemd__subcmd__help__subcmd__secrets__subcmd__rotate"
                 ;;
             zeek__systemd__subcmd__remote__subcmd__deploy,hello)
                 cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__hello"
@@ -232,6 +241,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__secrets,install)
                 cmd="zeek__systemd__subcmd__secrets__subcmd__install"
                 ;;
+            zeek__systemd__subcmd__secrets,rotate)
+                cmd="zeek__systemd__subcmd__secrets__subcmd__rotate"
+                ;;
             zeek__systemd__subcmd__secrets__subcmd__help,create)
                 cmd="zeek__systemd__subcmd__secrets__subcmd__help__subcmd__create"
                 ;;
@@ -241,6 +253,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__secrets__subcmd__help,install)
                 cmd="zeek__systemd__subcmd__secrets__subcmd__help__subcmd__install"
                 ;;
+            zeek__systemd__subcmd__secrets__subcmd__help,rotate)
+                cmd="zeek__systemd__subcmd__secrets__subcmd__help__subcmd__rotate"
+                ;;
             *)
                 ;;
         esac
@@ -248,7 +263,7 @@ _zeek__systemd() {
 
     case "${cmd}" in
         zeek__systemd)
-            opts="-h -V --config --host --help --version check deploy status diag netstats print peers import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy rotate-leftovers completions help"
+            opts="-h -V --config --host --help --version check deploy status diag netstats print peers top import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy rotate-leftovers completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -440,7 +455,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__deploy)
-            opts="-h --config --dry-run --restart --settle --timeout --this-host-only --reachable-only --ssh-user --remote-program --help"
+            opts="-h --config --dry-run --restart --settle --timeout --this-host-only --reachable-only --ssh-user --remote-program --rolling --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -508,7 +523,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help)
-            opts="check deploy status diag netstats print peers import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy rotate-leftovers completions help"
+            opts="check deploy status diag netstats print peers top import-zeekctl layout render policy-script alert secrets setup-scripts remote-deploy rotate-leftovers completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -858,7 +873,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__secrets)
-            opts="create install"
+            opts="create rotate install"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -899,6 +914,20 @@ _zeek__systemd() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__secrets__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__setup__subcmd__scripts)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -914,6 +943,20 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__status)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__top)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1366,7 +1409,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__secrets)
-            opts="-h --help create install help"
+            opts="-h --help create rotate install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1402,7 +1445,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__secrets__subcmd__help)
-            opts="create install help"
+            opts="create rotate install help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1457,6 +1500,20 @@ _zeek__systemd() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        zeek__subcmd__systemd__subcmd__secrets__subcmd__help__subcmd__rotate)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         zeek__subcmd__systemd__subcmd__secrets__subcmd__install)
             opts="-h --secrets --out --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
@@ -1469,6 +1526,40 @@ _zeek__systemd() {
                     return 0
                     ;;
                 --out)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__secrets__subcmd__rotate)
+            opts="-h --dry-run --restart --settle --timeout --this-host-only --reachable-only --ssh-user --remote-program --rolling --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --restart)
+                    COMPREPLY=($(compgen -W "all none" -- "${cur}"))
+                    return 0
+                    ;;
+                --settle)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --timeout)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-program)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -1513,6 +1604,36 @@ _zeek__systemd() {
                     return 0
                     ;;
                 --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --ssh-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__top)
+            opts="-h --config --host --once --json --interval --cluster --ssh-user --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --host)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --interval)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

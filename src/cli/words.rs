@@ -45,11 +45,6 @@ const ZEEKCTL_VERBS: &[(&str, &str)] = &[
         "`zeek-systemd netstats` shows each worker's packets received and dropped",
     ),
     (
-        "top",
-        "`zeek-systemd status` shows each node's CPU time and memory (`systemd-cgtop` the live \
-         view)",
-    ),
-    (
         "df",
         "`zeek-systemd check` ends with the free space of the log, spool and archive dirs",
     ),

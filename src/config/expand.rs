@@ -230,6 +230,20 @@ impl HostNodes<'_> {
         Ok(())
     }
 
+    /// A host's `metrics_address`: the layout's telemetry lines bind the
+    /// metrics endpoint where `ZEEK_TELEMETRY_LISTEN_ADDRESS` says,
+    /// instead of on the node's cluster address.
+    fn push_metrics_env(&self, env: &mut Vec<(String, String)>) {
+        let Some(address) = self.host.metrics_address else {
+            return;
+        };
+        let value = match address {
+            std::net::IpAddr::V6(a) => format!("[{a}]"),
+            std::net::IpAddr::V4(a) => a.to_string(),
+        };
+        env.push(("ZEEK_TELEMETRY_LISTEN_ADDRESS".into(), value));
+    }
+
     fn service_node(
         &mut self,
         name: String,
@@ -238,7 +252,8 @@ impl HostNodes<'_> {
         args: &Arc<[String]>,
     ) -> Result<Node, ConfigError> {
         let no_vars = TemplateVars::default();
-        let env = merged_env(&[&self.profile.env, &template.env], &no_vars, false)?;
+        let mut env = merged_env(&[&self.profile.env, &template.env], &no_vars, false)?;
+        self.push_metrics_env(&mut env);
         let port = self.next_port;
         self.next_port = self.next_port.wrapping_add(1);
         Ok(Node {
@@ -249,6 +264,7 @@ impl HostNodes<'_> {
             address: self.host.address,
             port: Some(port),
             metrics_port: self.metrics_port(),
+            metrics_address: self.host.metrics_address,
             args: Arc::clone(args),
             env,
             settings: template.settings.over(&defaults::process_settings(role)),
@@ -296,6 +312,7 @@ impl HostNodes<'_> {
         let (source, args) = interface.capture(&vars)?;
         let layers = [&self.profile.env[..], &role.env, &iface.env];
         let mut env = merged_env(&layers, &vars, section_less)?;
+        self.push_metrics_env(&mut env);
         if self.spec.conventions.interface_env && !env.iter().any(|(n, _)| n == "INTERFACE") {
             // Room for exactly one more: an insert into a full list
             // doubles it, and every worker keeps its list.
@@ -315,6 +332,7 @@ impl HostNodes<'_> {
             address: self.host.address,
             port: None,
             metrics_port: self.metrics_port(),
+            metrics_address: self.host.metrics_address,
             args,
             env,
             settings: worker_settings(&role.settings, &iface.settings, cpu),

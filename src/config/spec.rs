@@ -171,6 +171,9 @@ pub struct HostSpec {
     /// The first listener port, and where it was set.
     pub port: u16,
     pub port_at: At,
+    /// Where the host's nodes serve their metrics, when not on `address`
+    /// (`metrics_address`: a management network Prometheus reaches).
+    pub metrics_address: Option<IpAddr>,
     /// The first metrics port (0: metrics off), and where it was set.
     pub metrics_port: u16,
     pub metrics_at: At,

@@ -21,6 +21,9 @@ pub const CONFIG: &str = "config";
 /// The bundle's name for the secrets file.
 pub const SECRETS: &str = "secrets";
 
+/// The bundle's name for the file naming the host that deploys it.
+pub const ORIGIN: &str = "origin";
+
 /// Most a bundle may hold (a site's scripts are kilobytes; a runaway
 /// sender must not fill the disk).
 const MAX_BYTES: u64 = 256 << 20;

@@ -31,6 +31,23 @@ const PREVIOUS_ID: &str = "previous-id";
 /// there was one (`path` line, then `present` or `absent`).
 const SECRETS_STATE: &str = "secrets-state";
 
+/// The file of the state dir with a copy of the secrets the last switch
+/// put live: what runs, while the file in the config dir may already hold
+/// new ones (`secrets create --force`), so that a roll-back puts back the
+/// secrets the nodes ran with.
+const DEPLOYED_SECRETS: &str = "secrets-deployed";
+
+/// The file of the state dir naming the hosts the last cluster-wide
+/// deploy from this host left out (`--reachable-only`): the snapshot id
+/// on the first line, then a host a line; gone after a deploy that
+/// reached every host.
+const LEFT_OUT: &str = "left-out";
+
+/// The file of the state dir saying which host the snapshot in use came
+/// from, when a cluster-wide deploy from another host switched to it:
+/// `ID HOST SECONDS` (the switch's time, since the epoch).
+const DEPLOYED_FROM: &str = "deployed-from";
+
 /// What a host staged: the snapshot (installed in the store, not
 /// current), the config to deploy with it, and the secrets to put in
 /// place (`None`: this host keeps its own).
@@ -78,8 +95,76 @@ impl Deployment {
         Ok(Staged { id, files, secrets })
     }
 
-    /// Saves `previous` and the secrets file at `secrets_path` (as the
-    /// program sees it) for [`Self::saved_previous`].
+    /// Records that the deploy of snapshot `id` left out `hosts` (none:
+    /// the record goes).
+    pub fn record_left_out(&self, id: &str, hosts: &[String]) -> anyhow::Result<()> {
+        let path = self.store.state_dir.join(LEFT_OUT);
+        if hosts.is_empty() {
+            let _ = fs::remove_file(&path);
+            return Ok(());
+        }
+        let text = format!("{id}\n{}\n", hosts.join("\n"));
+        fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// The snapshot id of the last cluster-wide deploy from this host and
+    /// the hosts it left out; `None` when it left none out.
+    pub fn left_out(&self) -> Option<(String, Vec<String>)> {
+        let text = fs::read_to_string(self.store.state_dir.join(LEFT_OUT)).ok()?;
+        let mut lines = text.lines().map(str::to_string);
+        let id = lines.next()?;
+        Some((id, lines.filter(|l| !l.is_empty()).collect()))
+    }
+
+    /// Records that the switch to snapshot `id` came from the cluster-wide
+    /// deploy of the host the staged bundle names (none: the record goes).
+    pub fn record_origin(&self, id: &str) -> anyhow::Result<()> {
+        let path = self.store.state_dir.join(DEPLOYED_FROM);
+        let origin = fs::read_to_string(self.staged_dir().join(bundle::ORIGIN)).unwrap_or_default();
+        let origin = origin.trim();
+        if origin.is_empty() {
+            let _ = fs::remove_file(&path);
+            return Ok(());
+        }
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        fs::write(&path, format!("{id} {origin} {now}\n"))
+            .with_context(|| format!("cannot write {}", path.display()))
+    }
+
+    /// The host snapshot `id` was deployed from and when, if a cluster-wide
+    /// deploy switched this host to it.
+    pub fn deployed_from(&self, id: &str) -> Option<(String, u64)> {
+        let text = fs::read_to_string(self.store.state_dir.join(DEPLOYED_FROM)).ok()?;
+        let mut words = text.split_whitespace();
+        if words.next()? != id {
+            return None;
+        }
+        let host = words.next()?.to_string();
+        Some((host, words.next()?.parse().ok()?))
+    }
+
+    /// The secrets the last switch put live, when one recorded them.
+    pub fn deployed_secrets(&self) -> Option<Vec<u8>> {
+        fs::read(self.store.state_dir.join(DEPLOYED_SECRETS)).ok()
+    }
+
+    /// Records `bytes` as the secrets that run (`None`: none do).
+    pub fn record_deployed_secrets(&self, bytes: Option<&[u8]>) -> anyhow::Result<()> {
+        let path = self.store.state_dir.join(DEPLOYED_SECRETS);
+        match bytes {
+            Some(bytes) => write_private(&path, bytes),
+            None => {
+                let _ = fs::remove_file(&path);
+                Ok(())
+            }
+        }
+    }
+
+    /// Saves `previous` and the secrets that run (those recorded at the
+    /// last switch, else the file at `secrets_path` as the program sees
+    /// it) for [`Self::restore_previous`].
     pub fn save_previous(
         &self,
         previous: &Previous,
@@ -98,7 +183,7 @@ impl Deployment {
             write_files(&dir.join("units"), files)?;
         }
         if let Some(path) = secrets_path {
-            let state = match fs::read(path) {
+            let state = match self.deployed_secrets().map_or_else(|| fs::read(path), Ok) {
                 Ok(bytes) => {
                     write_private(&dir.join(bundle::SECRETS), &bytes)?;
                     "present"
@@ -123,9 +208,14 @@ impl Deployment {
             let mut lines = state.lines();
             let path = PathBuf::from(lines.next().unwrap_or(""));
             match lines.next() {
-                Some("present") => write_private(&path, &fs::read(dir.join(bundle::SECRETS))?)?,
+                Some("present") => {
+                    let bytes = fs::read(dir.join(bundle::SECRETS))?;
+                    write_private(&path, &bytes)?;
+                    self.record_deployed_secrets(Some(&bytes))?;
+                }
                 _ => {
                     let _ = fs::remove_file(&path);
+                    self.record_deployed_secrets(None)?;
                 }
             }
         }
@@ -163,4 +253,43 @@ fn write_files(dir: &Path, files: &ConfigFiles) -> anyhow::Result<()> {
         fs::write(&file, text).with_context(|| format!("cannot write {}", file.display()))?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::deployment::snapshot::store::Store;
+
+    /// `secrets create --force` replaced the file before the deploy: the
+    /// roll-back puts back the secrets the nodes ran with, not the file's.
+    #[test]
+    fn a_roll_back_restores_the_secrets_that_ran() {
+        let tmp = tempfile::tempdir().unwrap();
+        let state = tmp.path().join("state");
+        fs::create_dir_all(&state).unwrap();
+        let deployment = Deployment {
+            config_dir: tmp.path().join("etc"),
+            generator_copy: tmp.path().join("gen"),
+            last_good: tmp.path().join("last-good"),
+            store: Store::new(&state),
+        };
+        fs::create_dir_all(tmp.path().join("etc")).unwrap();
+        let file = tmp.path().join("etc/cluster-secrets");
+        deployment.record_deployed_secrets(Some(b"old")).unwrap();
+        write_private(&file, b"new").unwrap();
+        let previous = Previous {
+            current: None,
+            deployed: None,
+            units: None,
+        };
+        deployment.save_previous(&previous, Some(&file)).unwrap();
+        deployment.record_deployed_secrets(Some(b"new")).unwrap();
+        deployment
+            .restore_previous(&ReadOptions::default())
+            .unwrap();
+        assert_eq!(fs::read(&file).unwrap(), b"old");
+        assert_eq!(deployment.deployed_secrets().unwrap(), b"old");
+        let mode = fs::metadata(&file).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
 }

@@ -36,8 +36,9 @@ pub fn endpoint(cluster: &Cluster, given: Option<SocketAddr>) -> anyhow::Result<
         (Some(address), _) => address,
         (None, ConfigFormat::ZeekConf) => defaults::WEBSOCKET,
         (None, ConfigFormat::Toml) => anyhow::bail!(
-            "{}: the manager's WebSocket API is off ([cluster] websocket = false); remove that \
-             line and deploy, or name a listener with --websocket ADDRESS:PORT",
+            "{}: the manager's WebSocket API is off ([cluster] websocket = false, or a cluster \
+             without a logger: `zeek-systemd check` says which); remove that line (or add a \
+             logger) and deploy, or name a listener with --websocket ADDRESS:PORT",
             cluster.settings.source.display()
         ),
     };

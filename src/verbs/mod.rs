@@ -25,6 +25,7 @@ pub mod rotate_leftovers;
 pub mod secrets;
 pub mod setup_scripts;
 pub mod status;
+pub mod top;
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};

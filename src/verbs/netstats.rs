@@ -179,14 +179,7 @@ pub fn collect(cluster: &Cluster, all: bool) -> Vec<WorkerStats> {
 
 /// The URL of a node's metrics endpoint.
 pub fn metrics_url(node: &Node) -> Option<String> {
-    let port = node.metrics_port?;
-    let host = match (&node.address, &node.host) {
-        (Some(std::net::IpAddr::V6(a)), _) => format!("[{a}]"),
-        (Some(a), _) => a.to_string(),
-        (None, Some(host)) => host.to_string(),
-        (None, None) => "127.0.0.1".into(),
-    };
-    Some(format!("http://{host}:{port}/metrics"))
+    Some(format!("http://{}/metrics", node.metrics_target()?))
 }
 
 fn read_worker(agent: &ureq::Agent, node: &Node) -> WorkerStats {

@@ -185,6 +185,7 @@ fn run_checks(
     host: &str,
 ) -> Result<(), Failure> {
     let mut findings: Vec<Finding> = secrets_finding(cluster, ctx, carried).into_iter().collect();
+    findings.extend(deep::pinning(cluster, ctx.env.machine(), host));
     findings.extend(deep::run(cluster, ctx.env, scripts));
     let (report, passed) = deep::report(&findings);
     print(&report)?;
@@ -211,15 +212,18 @@ fn secrets_finding(cluster: &Cluster, ctx: &Context, carried: Option<&[u8]>) -> 
     })
 }
 
-/// Where the carried secrets go, when this host lacks them or has others.
+/// Where the carried secrets go, when this host lacks them or runs others
+/// (its file may already hold the new ones: `secrets create --force`).
 fn secrets_to_put(cluster: &Cluster, ctx: &Context, carried: Option<&[u8]>) -> Option<PathBuf> {
     let path = secrets::path_for(cluster, &ctx.env.config_dir)?;
     let carried = carried?;
     let here = std::fs::read(&path).ok();
-    let what = match &here {
-        Some(bytes) if bytes == carried => return None,
-        Some(_) => "replaced by the ones sent",
-        None => "installed (this host had none)",
+    let running = Deployment::new(ctx.env).deployed_secrets();
+    let what = match (&here, &running) {
+        (Some(file), Some(run)) if file == carried && run == carried => return None,
+        (Some(file), None) if file == carried => return None,
+        (Some(_), _) => "replaced by the ones sent",
+        (None, _) => "installed (this host had none)",
     };
     println!("cluster secrets {}: {what}", path.display());
     Some(path)
@@ -236,7 +240,11 @@ fn switch(wait: Wait, ctx: &Context, host: &str) -> Result<(), Failure> {
     if let Some((path, bytes)) = &staged.secrets {
         write_private(path, bytes)?;
     }
+    if let Some(path) = &secrets_path {
+        deployment.record_deployed_secrets(std::fs::read(path).ok().as_deref())?;
+    }
     rollout::activate(&deployment, &staged.id, &staged.files)?;
+    deployment.record_origin(&staged.id)?;
     println!(
         "remote-deploy: host {host} switched to snapshot {}",
         staged.id

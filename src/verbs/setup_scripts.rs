@@ -11,7 +11,7 @@ use crate::deployment::Deployment;
 use crate::error::Failure;
 use crate::identity;
 use crate::log::Log;
-use crate::paths::IDENTITY_SCRIPT;
+use crate::paths::{IDENTITY_SCRIPT, PROMETHEUS_TARGETS};
 
 /// `setup-scripts` arguments (none: the config is the generator's copy,
 /// named by `ZEEK_SYSTEMD_CONFIG_DIR` in zeek-setup's environment).
@@ -47,12 +47,26 @@ pub fn exec(_args: &SetupScriptsArgs, ctx: &Context) -> Result<(), Failure> {
         let version = zeek.version.as_deref().unwrap_or("(version unknown)");
         println!("zeek-setup: nodes start Zeek {version}");
     }
+    write_targets(ctx, &cluster)?;
     if !cluster.hosts.is_empty() {
         let id = match &outcome {
             AtStart::Unchanged(id) | AtStart::FromLiveTree(id) | AtStart::Relaid { id, .. } => id,
         };
         write_identity(&ctx.env.path(IDENTITY_SCRIPT), (&cluster, &files), id)?;
     }
+    Ok(())
+}
+
+/// The Prometheus targets file, for a Prometheus's `file_sd_configs`.
+fn write_targets(ctx: &Context, cluster: &crate::model::Cluster) -> Result<(), Failure> {
+    let path = ctx.env.path(PROMETHEUS_TARGETS);
+    let hostname = ctx.options.hostname.as_deref().unwrap_or("localhost");
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(anyhow::Error::from)?;
+    }
+    std::fs::write(&path, crate::prometheus::targets_file(cluster, hostname))
+        .map_err(|e| anyhow::anyhow!("cannot write {}: {e}", path.display()))?;
+    println!("zeek-setup: Prometheus targets in {PROMETHEUS_TARGETS}");
     Ok(())
 }
 

@@ -151,3 +151,62 @@ fn peers_reads_the_managers_record_and_names_the_silent() {
         ]
     );
 }
+
+#[test]
+fn a_cluster_without_a_logger_gets_no_listener_and_a_warning() {
+    // The manager logs; the API's ZeroMQ session would bind its log port
+    // again (tests/real_zeek/single_host.rs saw its logging break).
+    let cluster = read(&format!("[logger]\ncount = 0\n{INTERFACE}")).expect("valid");
+    assert_eq!(cluster.settings.websocket, None);
+    let warnings = cluster.settings.warnings.join("\n");
+    assert!(warnings.contains("the cluster has no logger"), "{warnings}");
+    let text = policy_script(cluster.settings.websocket);
+    assert!(!text.contains("Cluster::listen_websocket("), "{text}");
+    // Said off: no warning.
+    let off = read(&format!(
+        "[cluster]\nwebsocket = false\n[logger]\ncount = 0\n{INTERFACE}"
+    ));
+    assert!(off.expect("valid").settings.warnings.is_empty());
+}
+
+#[test]
+fn metrics_address_is_bound_and_named_in_the_prometheus_targets() {
+    let text = concat!(
+        "[hosts.mgr]\naddress = \"10.0.0.1\"\nmanager = true\nmetrics_address = \"192.0.2.1\"\n",
+        "[hosts.s1]\naddress = \"10.0.0.2\"\n",
+        "[[hosts.s1.interface]]\nname = \"eth1\"\ncapture = \"af_packet::eth1\"\nworkers = 1\n"
+    );
+    let cluster = read(text).expect("valid");
+    let targets = zeek_systemd::prometheus::targets(&cluster, "ignored");
+    let named: Vec<(&str, &str, &str)> = targets
+        .iter()
+        .map(|t| {
+            (
+                t.labels.node.as_str(),
+                t.labels.host.as_str(),
+                t.targets[0].as_str(),
+            )
+        })
+        .collect();
+    // The manager's host has a management address; the sensor does not.
+    assert_eq!(
+        named,
+        [
+            ("manager", "mgr", "192.0.2.1:9991"),
+            ("s1-worker-eth1-1", "s1", "10.0.0.2:9991")
+        ]
+    );
+    assert!(targets.iter().all(|t| t.labels.cluster == "mgr"));
+    let env = |name: &str| {
+        let node = cluster.nodes.iter().find(|n| n.name == name).expect(name);
+        node.env
+            .iter()
+            .find(|(k, _)| k == "ZEEK_TELEMETRY_LISTEN_ADDRESS")
+            .map(|(_, v)| v.clone())
+    };
+    assert_eq!(env("manager").as_deref(), Some("192.0.2.1"));
+    assert_eq!(env("s1-worker-eth1-1"), None);
+    let json = zeek_systemd::prometheus::targets_file(&cluster, "ignored");
+    let parsed: serde_json::Value = serde_json::from_str(&json).expect("JSON");
+    assert_eq!(parsed[0]["labels"]["role"], "manager");
+}

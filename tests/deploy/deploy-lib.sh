@@ -79,3 +79,30 @@ all_new_pids() {
         [[ $pid != 0 && $pid != "$old" ]] && is_active "zeek@$n.service" || return 1
     done <"$1"
 }
+
+# poll_sockets IFINDEX FILE: append "EPOCHREALTIME COUNT" to FILE whenever
+# the number of packet sockets bound to interface IFINDEX changes (about
+# every 10 ms). Run it in the background; kill it after.
+poll_sockets() {
+    local last=-1 n
+    while :; do
+        n=$(sockets_on "$1")
+        if ((n != last)); then
+            echo "$EPOCHREALTIME $n" >>"$2"
+            last=$n
+        fi
+        sleep 0.01
+    done
+}
+
+# sockets_on IFINDEX: the number of packet sockets bound to IFINDEX now.
+sockets_on() {
+    local n=0 iface
+    while read -r _ _ _ _ iface _; do
+        [[ $iface == "$1" ]] && n=$((n + 1))
+    done </proc/net/packet
+    echo "$n"
+}
+
+# min_sockets FILE: the fewest sockets a poll_sockets FILE saw.
+min_sockets() { cut -d' ' -f2 "$1" | sort -n | head -n 1; }

@@ -13,8 +13,13 @@
 //! 4. `deploy` of a broken script: exit 1, Zeek's error, no node restarted,
 //!    nothing deployed;
 //! 5. `deploy` of a working change: live on every node (a real Zeek writes
-//!    a marker from every node to reporter.log), no drift left;
-//! 6. `deploy` of a config whose new worker cannot start (pinned to CPU 7;
+//!    a marker from every node to reporter.log), no drift left; with a
+//!    real Zeek a poller of `/proc/net/packet` sees `lo` without a socket
+//!    during it, and then (5b) never during a `deploy --rolling` of
+//!    another change, whose marker every node logs too;
+//! 6. `deploy --rolling` of a config with a new worker: refused (exit 1,
+//!    "run a plain deploy", no node restarted); then `deploy` of it, whose
+//!    new worker cannot start (pinned to CPU 7;
 //!    the container has CPUs 0-1): exit 4, the journal of that worker,
 //!    the old snapshot, config and cluster running again;
 //! 7. a Zeek "upgrade" (another `zeek` bind-mounted over `bin/zeek` under
@@ -76,6 +81,25 @@ workers = 1
 cpus = "7"
 "#;
 
+/// Step 5b (real Zeek only): `deploy --rolling` of another script change
+/// while a poller watches the sockets on `lo` (index 1); step 5's plain
+/// deploy was watched the same way.
+const ROLLING: &str = r#"
+# 5b. deploy --rolling: lo never without a worker socket
+printf '\nevent zeek_init() { Reporter::info(fmt("rolling-marker %%s", Cluster::node)); }\n' >>"$SITE/local.zeek"
+save_pids /res/pids-before-rolling
+wait_for 60 eval '[ "$(sockets_on 1)" -ge 2 ]' || fail "the workers do not capture after the plain deploy"
+poll_sockets 1 /res/sockets-rolling.tsv &
+poller=$!
+run_deploy rolling --rolling || fail "deploy --rolling failed"
+kill "$poller"
+snapshot_id >/res/third-id
+wait_for 30 all_new_pids /res/pids-before-rolling || fail "a node was not restarted by deploy --rolling"
+wait_for 90 marker_from_all rolling-marker || fail "no rolling-marker from every node in reporter.log"
+min_sockets /res/sockets-plain.tsv >/res/min-sockets-plain
+min_sockets /res/sockets-rolling.tsv >/res/min-sockets-rolling
+"#;
+
 /// The scenario of the module doc; `real` adds what only a real Zeek can
 /// show (hellos in cluster.log, the marker in reporter.log).
 fn scenario(real: bool) -> String {
@@ -103,6 +127,15 @@ live_log reporter | grep deploy-marker >/res/markers.txt"#,
         "cp /opt/zeek/bin/zeek /tmp/zeek-upgraded"
     } else {
         "sed 's/^STAND_IN_VERSION=.*/STAND_IN_VERSION=9.1.1-stand-in/' /opt/zeek/bin/zeek >/tmp/zeek-upgraded"
+    };
+    let (poll_plain, stop_poll, rolling) = if real {
+        (
+            "poll_sockets 1 /res/sockets-plain.tsv &\npoller=$!",
+            r#"kill "$poller""#,
+            ROLLING,
+        )
+    } else {
+        ("", "", "")
     };
     let wait_worker_heard = if real {
         "wait_for 90 heard_since worker-lo-1"
@@ -165,8 +198,10 @@ cp /res/good.toml /etc/zeek/cluster.toml
 # 5. deploy of a working change
 {fix}
 save_pids /res/pids-before-good
+{poll_plain}
 t0=$(now)
 run_deploy good || fail "the deploy failed"
+{stop_poll}
 second=$(snapshot_id)
 echo "$second" >/res/second-id
 [[ $second != "$first" ]] || fail "the deploy did not change the snapshot"
@@ -176,9 +211,13 @@ save_pids /res/pids-after-good
 cp "$STATE/current/site/local.zeek" /res/second-local.zeek
 zs status >/res/status-clean.txt
 zs status --json >/res/status-clean.json
-
-# 6. a deploy whose new worker cannot start
+{rolling}
+# 6. a deploy whose new worker cannot start (which --rolling refuses: a
+# new node)
 cp /etc/zeek-test/bad-worker.toml /etc/zeek/cluster.toml
+save_pids /res/pids-before-refused
+run_deploy rolling-refused --rolling && fail "deploy --rolling of a new node succeeded"
+same_pids /res/pids-before-refused || fail "the refused deploy --rolling restarted a node"
 run_deploy rollback && fail "the deploy of a worker that cannot start succeeded"
 snapshot_id >/res/after-rollback-id
 wait_for 60 all_active || fail "the old cluster is not running after the rollback"
@@ -301,7 +340,19 @@ fn check(result: &BootResult, real: bool) {
         rollback.contains("rolled back: the previous cluster runs again"),
         "{rollback}"
     );
-    assert_eq!(read("after-rollback-id"), second);
+    let refused = read("rolling-refused.out");
+    println!(
+        "deploy --rolling of a new node: exit {}:\n{refused}",
+        read("rolling-refused.rc")
+    );
+    assert_eq!(read("rolling-refused.rc"), "1");
+    assert!(
+        refused.contains("~ zeek.target, + worker-bad-1"),
+        "{refused}"
+    );
+    assert!(refused.contains("run a plain deploy"), "{refused}");
+    let live = if real { check_rolling(result) } else { second };
+    assert_eq!(read("after-rollback-id"), live);
     assert_ne!(read("bad-worker-state"), "active");
     let active: Vec<String> = read("active-after-rollback")
         .lines()
@@ -312,6 +363,28 @@ fn check(result: &BootResult, real: bool) {
     assert_eq!(active, expected);
     println!("snapshots kept: {}", read("snapshots").replace('\n', " "));
     check_upgrade(result, real);
+}
+
+/// Step 5b: `deploy --rolling` left `lo` with a socket at every poll; the
+/// plain deploy of step 5 did not (the check with the feature off).
+/// Returns the snapshot it made live.
+fn check_rolling(result: &BootResult) -> String {
+    let read = |name: &str| result.read(name).trim().to_string();
+    let rolling = read("rolling.out");
+    println!(
+        "deploy --rolling: exit {} in {} s:\n{rolling}",
+        read("rolling.rc"),
+        read("rolling.secs")
+    );
+    println!(
+        "sockets on lo: at least {} during the plain deploy, {} during deploy --rolling",
+        read("min-sockets-plain"),
+        read("min-sockets-rolling")
+    );
+    assert!(rolling.contains("wave 2/2 of the workers"), "{rolling}");
+    assert_eq!(read("min-sockets-plain"), "0");
+    assert_ne!(read("min-sockets-rolling"), "0");
+    read("third-id")
 }
 
 /// Step 7: the nodes on the old Zeek named, then restarted by `deploy`.

@@ -1,6 +1,7 @@
 //! Issue 25: `zeek-systemd deploy` from the manager host deploys the
 //! whole cluster of three hosts over SSH, in one boot of the three
-//! (no intruder), the manager host walking four scenarios in turn:
+//! (and the intruder, for `secrets rotate`), the manager host walking its
+//! scenarios in turn:
 //!
 //! 1. `local.zeek` edited on the manager host only: exit 0, a marker from
 //!    every node of the three hosts in the logger's reporter.log, the
@@ -11,14 +12,31 @@
 //!    worker only: exit 4, zs-sensor2 and its journal named, every host
 //!    back on the snapshot of step 1 with every node running;
 //! 4. zs-sensor2's sshd stopped: refused, the host named with the reason,
-//!    the other hosts still on the snapshot of step 1.
+//!    the other hosts still on the snapshot of step 1;
+//!
+//! and between 3 and 4 the scenarios 5 to 8 of [`crate::deploy_more`]
+//! (CPU pin, `secrets rotate`, a Zeek upgrade, `--dry-run`), after 4 its
+//! scenario 9 (zs-sensor2 powered off, `--reachable-only`).
 
 use crate::common::network::NetHost;
 use crate::common::{real_zeek, BootResult};
+use crate::deploy_more;
 use crate::setup::{self, Spec, MGR, SENSOR1, SENSOR2};
 
 /// The manager host's scenario (after the start of every host's).
-pub const MANAGER: &str = r#"
+pub fn manager() -> String {
+    [
+        MANAGER_EARLY,
+        deploy_more::MANAGER_MIDDLE,
+        MANAGER_LATE,
+        deploy_more::MANAGER_END,
+        MANAGER_DONE,
+    ]
+    .concat()
+}
+
+/// The manager host's scenarios 1 to 3.
+const MANAGER_EARLY: &str = r#"
 zs() { /etc/systemd/system-generators/zeek-systemd-generator "$@"; }
 SITE=/opt/zeek/share/zeek/site
 STATE=/var/lib/zeek-systemd
@@ -96,6 +114,10 @@ for n in $(nodes); do systemctl is-active "zeek@$n.service"; done >/res/active-3
 on 10.77.0.2 systemctl is-active zeek@zs-sensor1-worker-lo-1.service >>/res/active-3
 on 10.77.0.3 systemctl is-active zeek@zs-sensor2-worker-lo-1.service >>/res/active-3
 
+"#;
+
+/// The manager host's scenario from the host out of reach on.
+const MANAGER_LATE: &str = r#"
 # 4. zs-sensor2 out of reach
 cp /res/local-1.zeek "$SITE/local.zeek"
 printf '# one more line\n' >>"$SITE/local.zeek"
@@ -104,6 +126,10 @@ wait_for 30 test -e /shared/zs-sensor2.sshd-down || fail "the sshd of zs-sensor2
 deploy unreachable
 echo "zs-mgr $(basename "$(readlink $STATE/current)")" >/res/currents-4
 echo "zs-sensor1 $(basename "$(on 10.77.0.2 readlink $STATE/current)")" >>/res/currents-4
+"#;
+
+/// The manager host's scenario's end.
+const MANAGER_DONE: &str = r#"
 touch /shared/manager-done
 true
 "#;
@@ -124,6 +150,9 @@ if [[ {name} == zs-sensor2 ]]; then
     kill "$(cat /run/sshd.pid)"
     sleep 1
     touch /shared/{name}.sshd-down
+    # Powered off: the scenario ends, the container with it.
+    wait_for 600 test -e /shared/poweroff || fail "never told to power off"
+    exit 0
 fi
 wait_for 600 test -e /shared/manager-done || fail "the manager host did not finish"
 true
@@ -162,13 +191,13 @@ fn deploy_from_the_manager_host_deploys_every_host_or_none() {
         tag: "sd",
         encryption: true,
         differs: None,
-        intruder_runs: &[],
+        intruder_runs: &["oldkeys"],
         switch_off: None,
         deploy: true,
     };
     let run = setup::boot_all(&spec, &prefix);
     println!("deploy run: {:.0?}", started.elapsed());
-    for host in [&MGR, &SENSOR1, &SENSOR2] {
+    for host in [&MGR, &SENSOR1, &SENSOR2, &setup::INTRUDER] {
         run.of(host).assert_passed();
     }
     let mgr = run.of(&MGR);
@@ -243,6 +272,16 @@ fn deploy_from_the_manager_host_deploys_every_host_or_none() {
     let active = read(mgr, "active-3");
     assert!(active.lines().all(|l| l == "active"), "{active}");
 
+    deploy_more::assert_cpu_refused(mgr);
+    deploy_more::assert_rotated(mgr, run.of(&setup::INTRUDER));
+    let in_capture = setup::count(&run.capture, setup::MARKER);
+    let packets = setup::packets_between(&run.capture, MGR.address, SENSOR2.address);
+    println!("capture of the bridge, the whole run: {packets} packets zs-mgr/zs-sensor2, {in_capture} x the marker in cleartext");
+    assert!(packets > 0, "no traffic captured");
+    assert_eq!(in_capture, 0, "the marker crossed the link in cleartext");
+    deploy_more::assert_upgrade(mgr);
+    deploy_more::assert_dry_run(mgr);
+
     let (rc, out) = step(mgr, "unreachable");
     assert_eq!(rc, "1", "{out}");
     assert!(
@@ -251,4 +290,5 @@ fn deploy_from_the_manager_host_deploys_every_host_or_none() {
     );
     assert!(out.contains("nothing was changed anywhere"), "{out}");
     assert_eq!(currents(mgr, "currents-4"), ids[..2].to_vec());
+    deploy_more::assert_powered_off(mgr);
 }

@@ -27,6 +27,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 mod deploy;
+mod deploy_more;
 mod scenarios;
 mod setup;
 

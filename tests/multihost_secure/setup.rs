@@ -171,7 +171,8 @@ pub struct Spec {
     /// The host powered off after the first cluster-wide view.
     pub switch_off: Option<NetHost>,
     /// The deploy run (tests/multihost_secure/deploy.rs): the three hosts
-    /// of the cluster, no intruder, the manager host's site dir writable.
+    /// of the cluster and the intruder with the old keys, the manager
+    /// host's site dir writable.
     pub deploy: bool,
 }
 
@@ -200,8 +201,7 @@ pub fn boot_all(spec: &Spec, prefix: &Path) -> Run {
     let mut tcpdump = Capture::start(net.bridge(), &pcap);
     let ssh = ssh_keys();
     let files = run_files(spec);
-    let hosts = if spec.deploy { &HOSTS[..3] } else { &HOSTS[..] };
-    let boots: Vec<_> = hosts
+    let boots: Vec<_> = HOSTS
         .iter()
         .map(|host| {
             let other = spec.differs.is_some_and(|d| d.name == host.net.name);
@@ -220,7 +220,7 @@ pub fn boot_all(spec: &Spec, prefix: &Path) -> Run {
             boot.binds.extend(ssh_binds(ssh.path()));
             boot.timeout_secs = 420;
             if spec.deploy {
-                boot.timeout_secs = 900;
+                boot.timeout_secs = 1500;
                 if host.net.name == MGR.name {
                     boot.writable_dirs.push(common::WritableDir {
                         at: "/opt/zeek/share/zeek/site".into(),
@@ -241,9 +241,10 @@ pub fn boot_all(spec: &Spec, prefix: &Path) -> Run {
 /// A host's scenario in the deploy run.
 fn deploy_scenario(host: &NetHost) -> String {
     let start = common::network::scenario_start(host.address, scenarios::SPOOL);
-    match host.name == MGR.name {
-        true => start + crate::deploy::MANAGER,
-        false => start + &crate::deploy::sensor(host),
+    match host.name {
+        n if n == MGR.name => start + &crate::deploy::manager(),
+        n if n == INTRUDER.name => start + crate::deploy_more::INTRUDER,
+        _ => start + &crate::deploy::sensor(host),
     }
 }
 
@@ -262,6 +263,7 @@ fn run_files(spec: &Spec) -> Vec<(String, String)> {
         ("marker.zeek", MARKER_SCRIPT.into()),
         ("intruder.zeek", INTRUDER_SCRIPT.into()),
         ("wrong-keys.zeek", wrong),
+        ("old-keys.zeek", old_keys()),
         (
             "intruder-layout.zeek",
             intruder_layout(&config(spec.encryption, false)),
@@ -276,6 +278,14 @@ fn run_files(spec: &Spec) -> Vec<(String, String)> {
         .into_iter()
         .map(|(name, text)| (name.to_string(), text))
         .collect()
+}
+
+/// A client's part of the test's secrets: the cluster's own keys until
+/// `secrets rotate` replaces them.
+fn old_keys() -> String {
+    Secrets::parse(common::scratch::TEST_SECRETS)
+        .expect("the test secrets parse")
+        .zeek_script(Part::Client)
 }
 
 /// The layout of the cluster plus the intruder as a worker.

@@ -5,7 +5,13 @@
 //! the sensor host two AF_PACKET workers on its `lo`. The manager host's
 //! logger must hear every node of both hosts: with the ZeroMQ backend this
 //! needs the XPUB/XSUB endpoints on the manager's address. Once from one
-//! TOML file, once from a zeek.conf `cluster/` dir.
+//! TOML file, once from a zeek.conf `cluster/` dir. From the TOML file
+//! also the live view across hosts (issue 27): `print` on the manager host
+//! gets every node of both hosts, and the manager's WebSocket API port is
+//! not reachable from the sensor (it is with `websocket = "0.0.0.0:27759"`);
+//! a Prometheus on the manager's host, reading the targets file, finds
+//! every node of both hosts up, the sensor's at its `metrics_address` on a
+//! second network.
 
 use crate::common;
 
@@ -33,6 +39,9 @@ proxies = 1
 
 [hosts.zs-sensor]
 address = "10.77.0.2"
+# A second network (the scenarios add it): Prometheus on the manager's
+# host scrapes the sensor's workers there.
+metrics_address = "10.78.0.2"
 
 [[hosts.zs-sensor.interface]]
 name = "lo"
@@ -70,31 +79,87 @@ workers = 2
 /// One host's part: put its address on the private link, start its
 /// nodes; the manager host waits until its logger heard every node of
 /// both hosts, then tells the sensor (through /shared) that it may stop.
-fn scenario(address: &str, spool: &str, manager_host: bool) -> String {
-    let wait = if manager_host {
-        r#"
+/// With `live_view` (TOML: our policy script starts the WebSocket API),
+/// the manager host asks every node of both hosts with `print`, and the
+/// sensor tries to reach the manager's API port on its cluster address
+/// (it must not: the API listens on the manager's loopback).
+fn scenario(address: &str, spool: &str, manager_host: bool, live_view: bool) -> String {
+    let wait = match (manager_host, live_view) {
+        (true, _) => format!(
+            r#"
 use_nodes all-nodes
 wait_hellos 150
 use_nodes nodes
 live_log cluster >/res/cluster.log
 touch /shared/heard-all
+{print}
+"#,
+            print = if live_view { MANAGER_LIVE_VIEW } else { "" }
+        ),
+        (false, true) => format!(
+            r#"
+wait_for 200 test -e /shared/heard-all || fail "the manager host did not hear every node"
+{SENSOR_LIVE_VIEW}
 "#
-    } else {
-        r#"
+        ),
+        (false, false) => r#"
 wait_for 200 test -e /shared/heard-all || fail "the manager host did not hear every node"
 "#
+        .to_string(),
     };
     format!(
         r#"{start}
+{management}
 ip -brief addr >/res/addresses.txt
 start_zeek
 {wait}
 save_restarts
 true
 "#,
-        start = network::scenario_start(address, spool)
+        start = network::scenario_start(address, spool),
+        management = if live_view {
+            // 10.77.0.N -> 10.78.0.N: the management network.
+            format!(
+                "ip addr add {}/24 dev host0",
+                address.replace("10.77.", "10.78.")
+            )
+        } else {
+            String::new()
+        },
     )
 }
+
+/// The manager host: `print` reaches the nodes of both hosts (the manager
+/// relays); it stays up until the sensor probed its API port.
+const MANAGER_LIVE_VIEW: &str = r#"
+G=/etc/systemd/system-generators/zeek-systemd-generator
+for _ in $(seq 60); do
+    "$G" print Cluster::node --timeout 3 >/res/print.txt 2>&1 && break
+    sleep 0.5
+done
+start_prometheus
+use_nodes all-nodes
+wait_for 60 prom_all_up
+cp /res/prom-now.json /res/prom-up.json
+cp /run/zeek-systemd/prometheus-targets.json /res/
+use_nodes nodes
+touch /shared/scraped
+(exec 3<>/dev/tcp/127.0.0.1/27759) 2>/dev/null && echo reachable >/res/api-local.txt || echo unreachable >/res/api-local.txt
+wait_for 60 test -e /shared/probed || fail "the sensor did not probe the API port"
+"#;
+
+/// The sensor: runs its workers until the manager's Prometheus scraped
+/// them, then tries the manager's API port on the manager's cluster
+/// address.
+const SENSOR_LIVE_VIEW: &str = r#"
+wait_for 120 test -e /shared/scraped || fail "the manager host did not scrape the workers"
+if timeout 5 bash -c '(exec 3<>/dev/tcp/10.77.0.1/27759)' 2>/dev/null; then
+    echo reachable >/res/api-remote.txt
+else
+    echo unreachable >/res/api-remote.txt
+fi
+touch /shared/probed
+"#;
 
 struct Host {
     net: NetHost,
@@ -123,20 +188,31 @@ const HOSTS: [Host; 2] = [
 
 /// Boots both hosts at once on a fresh zone; returns (manager, sensor).
 /// The config every host gets: (path under /etc/zeek, text) of each file.
-fn boot_both(tag: &str, prefix: &Path, files: &[(String, String)], spool: &str) -> Vec<BootResult> {
+fn boot_both(
+    tag: &str,
+    prefix: &Path,
+    files: &[(String, String)],
+    spool: &str,
+    live_view: bool,
+) -> Vec<BootResult> {
     let net = Network::new(tag);
     let all_nodes = network::node_list(HOSTS.iter().flat_map(|h| h.nodes.iter().copied()));
     let boots: Vec<_> = HOSTS
         .iter()
         .map(|host| {
             let (path, text) = &files[0];
-            let scenario = scenario(host.net.address, spool, host.manager);
+            let scenario = scenario(host.net.address, spool, host.manager, live_view);
             let mut boot = net
                 .host(&host.net, prefix, text, host.nodes, &scenario)
                 .file("all-nodes", &all_nodes);
             boot.config_path = path.clone();
             boot.etc_zeek_files = files[1..].to_vec();
             boot.timeout_secs = 360;
+            if live_view && host.manager {
+                let prometheus = crate::live_view::prometheus();
+                boot.binds
+                    .push((prometheus, "/opt/prometheus/prometheus".into()));
+            }
             (host.net.name, boot)
         })
         .collect();
@@ -182,8 +258,54 @@ fn toml_two_hosts_form_one_cluster() {
         &prefix,
         &[("cluster.toml".into(), TOML.into())],
         "/opt/zeek/spool",
+        true,
     );
     assert_heard_all(&results);
+    assert_live_view(&results);
+}
+
+/// `print` from the manager host got every node of both hosts; the API
+/// answers on the manager host's loopback, not from the sensor.
+fn assert_live_view(results: &[BootResult]) {
+    let print = results[0].read("print.txt");
+    println!("{MANAGER_HOST}$ zeek-systemd print Cluster::node --timeout 3\n{print}");
+    for node in HOSTS.iter().flat_map(|h| h.nodes.iter()) {
+        let line = print
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{node} ")))
+            .unwrap_or_else(|| panic!("no row for {node}:\n{print}"));
+        assert!(line.ends_with(&format!("Cluster::node = {node}")), "{line}");
+    }
+    let local = results[0].read("api-local.txt");
+    let remote = results[1].read("api-remote.txt");
+    println!(
+        "WebSocket API port 27759: from {MANAGER_HOST} itself (127.0.0.1) {}, from {SENSOR_HOST} \
+         (10.77.0.1) {}",
+        local.trim(),
+        remote.trim()
+    );
+    assert_eq!(local.trim(), "reachable");
+    assert_eq!(remote.trim(), "unreachable");
+    println!(
+        "{MANAGER_HOST}: prometheus-targets.json:\n{}\n{MANAGER_HOST}$ curl -s \
+         'http://127.0.0.1:9090/api/v1/query?query=up'\n{}",
+        results[0].read("prometheus-targets.json"),
+        results[0].read("prom-up.json")
+    );
+    let at = |node: &str| {
+        if node.starts_with(SENSOR_HOST) {
+            "10.78.0.2:"
+        } else {
+            "10.77.0.1:"
+        }
+    };
+    let up = crate::live_view::up_values(&results[0], "prom-up.json", at);
+    for node in HOSTS.iter().flat_map(|h| h.nodes.iter()) {
+        assert!(
+            up.contains(&(node.to_string(), "1".into())),
+            "{node}: {up:?}"
+        );
+    }
 }
 
 #[test]
@@ -205,6 +327,6 @@ fn zeekconf_cluster_dir_two_hosts_form_one_cluster() {
             ZEEKCONF_SENSOR.to_string(),
         ),
     ];
-    let results = boot_both("mc", &prefix, &files, "/opt/zeek/var/spool/zeek");
+    let results = boot_both("mc", &prefix, &files, "/opt/zeek/var/spool/zeek", false);
     assert_heard_all(&results);
 }

@@ -154,6 +154,15 @@ export SPOOL={spool} LOG_DIR={log_dir}
 start_zeek
 wait_hellos 120
 live_log cluster >/res/cluster.log
+# TOML configs: every node answers `print` through the manager's WebSocket
+# API, also when the manager is the logger (no loggers).
+if [ -e /etc/zeek/cluster.toml ]; then
+    for _ in $(seq 60); do
+        /etc/systemd/system-generators/zeek-systemd-generator print Cluster::node --timeout 3 \
+            >/res/print.txt 2>&1 && break
+        sleep 0.5
+    done
+fi
 save_security {units}
 {kill}
 connect_to {before_stop}
@@ -216,6 +225,29 @@ fn assert_hellos(result: &BootResult, site: &Site) {
     }
 }
 
+/// `print Cluster::node` got every node's own name; without a logger
+/// there is no API (`websocket_without_logger`: it would break the
+/// manager's logging), and `print` says so.
+fn assert_print_answers(result: &BootResult, site: &Site) {
+    let print = result.read("print.txt");
+    println!("$ zeek-systemd print Cluster::node --timeout 3\n{print}");
+    if !site.nodes.iter().any(|n| n.contains("logger")) {
+        assert!(
+            print.contains("the manager's WebSocket API is off"),
+            "{print}"
+        );
+        return;
+    }
+    for node in site.nodes {
+        assert!(
+            print
+                .lines()
+                .any(|l| l.trim_start() == format!("{node}   Cluster::node = {node}")),
+            "{node} did not answer print:\n{print}"
+        );
+    }
+}
+
 /// No reporter.log line of kind error or fatal, live or archived.
 fn assert_no_errors(result: &BootResult) {
     for name in ["reporter-live.log", "reporter-archived.log"] {
@@ -231,7 +263,7 @@ fn assert_no_errors(result: &BootResult) {
     let journal = result.read("zeek-journal.log");
     let fatal: Vec<&str> = journal
         .lines()
-        .filter(|l| l.contains("fatal error"))
+        .filter(|l| l.contains("fatal error") || l.contains("Failed to bind"))
         .collect();
     assert!(fatal.is_empty(), "journal:\n{}", fatal.join("\n"));
 }
@@ -392,6 +424,7 @@ fn toml_basic_and_off_clusters_form() {
         };
         println!("hardening = {hardening:?}, {loggers} loggers");
         assert_hellos(&result, site);
+        assert_print_answers(&result, site);
         assert_no_errors(&result);
         assert_conn(&result, &PORTS_BEFORE_STOP);
         assert_all_archived(&result, site);

@@ -148,3 +148,62 @@ fn a_dry_run_changes_no_file_and_lists_the_checks_of_check() {
         );
     }
 }
+
+/// `deploy --rolling` refuses, before anything changes, a multi-host
+/// config without `--this-host-only`, and a first deploy (every unit is
+/// new: nothing to roll onto).
+#[test]
+fn rolling_is_refused_for_a_multi_host_config_and_a_first_deploy() {
+    let root = machine("c-mgr", "");
+    let tmp = tempfile::tempdir().unwrap();
+    let two_hosts =
+        std::fs::read_to_string(common::root().join("tests/fixtures/multihost/two-hosts.toml"))
+            .expect("read tests/fixtures/multihost/two-hosts.toml");
+    let text = config(root.path(), &two_hosts.replace("[zeek]\n", ""));
+    std::fs::write(root.path().join("etc/zeek/cluster.toml"), text).unwrap();
+    let (code, out) = run(
+        root.path(),
+        tmp.path(),
+        &["deploy", "--dry-run", "--rolling"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("needs --this-host-only"), "{out}");
+    assert!(
+        out.contains("cluster-wide rolling deploy is not there yet"),
+        "{out}"
+    );
+    assert!(
+        !out.contains("deep check"),
+        "refused before the checks:\n{out}"
+    );
+    // With --this-host-only it gets past that refusal (to the checks).
+    let (_, out) = run(
+        root.path(),
+        tmp.path(),
+        &["deploy", "--dry-run", "--rolling", "--this-host-only"],
+    );
+    assert!(!out.contains("needs --this-host-only"), "{out}");
+
+    let root = machine("sensor", "");
+    let text = config(
+        root.path(),
+        "[[interface]]\nname = \"lo\"\ncapture = \"af_packet::lo\"\nworkers = 2\n",
+    );
+    std::fs::write(root.path().join("etc/zeek/cluster.toml"), text).unwrap();
+    let (code, out) = run(
+        root.path(),
+        tmp.path(),
+        &["deploy", "--dry-run", "--rolling"],
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("deploy --rolling refused: units change beyond the workers': + "),
+        "{out}"
+    );
+    assert!(
+        out.contains("run a plain deploy (nothing was changed)"),
+        "{out}"
+    );
+    let (code, out) = run(root.path(), tmp.path(), &["deploy", "--dry-run"]);
+    assert_eq!(code, 0, "the same dry run without --rolling passes:\n{out}");
+}

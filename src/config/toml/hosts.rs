@@ -56,6 +56,7 @@ impl Reader<'_> {
             proxy_names,
             port: defaults.port.0,
             port_at: defaults.port.1,
+            metrics_address: self.metrics_address(&c.metrics_address)?,
             metrics_port: defaults.metrics_port.0,
             metrics_at: defaults.metrics_port.1,
             interfaces: self.interfaces(&doc.interface, "[[interface]]", false)?,
@@ -321,6 +322,7 @@ impl Reader<'_> {
             port: ports.port.0,
             port_at: ports.port.1,
             metrics_port: ports.metrics_port.0,
+            metrics_address: self.metrics_address(&h.metrics_address)?,
             metrics_at: ports.metrics_port.1,
             interfaces,
             profile: 0,
@@ -407,5 +409,18 @@ impl Reader<'_> {
                 Ok((names.len() as u32, Some(names)))
             }
         }
+    }
+}
+
+impl Reader<'_> {
+    /// `metrics_address` (`[cluster]` or `[hosts.NAME]`): an address.
+    fn metrics_address(
+        &self,
+        value: &Option<super::schema::Str>,
+    ) -> Result<Option<IpAddr>, ConfigError> {
+        value
+            .as_ref()
+            .map(|v| self.check(v.span(), parse_address(v.get_ref())))
+            .transpose()
     }
 }

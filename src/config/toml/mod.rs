@@ -136,6 +136,9 @@ impl Reader<'_> {
         let mut warnings = self.membership_warning(multi_host, &hosts, this_host.as_deref());
         let (websocket, websocket_warning) = self.websocket(&doc.cluster)?;
         warnings.extend(websocket_warning);
+        let (websocket, no_logger_warning) =
+            self.websocket_without_logger(websocket, &doc.cluster, &hosts, &profile.backend);
+        warnings.extend(no_logger_warning);
         if !multi_host {
             warnings.extend(self.no_manager(doc, &hosts, &profile.backend)?);
         }

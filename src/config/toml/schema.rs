@@ -87,6 +87,7 @@ pub(super) struct HostSection {
     pub(super) proxies: Option<Spanned<CountOrNames>>,
     pub(super) port: Option<Spanned<i64>>,
     pub(super) metrics_port: Option<Spanned<i64>>,
+    pub(super) metrics_address: Option<Str>,
     #[serde(default)]
     pub(super) interface: Vec<Spanned<InterfaceSection>>,
 }
@@ -122,6 +123,7 @@ pub(super) struct ClusterSection {
     pub(super) address: Option<Str>,
     pub(super) port: Option<Spanned<i64>>,
     pub(super) metrics_port: Option<Spanned<i64>>,
+    pub(super) metrics_address: Option<Str>,
     pub(super) ip_allow: Option<Spanned<Vec<Str>>>,
     pub(super) encryption: Option<Spanned<bool>>,
     pub(super) secrets: Option<Str>,

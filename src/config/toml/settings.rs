@@ -240,4 +240,35 @@ impl Reader<'_> {
         });
         Ok((Some(address), warning))
     }
+
+    /// No WebSocket listener when the manager is the logger (no loggers)
+    /// under the ZeroMQ backend: the API's own backend in the manager then
+    /// binds the manager's log port a second time at the first client,
+    /// fails ("Failed to bind pull socket ... Address already in use"),
+    /// and the manager's logging breaks (Zeek 9.1,
+    /// tests/real_zeek/single_host.rs). Said as a warning, so `check`
+    /// shows why `print` and `peers` cannot work.
+    pub(super) fn websocket_without_logger(
+        &self,
+        websocket: Option<SocketAddr>,
+        c: &ClusterSection,
+        hosts: &[crate::config::spec::HostSpec],
+        backend: &[String],
+    ) -> (Option<SocketAddr>, Option<String>) {
+        let zeromq = backend.iter().any(|a| a == defaults::ZEROMQ_BACKEND);
+        let loggers: u32 = hosts.iter().map(|h| h.loggers).sum();
+        if websocket.is_none() || !zeromq || loggers > 0 {
+            return (websocket, None);
+        }
+        let message = "no WebSocket API (zeek-systemd print, peers): the cluster has no logger, \
+                       so the manager logs, and with the ZeroMQ backend the API's session \
+                       would bind the manager's log port again and break its logging; add a \
+                       logger ([logger] count = 1) to have the API, or set websocket = false \
+                       to silence this";
+        let warning = match &c.websocket {
+            Some(value) => self.error(value.span(), message).to_string(),
+            None => format!("{}: [cluster] websocket: {message}", self.path.display()),
+        };
+        (None, Some(warning))
+    }
 }

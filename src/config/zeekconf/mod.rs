@@ -311,6 +311,7 @@ fn host(file: &HostConf, index: usize, local: bool) -> HostSpec {
         proxy_names: None,
         port: c.port,
         port_at: label_at(&c.port_label, "port"),
+        metrics_address: None,
         metrics_port: c.metrics_port,
         metrics_at: label_at(&c.metrics_label, "metrics_port"),
         interfaces: (c.interfaces.iter())

@@ -27,6 +27,7 @@ use crate::env::Environment;
 use crate::generator::{plan, render, write};
 use crate::model::{Cluster, Node, Role};
 use crate::ops::{process, systemctl};
+use crate::topology::Machine;
 
 /// How long one `zeek -a` may take (a real Zeek parses `local` in 1-3 s).
 const PARSE_TIMEOUT: Duration = Duration::from_secs(120);
@@ -83,6 +84,64 @@ pub fn run(cluster: &Cluster, env: &Environment, scripts: &Path) -> Vec<Finding>
     }
     findings.push(verify_units(cluster, &env.self_path, &env.temp_dir));
     findings
+}
+
+/// The CPUs and capture interfaces this host's nodes are pinned to, each
+/// against the machine (`host` names it in the failure). A cluster-wide
+/// deploy runs it on every host for that host's nodes; `check --deep`
+/// does not (systemd's own 215/CPUAFFINITY at start is what a single
+/// host's deploy meets and rolls back).
+pub fn pinning(cluster: &Cluster, machine: &Machine, host: &str) -> Vec<Finding> {
+    let online: Vec<u32> = machine.cpus.keys().copied().collect();
+    let mut findings = Vec::new();
+    for node in cluster.local_nodes() {
+        if let (Some(list), false) = (&node.settings.cpus, online.is_empty()) {
+            let missing: Vec<u32> = list
+                .0
+                .iter()
+                .copied()
+                .filter(|c| !online.contains(c))
+                .collect();
+            findings.push(Finding {
+                what: format!("CPUs of {} (CPUAffinity={})", node.name, list.to_affinity()),
+                failure: (!missing.is_empty()).then(|| {
+                    format!(
+                        "CPU {} of node {} is not on host {host} (online: {}); change the `cpus` of its interface",
+                        crate::topology::cpu_text(&missing),
+                        node.name,
+                        crate::topology::cpu_text(&online)
+                    )
+                }),
+            });
+        }
+        let iface = node
+            .capture
+            .as_ref()
+            .and_then(|c| capture_interface(&c.source));
+        if let (Some(iface), false) = (iface, machine.nics.is_empty()) {
+            findings.push(Finding {
+                what: format!("interface {iface} of {}", node.name),
+                failure: (!machine.nics.contains_key(iface)).then(|| {
+                    format!(
+                        "node {} captures on {iface}, which host {host} does not have",
+                        node.name
+                    )
+                }),
+            });
+        }
+    }
+    findings
+}
+
+/// The network interface of a capture source Zeek reads with AF_PACKET
+/// or libpcap by name (`af_packet::eth1`, `eth1`); `None` for others.
+fn capture_interface(source: &str) -> Option<&str> {
+    let name = source.strip_prefix("af_packet::").unwrap_or(source);
+    let plain = !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
+    plain.then_some(name)
 }
 
 /// The findings as the `check --deep` report, and whether all passed.

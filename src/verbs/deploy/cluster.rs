@@ -15,7 +15,7 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use super::DeployArgs;
-use crate::deployment::bundle;
+use crate::deployment::{bundle, Deployment};
 use crate::error::Failure;
 use crate::identity;
 use crate::model::{Cluster, Role};
@@ -169,12 +169,12 @@ fn show(step: &str, targets: &[Target], replies: &[Reply]) {
 }
 
 /// The bundle every host gets: the config, the scripts of the candidate's
-/// snapshot, and the secrets file (from `secrets_from`, else the
-/// cluster's own) when the cluster is encrypted.
+/// snapshot, and the secrets (`new_secrets`, else this host's file) when
+/// the cluster is encrypted.
 fn bundle_bytes(
     candidate: &Candidate,
     ctx: &Context,
-    secrets_from: Option<&Path>,
+    new_secrets: Option<&[u8]>,
 ) -> anyhow::Result<Vec<u8>> {
     let (snapshot, _) = scratch_snapshot(candidate, &ctx.env.temp_dir)?;
     let mut files: Vec<(PathBuf, Vec<u8>)> = candidate
@@ -195,28 +195,35 @@ fn bundle_bytes(
             Path::new(&part),
         )?);
     }
-    if let Some(own) = secrets::path_for(&candidate.cluster, &ctx.env.config_dir) {
-        let path = secrets_from.map_or(own, Path::to_path_buf);
-        let bytes = std::fs::read(&path)
-            .map_err(|e| anyhow::anyhow!("cannot read the secrets {}: {e}", path.display()))?;
+    if let Some(path) = secrets::path_for(&candidate.cluster, &ctx.env.config_dir) {
+        let bytes = match new_secrets {
+            Some(bytes) => bytes.to_vec(),
+            None => std::fs::read(&path)
+                .map_err(|e| anyhow::anyhow!("cannot read the secrets {}: {e}", path.display()))?,
+        };
         files.push((PathBuf::from(bundle::SECRETS), bytes));
     }
+    let here = ctx.options.host_or_hostname().unwrap_or("?");
+    files.push((PathBuf::from(bundle::ORIGIN), here.as_bytes().to_vec()));
     let mut out = Vec::new();
     bundle::write(&mut out, &files)?;
     Ok(out)
 }
 
-/// Runs a cluster-wide deploy of `candidate` (a multi-host config).
+/// Runs a cluster-wide deploy of `candidate` (a multi-host config), with
+/// `new_secrets` (`secrets rotate`) instead of this host's secrets file:
+/// they reach every host's file only at the switch, and a roll-back puts
+/// the old ones back everywhere.
 pub fn exec(
     args: &DeployArgs,
     ctx: &Context,
     candidate: &Candidate,
-    secrets_from: Option<&Path>,
+    new_secrets: Option<&[u8]>,
 ) -> Result<(), Failure> {
     let program = args.remote_program.as_str();
     let t0 = Instant::now();
     let targets = reach(args, ctx, &candidate.cluster)?;
-    let input = bundle_bytes(candidate, ctx, secrets_from)?;
+    let input = bundle_bytes(candidate, ctx, new_secrets)?;
     let stage_args: Vec<String> = match args.dry_run {
         true => vec!["stage".into(), "--dry-run".into()],
         false => vec!["stage".into()],
@@ -261,7 +268,18 @@ pub fn exec(
         &id,
         &identity::config_digest(&candidate.files),
         t0,
-    )
+    )?;
+    // `status` on this host names the hosts left out until a deploy
+    // reaches them.
+    let left_out: Vec<String> = candidate
+        .cluster
+        .hosts
+        .iter()
+        .filter(|h| !targets.iter().any(|t| t.host == h.name))
+        .map(|h| h.name.clone())
+        .collect();
+    Deployment::new(ctx.env).record_left_out(&id, &left_out)?;
+    Ok(())
 }
 
 /// The snapshot id every host staged (`ID config DIGEST STATE` each);
@@ -446,9 +464,15 @@ fn wait_identities(
             &ctx.env.self_path,
             &args.remote_program,
         );
+        // A host left out (`--reachable-only`) keeps its old snapshot.
         let missing: Vec<&str> = cluster
             .nodes
             .iter()
+            .filter(|n| {
+                targets
+                    .iter()
+                    .any(|t| Some(t.host.as_str()) == n.host.as_deref())
+            })
             .map(|n| n.name.as_str())
             .filter(|n| {
                 !reply.text.lines().any(|l| {

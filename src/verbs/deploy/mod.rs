@@ -6,6 +6,7 @@
 
 pub mod changes;
 pub mod cluster;
+pub mod rolling;
 pub mod rollout;
 
 use std::path::Path;
@@ -57,6 +58,10 @@ pub struct DeployArgs {
     /// The program the other hosts run (over SSH) for their part.
     #[arg(long, default_value = "zeek-systemd", value_name = "PATH")]
     pub remote_program: String,
+    /// Restart the workers of each interface in waves, so that it always
+    /// has a worker capturing (scripts and workers' unit lines only).
+    #[arg(long, conflicts_with = "restart")]
+    pub rolling: bool,
 }
 
 /// Runs `deploy`: exit 1 when a check fails (nothing changed), 4 when the
@@ -70,6 +75,7 @@ pub fn exec(args: &DeployArgs, ctx: &Context) -> Result<(), Failure> {
         )?;
     }
     let candidate = Candidate::load(ctx)?;
+    rolling::refuse_multi_host(args, &candidate.cluster)?;
     if !candidate.cluster.hosts.is_empty() && !args.this_host_only {
         return cluster::exec(args, ctx, &candidate, None);
     }
@@ -96,6 +102,7 @@ pub fn exec(args: &DeployArgs, ctx: &Context) -> Result<(), Failure> {
         ))?;
         println!("deploy: the Zeek on disk changed: every node restarts on it");
     }
+    rolling::refuse_change(args, &changed, &candidate.cluster, !old_zeek.is_empty())?;
     let same = previous.current.as_deref() == Some(id.as_str());
     if same && old_zeek.is_empty() && !args.dry_run {
         return pin_only(&candidate, &previous, &deployment, &id);
@@ -112,7 +119,7 @@ pub fn exec(args: &DeployArgs, ctx: &Context) -> Result<(), Failure> {
         timeout: Duration::from_secs(args.timeout),
     };
     let began = std::time::SystemTime::now();
-    let outcome = go_live(&candidate, args.restart, wait, &id);
+    let outcome = go_live(&candidate, (args.restart, args.rolling), wait, &id);
     store.prune(KEEP);
     match outcome {
         Ok(()) => Ok(()),
@@ -174,7 +181,7 @@ fn pin_only(
 /// Restarts as asked and waits; `Err` when the cluster did not come up.
 fn go_live(
     candidate: &Candidate,
-    restart: RestartMode,
+    (restart, rolling): (RestartMode, bool),
     wait: Wait,
     id: &str,
 ) -> Result<(), rollout::NodeFailure> {
@@ -190,7 +197,11 @@ fn go_live(
         );
         return Ok(());
     }
-    rollout::restart_and_wait(&candidate.cluster, wait)?;
+    if rolling {
+        rolling::restart_and_wait(&candidate.cluster, wait)?;
+    } else {
+        rollout::restart_and_wait(&candidate.cluster, wait)?;
+    }
     println!("deploy: snapshot {id} is live: every node of this host runs it");
     Ok(())
 }

@@ -101,7 +101,7 @@ fn failure(node: Option<String>, why: String) -> NodeFailure {
 
 /// `NRestarts` of each unit (automatic restarts only: a `systemctl
 /// restart` does not count, a crash does).
-fn restarts(units: &[String]) -> anyhow::Result<BTreeMap<String, u64>> {
+pub(super) fn restarts(units: &[String]) -> anyhow::Result<BTreeMap<String, u64>> {
     let props = systemctl::show(units, &["NRestarts"])?;
     Ok(units
         .iter()
@@ -129,7 +129,7 @@ fn node_of(unit: &str) -> String {
 
 /// Polls until every unit runs under one PID for `wait.settle`; a unit that
 /// dies (restarted by systemd, failed) fails at once.
-fn wait_running(
+pub(super) fn wait_running(
     units: &[String],
     baseline: &BTreeMap<String, u64>,
     wait: Wait,
@@ -193,7 +193,7 @@ fn wait_running(
 /// The spool dirs of this host's nodes that write cluster.log (loggers,
 /// or the manager when the cluster has none) where one is there now: a
 /// running Zeek that logs the cluster's hellos.
-fn writers_with_cluster_log(cluster: &Cluster) -> Vec<PathBuf> {
+pub(super) fn writers_with_cluster_log(cluster: &Cluster) -> Vec<PathBuf> {
     let has_logger = cluster.nodes.iter().any(|n| n.role == Role::Logger);
     cluster
         .local_nodes()
@@ -204,7 +204,7 @@ fn writers_with_cluster_log(cluster: &Cluster) -> Vec<PathBuf> {
 }
 
 /// The nodes named in `got hello from NODE` lines logged after `since`.
-fn heard(writers: &[PathBuf], since: f64) -> Vec<String> {
+pub(super) fn heard(writers: &[PathBuf], since: f64) -> Vec<String> {
     let mut names = Vec::new();
     for dir in writers {
         let text = std::fs::read_to_string(dir.join("cluster.log")).unwrap_or_default();
@@ -227,7 +227,7 @@ fn heard(writers: &[PathBuf], since: f64) -> Vec<String> {
 
 /// Waits until every node of this host was heard after the restart, when
 /// a log writer of this host showed before that it logs hellos.
-fn wait_joined(
+pub(super) fn wait_joined(
     cluster: &Cluster,
     writers: &[PathBuf],
     since: SystemTime,

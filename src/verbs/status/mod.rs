@@ -51,6 +51,7 @@ pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
     systemctl::require(ctx.env, "the state of its nodes is unknown here")?;
     let mut status = collect(&cluster, config_state)?;
     status.deployed = deployed_report(ctx);
+    status.hosts_differ.extend(left_out(&cluster, ctx));
     status.old_zeek = crate::ops::old_zeek::find(&cluster, ctx.env, &status.units);
     let text = if args.json {
         serde_json::to_string_pretty(&status).context("cannot encode the status")? + "\n"
@@ -179,6 +180,10 @@ pub struct DeployedReport {
     /// Files on disk that differ from it: changed on disk, not deployed
     /// (site files by their path in the site dir, config files by name).
     pub not_deployed: Vec<String>,
+    /// The host whose cluster-wide deploy put it here, and when (seconds
+    /// since the epoch); `None`: deployed on this host.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub deployed_from: Option<(String, u64)>,
 }
 
 /// The snapshot in use and the drift from it; `None` when there is none.
@@ -190,7 +195,12 @@ fn deployed_report(ctx: &Context) -> Option<DeployedReport> {
         .find_config()
         .ok()
         .and_then(|s| config::read_files(&s).ok());
+    let here = ctx.options.host_or_hostname().unwrap_or("");
+    let deployed_from = deployment
+        .deployed_from(&info.id)
+        .filter(|(host, _)| !host.eq_ignore_ascii_case(here));
     Some(DeployedReport {
+        deployed_from,
         not_deployed: snapshot::drift(&store.dir(&info.id), &info, live.as_ref()),
         snapshot: info.id,
         created: info.created,
@@ -228,6 +238,34 @@ pub fn collect(cluster: &Cluster, config_state: ConfigState) -> anyhow::Result<S
         hosts_differ: hosts_differ(cluster),
         old_zeek: Vec::new(),
     })
+}
+
+/// The nodes of the hosts the last cluster-wide deploy from this host
+/// left out (`deploy --reachable-only`): they run an older deploy.
+fn left_out(cluster: &Cluster, ctx: &Context) -> Vec<crate::identity::NodeIdentity> {
+    let Some((id, hosts)) = Deployment::new(ctx.env).left_out() else {
+        return Vec::new();
+    };
+    cluster
+        .nodes
+        .iter()
+        .filter(|n| {
+            n.host
+                .as_deref()
+                .is_some_and(|h| hosts.iter().any(|l| l == h))
+        })
+        .map(|n| crate::identity::NodeIdentity {
+            node: n.name.clone(),
+            host: n.host.as_deref().unwrap_or("").to_string(),
+            config: "-".into(),
+            snapshot: "-".into(),
+            zeek: "-".into(),
+            differs: Some(format!(
+                "left out of the deploy of snapshot {id} (--reachable-only): \
+                 run `zeek-systemd deploy` when it can be reached"
+            )),
+        })
+        .collect()
 }
 
 /// The manager's record of the nodes whose host differs from its own,
@@ -308,7 +346,23 @@ impl Status {
             d.origin,
             age(now.saturating_sub(d.created))
         );
-        if !d.not_deployed.is_empty() {
+        if let Some((host, at)) = &d.deployed_from {
+            // Another host's deploy is the source: this host's own copies
+            // of the files are not what runs, nor what the next deploy sends.
+            let _ = writeln!(
+                out,
+                "deployed from host {host} ({} ago) by a cluster-wide deploy; edit the config and \
+                 scripts there and run `zeek-systemd deploy` there{}",
+                age(now.saturating_sub(*at)),
+                match d.not_deployed.is_empty() {
+                    true => String::new(),
+                    false => format!(
+                        " (this host's own copies differ and are not used: {})",
+                        d.not_deployed.join(", ")
+                    ),
+                }
+            );
+        } else if !d.not_deployed.is_empty() {
             let _ = writeln!(
                 out,
                 "changed on disk, not deployed: {} (`zeek-systemd deploy` checks and deploys them)",
