@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use super::toml_text::{list, quote};
+use super::toml_text::{copied_strings, list, quote};
 use super::zeekctl_cfg::{log_expire_minutes, ZeekctlCfg};
 
 /// zeekctl.cfg options the sections above do not carry: what replaces
@@ -144,17 +144,11 @@ fn alerts_section(out: &mut String, cfg: &ZeekctlCfg) {
             let _ = writeln!(out, "# mail_to = [\"root@localhost\"]   # ZeekControl's default MailTo; uncomment to keep its crash mail");
         }
     }
-    for (key, ours) in [("mailfrom", "mail_from"), ("sendmail", "sendmail")] {
-        if let Some(s) = cfg.get(key) {
-            let _ = writeln!(
-                out,
-                "{ours} = {}   # {} (line {})",
-                quote(&s.value),
-                s.key,
-                s.line
-            );
-        }
-    }
+    copied_strings(
+        out,
+        cfg,
+        &[("mailfrom", "mail_from"), ("sendmail", "sendmail")],
+    );
     out.push('\n');
 }
 

@@ -12,6 +12,7 @@ use std::path::Path;
 use super::networks_cfg::Network;
 use super::node_cfg::{is_localhost, Kind, ZeekctlNode};
 use super::operations_out::{operations_sections, unmapped};
+use super::toml_text::copied_strings;
 pub use super::toml_text::{list, quote};
 use super::zeekctl_cfg::ZeekctlCfg;
 use super::{ImportError, Sources};
@@ -205,17 +206,11 @@ fn zeek_section(out: &mut String, input: &Input) {
     }
     args.extend(cfg.zeek_args.iter().cloned());
     let _ = writeln!(out, "args = {}", list(&args));
-    for (zk, ours) in [("spooldir", "spool_dir"), ("logdir", "log_dir")] {
-        if let Some(s) = cfg.get(zk) {
-            let _ = writeln!(
-                out,
-                "{ours} = {}   # {} (line {})",
-                quote(&s.value),
-                s.key,
-                s.line
-            );
-        }
-    }
+    copied_strings(
+        out,
+        cfg,
+        &[("spooldir", "spool_dir"), ("logdir", "log_dir")],
+    );
     if !cfg.env.is_empty() {
         let env: Vec<(String, String)> = cfg
             .env
