@@ -360,14 +360,18 @@ fn real_zeek_faults() {
             .and_then(|v| v.parse().ok())
             .expect("a time")
     };
-    // Observed 6 to 8 s, 8 to 15 s after the SEGV (the core is written
-    // first), 36.5 to 38.2 s with the 30-s logger stop.
+    // The cluster is whole again in bounded time, not "never". Observed
+    // on an idle machine 6 to 8 s, 8 to 15 s after the SEGV (the core is
+    // written first), 36.5 to 38.2 s with the 30-s logger stop; on a
+    // machine at load 12 (other container boots) 5.9 to 16.7 s and 48.3 s.
+    // How fast is bench/'s to say (bench/cluster.sh), so the limits are
+    // about twice the loaded figures.
     for (phase, max) in [
-        ("segv", 30_000),
-        ("manager-kill", 12_000),
-        ("worker-kill", 12_000),
-        ("spool-full", 14_000),
-        ("logger-down", 45_000),
+        ("segv", 45_000),
+        ("manager-kill", 30_000),
+        ("worker-kill", 30_000),
+        ("spool-full", 35_000),
+        ("logger-down", 90_000),
     ] {
         assert!(ms(phase) <= max, "{phase}: {} ms > {max}", ms(phase));
     }
@@ -377,7 +381,8 @@ fn real_zeek_faults() {
             .find_map(|l| l.strip_prefix(key)?.trim().parse().ok())
             .expect(key)
     };
-    assert!(number("segv_report_ms ") <= 10_000, "{numbers}");
+    // Observed 7.2 s at load 12.
+    assert!(number("segv_report_ms ") <= 20_000, "{numbers}");
     assert_eq!(number("status_unwritable_exit "), 3, "{numbers}");
     assert!(number("archive_unwritable_queue ") >= 1, "{numbers}");
     assert!(
