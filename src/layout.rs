@@ -158,19 +158,27 @@ redef Cluster::Backend::ZeroMQ::ipv6 = T;
 "#;
 
 /// The policy script of a TOML config: [`POLICY_SCRIPT`] and the live
-/// view: every node answers control requests, the manager records when it
-/// last heard each node, and, when `websocket` is set, serves Zeek's
-/// WebSocket API there (what `print` and `peers` talk to).
+/// view ([`live_view_script`]).
 pub fn policy_script(websocket: Option<SocketAddr>) -> String {
-    let mut out = String::with_capacity(POLICY_SCRIPT.len() + LIVE_VIEW.len() + 600);
-    out.push_str(POLICY_SCRIPT);
+    let mut out = String::from(POLICY_SCRIPT);
+    out.push_str(&live_view_script(websocket));
+    out
+}
+
+/// The live view: every node answers control requests, the manager
+/// records when it last heard each node, and, when `websocket` is set,
+/// serves Zeek's WebSocket API there (what `print` and `peers` talk to).
+/// Part of a TOML config's policy script; a script of its own
+/// ([`LIVE_VIEW_SCRIPT_NAME`]) for a zeek.conf that sets `websocket`.
+pub fn live_view_script(websocket: Option<SocketAddr>) -> String {
+    let mut out = String::with_capacity(LIVE_VIEW.len() + 600);
     out.push_str(LIVE_VIEW);
     if let Some(address) = websocket {
         let _ = write!(
             out,
             r#"
 # The cluster's WebSocket API (Zeek 8.0+), on the manager only: no
-# authentication, so on loopback unless [cluster] websocket says otherwise.
+# authentication, so on loopback unless the config's websocket says otherwise.
 @ifdef ( Cluster::listen_websocket )
 @if ( Cluster::local_node_type() == Cluster::MANAGER )
 event zeek_init() &priority=-100
@@ -232,3 +240,8 @@ event Cluster::node_down(name: string, id: string)
 /// The script name TOML configs pass on the zeek command line; the file is
 /// `<spool>/generated-scripts/zeek-systemd.zeek`, found through `ZEEKPATH`.
 pub const POLICY_SCRIPT_NAME: &str = "zeek-systemd";
+
+/// The script name a zeek.conf that sets `websocket` adds after Zeek's
+/// own policy script on every node's command line: the live view
+/// ([`live_view_script`]), `<spool>/generated-scripts/zeek-systemd-live.zeek`.
+pub const LIVE_VIEW_SCRIPT_NAME: &str = "zeek-systemd-live";

@@ -258,6 +258,10 @@ pub struct Install {
 pub enum PolicyScript {
     /// Zeek 8.1+'s own `policy/misc/systemd-generator` (zeek.conf configs).
     ZeekBuiltin,
+    /// Zeek's own, and after it the product's live view
+    /// (`layout::LIVE_VIEW_SCRIPT_NAME`), written next to
+    /// `cluster-layout.zeek` (zeek.conf configs that set `websocket`).
+    ZeekBuiltinWithLiveView,
     /// The product's own equivalent, written by `zeek-setup.service` next
     /// to `cluster-layout.zeek` (TOML configs, works on Zeek 6.x/7.x too).
     Generated,
@@ -338,8 +342,8 @@ pub struct ClusterSettings {
     /// Whether the cluster's traffic between nodes is encrypted (issue 18).
     pub encryption: Encryption,
     /// Where the manager serves Zeek's WebSocket API (`print`, `peers`),
-    /// as the generated scripts make it listen; `None`: not by us (off, or
-    /// a zeek.conf config, which has no key for it: the site script does).
+    /// as the generated scripts make it listen; `None`: not by us (off,
+    /// or a zeek.conf config without `websocket`, whose site script may).
     pub websocket: Option<std::net::SocketAddr>,
 }
 

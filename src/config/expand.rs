@@ -206,7 +206,7 @@ impl HostNodes<'_> {
                 continue;
             }
             let mut args = p.backend.clone();
-            args.push(p.policy.clone());
+            args.extend(p.policy.iter().cloned());
             args.extend(template.args.iter().cloned());
             args.extend(p.args.iter().cloned());
             let args: Arc<[String]> = args.into();
@@ -394,7 +394,7 @@ impl<'s> Interface<'s> {
         args.push("-i".to_string());
         args.push(capture.to_string());
         args.extend(p.backend.iter().cloned());
-        args.push(p.policy.clone());
+        args.extend(p.policy.iter().cloned());
         args.extend(role.iter().cloned());
         args.extend(iface.iter().cloned());
         if let Some(id) = self.fanout {

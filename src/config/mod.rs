@@ -12,6 +12,7 @@ pub mod spec;
 pub mod template;
 pub mod toml;
 pub mod values;
+pub mod websocket;
 pub mod zeekconf;
 
 use std::fmt;

@@ -98,8 +98,9 @@ pub struct RoleTemplate {
 pub struct Profile {
     /// Scripts/args that select the cluster backend.
     pub backend: Vec<String>,
-    /// The policy script that makes loggers rotate into the archiver queue.
-    pub policy: String,
+    /// The policy scripts every node loads after the backend's: the one
+    /// that makes loggers rotate into the archiver queue, and any after it.
+    pub policy: Vec<String>,
     /// Args every node gets last.
     pub args: Vec<String>,
     /// The env layer under every role's.

@@ -26,8 +26,9 @@ const RESPONSE: &str = "Control::id_value_response";
 
 /// Where the verbs reach the manager's WebSocket API: `given`
 /// (`--websocket`), else where the config makes it listen (an
-/// unspecified address through loopback), else, for a zeek.conf config,
-/// where Zeek's own examples put it (the site script starts it).
+/// unspecified address through loopback), else, for a zeek.conf config
+/// without `websocket`, where Zeek's own examples put it (a site script
+/// may start it).
 pub fn endpoint(cluster: &Cluster, given: Option<SocketAddr>) -> anyhow::Result<SocketAddr> {
     if let Some(address) = given {
         return Ok(address);

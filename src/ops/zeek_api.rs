@@ -42,7 +42,8 @@ impl ZeekApi {
         let unreachable = |e: &dyn std::fmt::Display| {
             anyhow::anyhow!(
                 "cannot reach Zeek's WebSocket API on {address}: {e} (is the manager running, \
-                 and is this its host? see [cluster] websocket in zeek-cluster.toml(5))"
+                 and is this its host? see websocket in zeek-cluster.toml(5) or, for a zeek.conf, \
+                 zeek-systemd-generator(8))"
             )
         };
         let stream = TcpStream::connect_timeout(&address, timeout).map_err(|e| unreachable(&e))?;

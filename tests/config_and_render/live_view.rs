@@ -210,3 +210,162 @@ fn metrics_address_is_bound_and_named_in_the_prometheus_targets() {
     let parsed: serde_json::Value = serde_json::from_str(&json).expect("JSON");
     assert_eq!(parsed[0]["labels"]["role"], "manager");
 }
+
+// zeek.conf's `websocket` (this product's own key in `[zeek]`).
+
+const ZEEK_CONF: &str = "/etc/zeek/zeek.conf";
+
+fn read_zeekconf(text: &str) -> Result<Cluster, String> {
+    zeek_systemd::config::zeekconf::read(Path::new(ZEEK_CONF), text, &ReadOptions::default())
+        .map_err(|e| e.to_string())
+}
+
+/// A zeek.conf with a manager, a logger and a worker, `websocket` from
+/// `line` (empty: not given).
+fn zeekconf_with(line: &str) -> String {
+    format!(
+        "[zeek]\nmanager = 1\nloggers = 1\n{line}\n\
+         [interface eth1]\ninterface = af_packet::eth1\nworkers = 1\n"
+    )
+}
+
+/// The `ExecStart=` line of `node`'s drop-in.
+fn exec_start(cluster: &Cluster, node: &str) -> String {
+    let plan = plan::plan(
+        cluster,
+        Path::new("/run/systemd/generator"),
+        Path::new("/g"),
+    );
+    let drop_in = format!("zeek@{node}.service.d");
+    render::render(&plan)
+        .into_iter()
+        .filter(|o| o.path.display().to_string().contains(&drop_in))
+        .find_map(|o| match o.content {
+            Content::File(body) => body
+                .lines()
+                .rfind(|l| l.starts_with("ExecStart=\""))
+                .map(str::to_string),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("no ExecStart= for {node}"))
+}
+
+/// The scripts a snapshot of `cluster` holds beside the layout, by name.
+fn generated_scripts(cluster: &Cluster) -> Vec<(String, String)> {
+    use zeek_systemd::deployment::snapshot::build::{build, Origin};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let dest = dir.path().join("snapshot");
+    let files = zeek_systemd::config::ConfigFiles { files: Vec::new() };
+    build(cluster, &files, &[], &dest, Origin::Deploy).expect("snapshot");
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dest.join("generated-scripts")).expect("generated-scripts") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .expect("name")
+            .to_string_lossy()
+            .into_owned();
+        if name != "cluster-layout.zeek" {
+            out.push((name, std::fs::read_to_string(&path).expect("script")));
+        }
+    }
+    out
+}
+
+#[test]
+fn zeekconf_websocket_gives_the_manager_the_listener() {
+    let cluster = read_zeekconf(&zeekconf_with("websocket = 127.0.0.1:27800")).expect("valid");
+    // Every node loads the live view after Zeek's own script.
+    for node in ["manager", "logger-1", "worker-eth1-1"] {
+        let line = exec_start(&cluster, node);
+        assert!(
+            line.contains("\"policy/misc/systemd-generator\" \"zeek-systemd-live\""),
+            "{line}"
+        );
+    }
+    let scripts = generated_scripts(&cluster);
+    assert_eq!(scripts.len(), 1, "{scripts:?}");
+    let (name, text) = &scripts[0];
+    assert_eq!(name, "zeek-systemd-live.zeek");
+    assert!(
+        text.contains(
+            "Cluster::listen_websocket([$listen_addr=127.0.0.1, $listen_port=27800/tcp])"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("@load frameworks/control/controllee"),
+        "{text}"
+    );
+    assert!(
+        cluster.settings.warnings.is_empty(),
+        "{:?}",
+        cluster.settings.warnings
+    );
+    // `true`: the default address, as in cluster.toml.
+    let on = read_zeekconf(&zeekconf_with("websocket = true")).expect("valid");
+    assert_eq!(
+        on.settings.websocket,
+        Some("127.0.0.1:27759".parse().unwrap())
+    );
+}
+
+#[test]
+fn zeekconf_without_websocket_or_false_has_no_listener() {
+    for line in ["", "websocket = false"] {
+        let cluster = read_zeekconf(&zeekconf_with(line)).expect("valid");
+        assert_eq!(cluster.settings.websocket, None, "{line}");
+        // Zeek's generator's command line, and no script of ours.
+        let exec = exec_start(&cluster, "manager");
+        assert!(!exec.contains("zeek-systemd-live"), "{exec}");
+        assert!(generated_scripts(&cluster).is_empty(), "{line}");
+    }
+}
+
+#[test]
+fn zeekconf_websocket_bad_values_name_line_key_and_fix() {
+    for bad in ["localhost", "127.0.0.1", "127.0.0.1:0", "yes", ""] {
+        let error = read_zeekconf(&zeekconf_with(&format!("websocket = {bad}"))).expect_err(bad);
+        assert!(error.contains("zeek.conf:4: [zeek] websocket: "), "{error}");
+        // The fix: an example.
+        assert!(error.contains("27759"), "{error}");
+    }
+    // The manager's key: a file without one cannot say where it listens.
+    let error =
+        read_zeekconf("websocket = true\ninterface = eth0\nworkers = 1\n").expect_err("no manager");
+    assert!(error.contains("zeek.conf:1: websocket: "), "{error}");
+    assert!(error.contains("manager = 1"), "{error}");
+}
+
+#[test]
+fn zeekconf_websocket_on_a_reachable_address_is_warned_about() {
+    let cluster = read_zeekconf(&zeekconf_with("websocket = 0.0.0.0:27759")).expect("valid");
+    assert_eq!(
+        cluster.settings.websocket,
+        Some("0.0.0.0:27759".parse().unwrap())
+    );
+    let warnings = cluster.settings.warnings.join("\n");
+    assert!(
+        warnings.contains("zeek.conf:4: [zeek] websocket: "),
+        "{warnings}"
+    );
+    assert!(warnings.contains("no authentication"), "{warnings}");
+}
+
+#[test]
+fn zeekconf_websocket_without_a_logger_under_zeromq_is_dropped_with_a_warning() {
+    let text = "[zeek]\nmanager = 1\nwebsocket = true\n\
+                [interface eth1]\ninterface = af_packet::eth1\nworkers = 1\n";
+    let cluster = read_zeekconf(text).expect("valid");
+    assert_eq!(cluster.settings.websocket, None);
+    assert!(!exec_start(&cluster, "manager").contains("zeek-systemd-live"));
+    let warnings = cluster.settings.warnings.join("\n");
+    assert!(
+        warnings.contains("zeek.conf:3: [zeek] websocket: "),
+        "{warnings}"
+    );
+    assert!(
+        warnings.contains("add a logger (loggers = 1)"),
+        "{warnings}"
+    );
+}

@@ -8,10 +8,13 @@
 //! TOML file, once from a zeek.conf `cluster/` dir. From the TOML file
 //! also the live view across hosts (issue 27): `print` on the manager host
 //! gets every node of both hosts, and the manager's WebSocket API port is
-//! not reachable from the sensor (it is with `websocket = "0.0.0.0:27759"`);
+//! not reachable from the sensor;
 //! a Prometheus on the manager's host, reading the targets file, finds
 //! every node of both hosts up, the sensor's at its `metrics_address` on a
-//! second network.
+//! second network. The zeek.conf dir puts the API on the manager's
+//! cluster address (`websocket = 10.77.0.1:27759`): `print` answers, the
+//! sensor reaches the port, and `check` warns that it has no
+//! authentication.
 
 use crate::common;
 
@@ -52,6 +55,8 @@ workers = 2
 /// Zeek's per-host form. Roles said explicitly (Zeek's generator has none
 /// unless the file names them); the ZeroMQ multi-host script is loaded as
 /// Zeek documents it (zeek.conf configs keep Zeek's command line).
+/// `websocket` is this product's own key (Zeek's generator refuses it):
+/// the API on the cluster address, reachable from the sensor.
 const ZEEKCONF_MANAGER: &str = "\
 [zeek]
 base_dir = /opt/zeek
@@ -60,6 +65,7 @@ loggers = 1
 proxies = 1
 address = 10.77.0.1
 args = local policy/misc/zeromq-multi-host-auto-setup
+websocket = 10.77.0.1:27759
 ";
 
 const ZEEKCONF_SENSOR: &str = "\
@@ -76,14 +82,24 @@ interface = af_packet::lo
 workers = 2
 ";
 
+/// What a boot checks besides the cluster forming.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum LiveView {
+    /// TOML: `print`, Prometheus, and the API port (on the manager's
+    /// loopback) tried from the sensor.
+    Full,
+    /// zeek.conf with `websocket` on the cluster address: `print`,
+    /// `check`'s warning, and the API port tried from the sensor.
+    RemoteApi,
+}
+
 /// One host's part: put its address on the private link, start its
 /// nodes; the manager host waits until its logger heard every node of
 /// both hosts, then tells the sensor (through /shared) that it may stop.
-/// With `live_view` (TOML: our policy script starts the WebSocket API),
-/// the manager host asks every node of both hosts with `print`, and the
-/// sensor tries to reach the manager's API port on its cluster address
-/// (it must not: the API listens on the manager's loopback).
-fn scenario(address: &str, spool: &str, manager_host: bool, live_view: bool) -> String {
+/// With `live_view`, the manager host asks every node of both hosts with
+/// `print`, and the sensor tries to reach the manager's API port on its
+/// cluster address.
+fn scenario(address: &str, spool: &str, manager_host: bool, live_view: Option<LiveView>) -> String {
     let wait = match (manager_host, live_view) {
         (true, _) => format!(
             r#"
@@ -94,15 +110,19 @@ live_log cluster >/res/cluster.log
 touch /shared/heard-all
 {print}
 "#,
-            print = if live_view { MANAGER_LIVE_VIEW } else { "" }
+            print = match live_view {
+                Some(LiveView::Full) => MANAGER_LIVE_VIEW,
+                Some(LiveView::RemoteApi) => MANAGER_REMOTE_API,
+                None => "",
+            }
         ),
-        (false, true) => format!(
+        (false, Some(_)) => format!(
             r#"
 wait_for 200 test -e /shared/heard-all || fail "the manager host did not hear every node"
 {SENSOR_LIVE_VIEW}
 "#
         ),
-        (false, false) => r#"
+        (false, None) => r#"
 wait_for 200 test -e /shared/heard-all || fail "the manager host did not hear every node"
 "#
         .to_string(),
@@ -117,7 +137,7 @@ save_restarts
 true
 "#,
         start = network::scenario_start(address, spool),
-        management = if live_view {
+        management = if live_view == Some(LiveView::Full) {
             // 10.77.0.N -> 10.78.0.N: the management network.
             format!(
                 "ip addr add {}/24 dev host0",
@@ -148,8 +168,22 @@ touch /shared/scraped
 wait_for 60 test -e /shared/probed || fail "the sensor did not probe the API port"
 "#;
 
+/// The manager host of the zeek.conf dir: `print` reaches the nodes of
+/// both hosts through the API on the cluster address, `check` says it has
+/// no authentication; it stays up until the sensor probed the port.
+const MANAGER_REMOTE_API: &str = r#"
+G=/etc/systemd/system-generators/zeek-systemd-generator
+for _ in $(seq 60); do
+    "$G" print Cluster::node --timeout 3 >/res/print.txt 2>&1 && break
+    sleep 0.5
+done
+"$G" check >/res/check.txt 2>&1 || true
+touch /shared/scraped
+wait_for 60 test -e /shared/probed || fail "the sensor did not probe the API port"
+"#;
+
 /// The sensor: runs its workers until the manager's Prometheus scraped
-/// them, then tries the manager's API port on the manager's cluster
+/// them (or, without Prometheus, `print` ran), then tries the manager's API port on the manager's cluster
 /// address.
 const SENSOR_LIVE_VIEW: &str = r#"
 wait_for 120 test -e /shared/scraped || fail "the manager host did not scrape the workers"
@@ -193,7 +227,7 @@ fn boot_both(
     prefix: &Path,
     files: &[(String, String)],
     spool: &str,
-    live_view: bool,
+    live_view: Option<LiveView>,
 ) -> Vec<BootResult> {
     let net = Network::new(tag);
     let all_nodes = network::node_list(HOSTS.iter().flat_map(|h| h.nodes.iter().copied()));
@@ -208,7 +242,7 @@ fn boot_both(
             boot.config_path = path.clone();
             boot.etc_zeek_files = files[1..].to_vec();
             boot.timeout_secs = 360;
-            if live_view && host.manager {
+            if live_view == Some(LiveView::Full) && host.manager {
                 let prometheus = crate::live_view::prometheus();
                 boot.binds
                     .push((prometheus, "/opt/prometheus/prometheus".into()));
@@ -258,15 +292,14 @@ fn toml_two_hosts_form_one_cluster() {
         &prefix,
         &[("cluster.toml".into(), TOML.into())],
         "/opt/zeek/spool",
-        true,
+        Some(LiveView::Full),
     );
     assert_heard_all(&results);
     assert_live_view(&results);
 }
 
-/// `print` from the manager host got every node of both hosts; the API
-/// answers on the manager host's loopback, not from the sensor.
-fn assert_live_view(results: &[BootResult]) {
+/// `print` from the manager host got every node of both hosts.
+fn assert_print(results: &[BootResult]) {
     let print = results[0].read("print.txt");
     println!("{MANAGER_HOST}$ zeek-systemd print Cluster::node --timeout 3\n{print}");
     for node in HOSTS.iter().flat_map(|h| h.nodes.iter()) {
@@ -276,6 +309,12 @@ fn assert_live_view(results: &[BootResult]) {
             .unwrap_or_else(|| panic!("no row for {node}:\n{print}"));
         assert!(line.ends_with(&format!("Cluster::node = {node}")), "{line}");
     }
+}
+
+/// `print` from the manager host got every node of both hosts; the API
+/// answers on the manager host's loopback, not from the sensor.
+fn assert_live_view(results: &[BootResult]) {
+    assert_print(results);
     let local = results[0].read("api-local.txt");
     let remote = results[1].read("api-remote.txt");
     println!(
@@ -327,6 +366,27 @@ fn zeekconf_cluster_dir_two_hosts_form_one_cluster() {
             ZEEKCONF_SENSOR.to_string(),
         ),
     ];
-    let results = boot_both("mc", &prefix, &files, "/opt/zeek/var/spool/zeek", false);
+    let results = boot_both(
+        "mc",
+        &prefix,
+        &files,
+        "/opt/zeek/var/spool/zeek",
+        Some(LiveView::RemoteApi),
+    );
     assert_heard_all(&results);
+    assert_print(&results);
+    let remote = results[1].read("api-remote.txt");
+    println!(
+        "WebSocket API port 27759 (websocket = 10.77.0.1:27759): from {SENSOR_HOST} {}",
+        remote.trim()
+    );
+    assert_eq!(remote.trim(), "reachable");
+    let check = results[0].read("check.txt");
+    println!("{MANAGER_HOST}$ zeek-systemd check\n{check}");
+    assert!(
+        check.contains(
+            "[zeek] websocket: the WebSocket API on 10.77.0.1:27759 has no authentication"
+        ),
+        "{check}"
+    );
 }

@@ -123,7 +123,7 @@ impl Reader<'_> {
         units.network.ip_allow = self.ip_allow(&doc.cluster)?;
         let profile = Profile {
             backend,
-            policy: "zeek-systemd".to_string(),
+            policy: vec!["zeek-systemd".to_string()],
             args: global_args,
             env: global_env,
             ..self.roles(doc)?

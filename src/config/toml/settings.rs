@@ -8,7 +8,7 @@ use toml::Spanned;
 
 use super::super::spec::EnvVar;
 use super::super::{defaults, ConfigError, DEFAULT_PREFIX};
-use super::super::{ranges, values};
+use super::super::{ranges, values, websocket};
 use super::hosts::FirstPorts;
 use super::schema::{Backend, ClusterSection, Str, WebSocketValue, ZeekSection};
 use super::value::check_ip_prefix;
@@ -202,8 +202,8 @@ impl Reader<'_> {
     }
 
     /// `[cluster] websocket`: where the manager serves Zeek's WebSocket
-    /// API, with the warning a reachable address gets (the API has no
-    /// authentication: anyone who reaches it may run any event).
+    /// API (default: on, [`defaults::WEBSOCKET`]), with the warning a
+    /// reachable address gets (rules in [`websocket`]).
     pub(super) fn websocket(
         &self,
         c: &ClusterSection,
@@ -211,43 +211,20 @@ impl Reader<'_> {
         let Some(value) = &c.websocket else {
             return Ok((Some(defaults::WEBSOCKET), None));
         };
-        let address = match value.get_ref() {
-            WebSocketValue::Switch(false) => return Ok((None, None)),
-            WebSocketValue::Switch(true) => return Ok((Some(defaults::WEBSOCKET), None)),
-            WebSocketValue::Address(text) => text.parse::<SocketAddr>().map_err(|_| {
-                self.error(
-                    value.span(),
-                    format!(
-                        "\"{text}\" is not ADDRESS:PORT; write e.g. \"127.0.0.1:27759\" \
-                         (IPv6: \"[::1]:27759\"), or false to switch the listener off"
-                    ),
-                )
-            })?,
+        let setting = match value.get_ref() {
+            WebSocketValue::Switch(on) => websocket::Setting::Switch(*on),
+            WebSocketValue::Address(text) => websocket::Setting::Address(text),
         };
-        if address.port() == 0 {
-            return Err(self.error(value.span(), "port 0 is not a port; use e.g. 27759"));
-        }
-        let warning = (!address.ip().is_loopback()).then(|| {
-            self.error(
-                value.span(),
-                format!(
-                    "the WebSocket API on {address} has no authentication: whoever reaches it \
-                     can run any event on every node; keep it on 127.0.0.1 (or [::1]) unless \
-                     a firewall or ip_allow keeps everyone else out"
-                ),
-            )
-            .to_string()
-        });
-        Ok((Some(address), warning))
+        let address =
+            websocket::listener(setting, "\"").map_err(|m| self.error(value.span(), m))?;
+        let warning = (address.and_then(websocket::exposure_warning))
+            .map(|m| self.error(value.span(), m).to_string());
+        Ok((address, warning))
     }
 
-    /// No WebSocket listener when the manager is the logger (no loggers)
-    /// under the ZeroMQ backend: the API's own backend in the manager then
-    /// binds the manager's log port a second time at the first client,
-    /// fails ("Failed to bind pull socket ... Address already in use"),
-    /// and the manager's logging breaks (Zeek 9.1,
-    /// tests/real_zeek/single_host.rs). Said as a warning, so `check`
-    /// shows why `print` and `peers` cannot work.
+    /// No listener on a logger-less ZeroMQ cluster
+    /// ([`websocket::without_logger`]), with the warning at the key (or
+    /// about the file, when the listener is the default).
     pub(super) fn websocket_without_logger(
         &self,
         websocket: Option<SocketAddr>,
@@ -255,16 +232,11 @@ impl Reader<'_> {
         hosts: &[crate::config::spec::HostSpec],
         backend: &[String],
     ) -> (Option<SocketAddr>, Option<String>) {
-        let zeromq = backend.iter().any(|a| a == defaults::ZEROMQ_BACKEND);
-        let loggers: u32 = hosts.iter().map(|h| h.loggers).sum();
-        if websocket.is_none() || !zeromq || loggers > 0 {
+        let Some(message) =
+            websocket::without_logger(websocket, hosts, backend, "[logger] count = 1")
+        else {
             return (websocket, None);
-        }
-        let message = "no WebSocket API (zeek-systemd print, peers): the cluster has no logger, \
-                       so the manager logs, and with the ZeroMQ backend the API's session \
-                       would bind the manager's log port again and break its logging; add a \
-                       logger ([logger] count = 1) to have the API, or set websocket = false \
-                       to silence this";
+        };
         let warning = match &c.websocket {
             Some(value) => self.error(value.span(), message).to_string(),
             None => format!("{}: [cluster] websocket: {message}", self.path.display()),

@@ -8,7 +8,7 @@
 pub mod ini;
 pub mod settings;
 
-use std::net::{IpAddr, Ipv4Addr};
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -16,7 +16,8 @@ use super::spec::{
     ArchiverSpec, At, Conventions, EnvVar, HostSpec, InterfaceSpec, Profile, RoleTemplate, Spec,
     Templated,
 };
-use super::{defaults, expand, ConfigError, ReadOptions};
+use super::{defaults, expand, websocket, ConfigError, ReadOptions};
+use crate::layout::LIVE_VIEW_SCRIPT_NAME;
 use crate::model::{
     Cluster, ClusterSettings, ConfigFormat, Encryption, Install, LayoutSource, PolicyScript,
 };
@@ -132,6 +133,14 @@ fn build(
     for file in files {
         warnings.extend(file.conf.warnings.iter().cloned());
     }
+    let hosts: Vec<HostSpec> = (files.iter().enumerate())
+        .map(|(index, file)| host(file, index, index == local))
+        .collect();
+    let websocket = websocket(files, &hosts, &mut warnings)?;
+    let policy_script = match websocket {
+        Some(_) => PolicyScript::ZeekBuiltinWithLiveView,
+        None => PolicyScript::ZeekBuiltin,
+    };
     let spec = Spec {
         file: source.to_path_buf(),
         conventions: Conventions {
@@ -143,17 +152,17 @@ fn build(
         manager_name: None,
         node_settings: Vec::new(),
         archiver: archiver(&files[local], &install),
-        profiles: files.iter().map(profile).collect(),
-        hosts: (files.iter().enumerate())
-            .map(|(index, file)| host(file, index, index == local))
+        profiles: (files.iter())
+            .map(|file| profile(file, policy_script))
             .collect(),
+        hosts,
         archiver_profile: local,
         settings: ClusterSettings {
             source: source.to_path_buf(),
             format: ConfigFormat::ZeekConf,
             this_host: files[local].host.clone(),
             install,
-            policy_script: PolicyScript::ZeekBuiltin,
+            policy_script,
             layout: match &mine.cluster_layout {
                 Some(path) => LayoutSource::Copy(path.clone()),
                 None => LayoutSource::Generated,
@@ -164,9 +173,7 @@ fn build(
             // it does not know (see docs/zeek-conf-migration.md).
             operations: defaults::operations(),
             encryption: encryption(multi_host, cleartext),
-            // No key either: a site script starts the listener (see
-            // docs/zeek-conf-migration.md).
-            websocket: None,
+            websocket,
         },
     };
     // zeek.conf has no "auto": no machine to choose from.
@@ -182,6 +189,39 @@ fn encryption(multi_host: bool, cleartext: bool) -> Encryption {
         (true, true) => Encryption::Off { opted_out: true },
         (false, _) => Encryption::Off { opted_out: false },
     }
+}
+
+/// `websocket` (this product's own key; Zeek's generator refuses a file
+/// with it), in the file that runs the manager. Not given: no listener
+/// and no live view, so that a file Zeek's generator also reads gives
+/// the processes it gives (a site script may start the listener, see
+/// docs/zeek-conf-migration.md).
+fn websocket(
+    files: &[HostConf],
+    hosts: &[HostSpec],
+    warnings: &mut Vec<String>,
+) -> Result<Option<SocketAddr>, ConfigError> {
+    let mut listener = None;
+    for file in files {
+        let Some(key) = &file.conf.websocket else {
+            continue;
+        };
+        let at = at(&file.path, key.line, &key.label);
+        if !file.conf.manager {
+            return Err(at.error(
+                "websocket is where the manager listens, and this file runs no manager \
+                 (manager = 1); set it in the file of the host that runs the manager, or \
+                 remove it",
+            ));
+        }
+        listener = key.listener;
+        let backend = &file.conf.backend_args;
+        if let Some(message) = websocket::without_logger(listener, hosts, backend, "loggers = 1") {
+            warnings.push(at.error(message).to_string());
+            listener = None;
+        }
+    }
+    Ok(listener)
 }
 
 /// Only one host file may run the manager.
@@ -265,12 +305,17 @@ fn role(path: &Path, conf: &RoleConf) -> RoleTemplate {
     }
 }
 
-/// What the nodes of one host file are built from.
-fn profile(file: &HostConf) -> Profile {
+/// What the nodes of one host file are built from: every node of the
+/// cluster loads the live view when the manager serves the API.
+fn profile(file: &HostConf, policy_script: PolicyScript) -> Profile {
     let (c, path) = (&file.conf, file.path.as_path());
+    let mut policy = vec![POLICY_SCRIPT.to_string()];
+    if policy_script == PolicyScript::ZeekBuiltinWithLiveView {
+        policy.push(LIVE_VIEW_SCRIPT_NAME.to_string());
+    }
     Profile {
         backend: c.backend_args.clone(),
-        policy: POLICY_SCRIPT.to_string(),
+        policy,
         args: c.args.clone(),
         env: env_vars(path, &c.env),
         manager: role(path, &c.manager_role),

@@ -8,7 +8,9 @@ use anyhow::Context as _;
 
 use super::{tree, CONFIG, GENERATED, INFO_FILE};
 use crate::config::ConfigFiles;
-use crate::layout::{policy_script, render_layout, POLICY_SCRIPT_NAME};
+use crate::layout::{
+    live_view_script, policy_script, render_layout, LIVE_VIEW_SCRIPT_NAME, POLICY_SCRIPT_NAME,
+};
 use crate::model::{Cluster, LayoutSource, PolicyScript};
 
 /// Where one part of a snapshot comes from.
@@ -101,11 +103,17 @@ fn write_generated(cluster: &Cluster, files: &ConfigFiles, dir: &Path) -> anyhow
             .with_context(|| format!("cannot read the layout {}", path.display()))?,
     };
     tree::write(&dir.join("cluster-layout.zeek"), &layout)?;
-    if cluster.settings.policy_script == PolicyScript::Generated {
-        tree::write(
+    let websocket = cluster.settings.websocket;
+    match cluster.settings.policy_script {
+        PolicyScript::Generated => tree::write(
             &dir.join(format!("{POLICY_SCRIPT_NAME}.zeek")),
-            &policy_script(cluster.settings.websocket),
-        )?;
+            &policy_script(websocket),
+        )?,
+        PolicyScript::ZeekBuiltinWithLiveView => tree::write(
+            &dir.join(format!("{LIVE_VIEW_SCRIPT_NAME}.zeek")),
+            &live_view_script(websocket),
+        )?,
+        PolicyScript::ZeekBuiltin => {}
     }
     Ok(())
 }

@@ -4,12 +4,12 @@
 use std::path::PathBuf;
 
 use super::super::super::ConfigError;
-use super::super::super::{ranges, values};
+use super::super::super::{ranges, values, websocket};
 use super::super::ini::{Opt, Section};
 use super::keys::{
     global_keys, interface_keys, is_interface_key, process_key, role_of, SERVICE_ROLES,
 };
-use super::{default_conf, ArchiverChoice, FileConf, Reader};
+use super::{default_conf, ArchiverChoice, FileConf, Reader, WebSocketKey};
 
 impl Reader<'_> {
     pub(super) fn global(
@@ -122,6 +122,7 @@ impl Reader<'_> {
                 conf.units.restart_sec = Some(self.int(section, opt, ranges::RESTART_SEC)? as u32);
             }
             "archiver" => conf.archiver = self.archiver_choice(section, opt)?,
+            "websocket" => conf.websocket = Some(self.websocket(section, opt)?),
             _ => self.unknown_global_key(section, opt, section_less)?,
         }
         Ok(())
@@ -209,6 +210,27 @@ impl Reader<'_> {
                 ),
             )),
         }
+    }
+
+    /// `websocket`: `ADDRESS:PORT`, `true` (the default address) or
+    /// `false`, checked and warned about as cluster.toml's key is.
+    fn websocket(&mut self, section: &Section, opt: &Opt) -> Result<WebSocketKey, ConfigError> {
+        let setting = match self.single(section, opt)? {
+            "true" => websocket::Setting::Switch(true),
+            "false" => websocket::Setting::Switch(false),
+            text => websocket::Setting::Address(text),
+        };
+        let listener =
+            websocket::listener(setting, "").map_err(|m| self.opt_error(section, opt, m))?;
+        let label = section.label(&opt.key);
+        if let Some(message) = listener.and_then(websocket::exposure_warning) {
+            self.warn(opt.line, &label, &message);
+        }
+        Ok(WebSocketKey {
+            listener,
+            line: opt.line,
+            label,
+        })
     }
 
     /// A key `[zeek]` does not know: an error, or, at the top level of a

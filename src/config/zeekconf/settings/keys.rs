@@ -32,6 +32,10 @@ const ZEEK_SECTION_KEYS: &[&str] = &[
     "archiver",
 ];
 
+/// `[zeek]`'s keys that are this product's own: Zeek's generator refuses
+/// a file that uses one.
+const OWN_ZEEK_SECTION_KEYS: &[&str] = &["websocket"];
+
 /// `[interface NAME]`'s keys (or the top level's) that are not per-process
 /// settings.
 const INTERFACE_SECTION_KEYS: &[&str] = &[
@@ -130,7 +134,9 @@ pub(super) fn process_key(key: &str, roles: &[&'static str]) -> Option<(&'static
 }
 
 pub(super) fn is_global_key(key: &str) -> bool {
-    ZEEK_SECTION_KEYS.contains(&key) || process_key(key, SERVICE_ROLES).is_some()
+    ZEEK_SECTION_KEYS.contains(&key)
+        || OWN_ZEEK_SECTION_KEYS.contains(&key)
+        || process_key(key, SERVICE_ROLES).is_some()
 }
 
 pub(super) fn is_interface_key(key: &str) -> bool {
@@ -141,6 +147,9 @@ pub(super) fn is_interface_key(key: &str) -> bool {
 /// knows too), derived from the declarations above.
 pub fn global_keys(zeek_only: bool) -> Vec<String> {
     let mut keys: Vec<String> = ZEEK_SECTION_KEYS.iter().map(|k| k.to_string()).collect();
+    if !zeek_only {
+        keys.extend(OWN_ZEEK_SECTION_KEYS.iter().map(|k| k.to_string()));
+    }
     for key in PROCESS_KEYS.iter().filter(|k| k.zeek || !zeek_only) {
         keys.extend(
             SERVICE_ROLES

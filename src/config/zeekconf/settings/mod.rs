@@ -10,7 +10,7 @@ mod interface;
 mod keys;
 mod value;
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::path::{Path, PathBuf};
 
 use super::super::values;
@@ -59,6 +59,18 @@ pub enum ArchiverChoice {
     Stock,
     /// A path: a custom long-running archiver.
     Custom(String),
+}
+
+/// `websocket` (this product's own key): the manager's WebSocket
+/// listener, and where the key is, for the messages the whole cluster
+/// decides on (`websocket` in a file without the manager, no logger).
+#[derive(Debug, Clone)]
+pub struct WebSocketKey {
+    /// `None`: `false`.
+    pub listener: Option<SocketAddr>,
+    pub line: usize,
+    /// The option, as messages name it (`[zeek] websocket`).
+    pub label: String,
 }
 
 /// The per-role settings of manager, loggers, proxies.
@@ -117,6 +129,8 @@ pub struct FileConf {
     /// (`restart_interval_sec`).
     pub units: UnitSettings,
     pub archiver: ArchiverChoice,
+    /// Not given: no listener, as with Zeek's generator.
+    pub websocket: Option<WebSocketKey>,
     pub interfaces: Vec<InterfaceConf>,
     pub warnings: Vec<String>,
 }
@@ -276,6 +290,7 @@ fn default_conf() -> FileConf {
         metrics_label: None,
         units: defaults::unit_settings(),
         archiver: ArchiverChoice::Default,
+        websocket: None,
         interfaces: Vec::new(),
         warnings: Vec::new(),
     }
