@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use super::check::candidate::TempDir;
 use super::check::deep::{self, Finding};
+use super::check::secrets_check;
 use super::deploy::changes::changes;
 use super::deploy::rollout::{self, Wait};
 use super::status::old_zeek_hosts;
@@ -28,7 +29,7 @@ use crate::deployment::{load_dir, Deployment};
 use crate::error::Failure;
 use crate::identity;
 use crate::model::{Cluster, Role};
-use crate::secrets::{self, Secrets};
+use crate::secrets;
 
 /// `remote-deploy` arguments.
 #[derive(clap::Args, Debug)]
@@ -191,7 +192,9 @@ fn run_checks(
     (scripts, carried): (&Path, Option<&[u8]>),
     host: &str,
 ) -> Result<(), Failure> {
-    let mut findings: Vec<Finding> = secrets_finding(cluster, ctx, carried).into_iter().collect();
+    let mut findings: Vec<Finding> = secrets_check(cluster, &ctx.env.config_dir, carried)
+        .into_iter()
+        .collect();
     findings.extend(deep::pinning(cluster, ctx.env.machine(), host));
     findings.extend(deep::run(cluster, ctx.env, scripts));
     let (report, passed) = deep::report(&findings);
@@ -201,22 +204,6 @@ fn run_checks(
         return Err(Failure::CheckFailed);
     }
     Ok(())
-}
-
-/// The cluster secrets: the file carried in the bundle (it must parse),
-/// else this host's own; `None` for a config that needs none.
-fn secrets_finding(cluster: &Cluster, ctx: &Context, carried: Option<&[u8]>) -> Option<Finding> {
-    let path = secrets::path_for(cluster, &ctx.env.config_dir)?;
-    let failure = match carried {
-        Some(bytes) => Secrets::parse(&String::from_utf8_lossy(bytes))
-            .err()
-            .map(|e| format!("the secrets sent are not valid: {e:#}")),
-        None => secrets::problem(cluster, &ctx.env.config_dir),
-    };
-    Some(Finding {
-        what: format!("cluster secrets {}", path.display()),
-        failure,
-    })
 }
 
 /// Where the carried secrets go, when this host lacks them or runs others
