@@ -44,8 +44,9 @@ fn script(path: &Path, text: &str) {
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
 
-#[test]
-fn status_cluster_reaches_a_host_at_its_management_address() {
+/// `status --cluster --json --ssh-user root` on c-mgr with the stand-ins:
+/// its JSON, and how `systemctl` and `ssh` were called.
+fn status_cluster() -> (Value, String) {
     let root = common::machine_root(&[
         ("proc/sys/kernel/hostname", "c-mgr"),
         ("etc/zeek/cluster.toml", CONFIG),
@@ -84,8 +85,15 @@ fn status_cluster_reaches_a_host_at_its_management_address() {
         .unwrap();
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
+    // The hosts could not be asked (the stand-in systemctl fails).
     assert_eq!(out.status.code(), Some(3), "{stdout}\n{stderr}");
     let json: Value = serde_json::from_str(&stdout).unwrap_or_else(|e| panic!("{e}: {stdout}"));
+    (json, std::fs::read_to_string(&calls).unwrap_or_default())
+}
+
+#[test]
+fn status_cluster_reaches_a_host_at_its_management_address() {
+    let (json, calls) = status_cluster();
     let targets: Vec<(&str, &Value)> = json["hosts"]
         .as_array()
         .unwrap()
@@ -99,27 +107,34 @@ fn status_cluster_reaches_a_host_at_its_management_address() {
             ("c-w-01", &Value::from("root@192.0.2.2")),
             ("c-w-02", &Value::from("root@10.0.0.3")),
         ],
-        "{stdout}"
+        "{json:#}"
     );
-    let calls = std::fs::read_to_string(&calls).unwrap();
     assert!(
         calls.contains("systemctl -H root@192.0.2.2 show"),
         "{calls}"
     );
+    assert!(!calls.contains("10.0.0.2"), "{calls}");
+}
+
+#[test]
+fn status_cluster_names_the_nodes_of_another_host_on_an_old_zeek() {
+    let (json, calls) = status_cluster();
     assert!(
-        calls.contains("ssh -o BatchMode=yes -o ConnectTimeout=10 root@192.0.2.2 /usr/sbin/zs remote-deploy old-zeek"),
+        calls.contains(
+            "ssh -o BatchMode=yes -o ConnectTimeout=10 root@192.0.2.2 /usr/sbin/zs remote-deploy \
+             old-zeek"
+        ),
         "{calls}"
     );
-    assert!(!calls.contains("10.0.0.2"), "{calls}");
     let old: Vec<(&str, &str)> = json["old_zeek"]
         .as_array()
-        .unwrap()
-        .iter()
+        .into_iter()
+        .flatten()
         .flat_map(|h| {
             let host = h["host"].as_str().unwrap();
             (h["nodes"].as_array().into_iter().flatten())
                 .map(move |n| (host, n["node"].as_str().unwrap()))
         })
         .collect();
-    assert_eq!(old, [("c-w-01", "c-w-01-worker-eth1-1")], "{stdout}");
+    assert_eq!(old, [("c-w-01", "c-w-01-worker-eth1-1")], "{json:#}");
 }
