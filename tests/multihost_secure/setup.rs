@@ -104,11 +104,15 @@ proxies = 1
         mgr_address = MGR.address,
     );
     for (host, _) in &SENSORS {
+        let management = match management && host.name == SENSOR1.name {
+            true => format!("metrics_address = \"{SENSOR1_MANAGEMENT}\"\n"),
+            false => String::new(),
+        };
         text += &format!(
             r#"
 [hosts.{name}]
 address = "{address}"
-
+{management}
 [[hosts.{name}.interface]]
 name = "lo"
 capture = "af_packet::lo"
@@ -117,9 +121,6 @@ workers = 1
             name = host.name,
             address = host.address
         );
-        if management && host.name == SENSOR1.name {
-            text += &format!("metrics_address = \"{SENSOR1_MANAGEMENT}\"\n");
-        }
     }
     text
 }
