@@ -149,7 +149,7 @@ echo $? >/res/reachable.rc
 sleep 5
 zs status >/res/reachable-status.out 2>&1
 echo $? >/res/reachable-status.rc
-zs status --cluster --ssh-user root >/res/reachable-cluster.out 2>&1
+zs status --cluster --ssh-user root --remote-program "$GEN" >/res/reachable-cluster.out 2>&1
 echo $? >/res/reachable-cluster.rc
 "#;
 
