@@ -450,6 +450,36 @@ pub struct ClusterHost {
     pub name: String,
     /// `None`: Zeek looks the host name up when it loads the layout.
     pub address: Option<IpAddr>,
+    /// The host's address on a management network (`metrics_address`),
+    /// when the operator's side reaches it there rather than on `address`.
+    pub metrics_address: Option<IpAddr>,
+}
+
+/// Where the operator's side reaches a host (SSH for `systemctl -H`,
+/// `deploy`, `status --cluster`, `top --cluster`; Prometheus and
+/// `netstats`): its management address (`metrics_address`) when it has
+/// one, else its cluster address; `None`: by its name.
+fn management_ip(metrics_address: Option<IpAddr>, address: Option<IpAddr>) -> Option<IpAddr> {
+    metrics_address.or(address)
+}
+
+impl ClusterHost {
+    /// The address, or name, the operator's side reaches this host at
+    /// ([`management_ip`], else the host's name).
+    pub fn management_address(&self) -> String {
+        management_ip(self.metrics_address, self.address)
+            .map_or_else(|| self.name.clone(), |a| a.to_string())
+    }
+
+    /// `[USER@]ADDRESS`: what `ssh` and `systemctl -H` are given to reach
+    /// this host.
+    pub fn ssh_destination(&self, user: Option<&str>) -> String {
+        let at = self.management_address();
+        match user {
+            Some(user) => format!("{user}@{at}"),
+            None => at,
+        }
+    }
 }
 
 impl Cluster {
@@ -468,6 +498,14 @@ impl Cluster {
                 .as_deref()
                 .is_some_and(|this| self.hosts.iter().any(|h| h.name == this))
     }
+
+    /// Whether `host` is the host this runs on (reached directly, not over
+    /// SSH).
+    pub fn is_this_host(&self, host: &ClusterHost) -> bool {
+        (self.settings.this_host)
+            .as_deref()
+            .is_some_and(|this| this.eq_ignore_ascii_case(&host.name))
+    }
 }
 
 impl Node {
@@ -477,7 +515,10 @@ impl Node {
     /// and the Prometheus targets file names.
     pub fn metrics_target(&self) -> Option<String> {
         let port = self.metrics_port?;
-        let host = match (self.metrics_address.or(self.address), &self.host) {
+        let host = match (
+            management_ip(self.metrics_address, self.address),
+            &self.host,
+        ) {
             (Some(IpAddr::V6(a)), _) => format!("[{a}]"),
             (Some(a), _) => a.to_string(),
             (None, Some(host)) => host.to_string(),
@@ -503,6 +544,50 @@ mod tests {
         assert_eq!(
             (0..5).map(|i| list.nth_wrapping(i)).collect::<Vec<_>>(),
             [4, 6, 4, 6, 4]
+        );
+    }
+
+    fn host(address: Option<&str>, metrics_address: Option<&str>) -> ClusterHost {
+        ClusterHost {
+            name: "sensor-a".into(),
+            address: address.map(|a| a.parse().unwrap()),
+            metrics_address: metrics_address.map(|a| a.parse().unwrap()),
+        }
+    }
+
+    #[test]
+    fn a_host_is_reached_at_its_management_address_else_its_address_else_its_name() {
+        let both = host(Some("10.0.0.2"), Some("192.168.5.2"));
+        assert_eq!(both.ssh_destination(Some("root")), "root@192.168.5.2");
+        assert_eq!(both.ssh_destination(None), "192.168.5.2");
+        let cluster_only = host(Some("10.0.0.2"), None);
+        assert_eq!(cluster_only.ssh_destination(None), "10.0.0.2");
+        let named = host(None, None);
+        assert_eq!(named.ssh_destination(Some("zd")), "zd@sensor-a");
+        let management_only = host(None, Some("fd00::2"));
+        assert_eq!(management_only.management_address(), "fd00::2");
+    }
+
+    #[test]
+    fn ssh_and_the_metrics_target_reach_the_same_address() {
+        let node = Node {
+            name: "sensor-a-worker-1".into(),
+            role: Role::Worker,
+            host: Some("sensor-a".into()),
+            local: false,
+            address: "10.0.0.2".parse().ok(),
+            port: None,
+            metrics_port: Some(9991),
+            metrics_address: "192.168.5.2".parse().ok(),
+            args: Arc::from(Vec::new()),
+            env: Vec::new(),
+            settings: ProcessSettings::default(),
+            capture: None,
+        };
+        let host = host(Some("10.0.0.2"), Some("192.168.5.2"));
+        assert_eq!(
+            node.metrics_target().as_deref(),
+            Some(format!("{}:9991", host.management_address()).as_str())
         );
     }
 }

@@ -172,6 +172,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,journal)
                 cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__journal"
                 ;;
+            zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,old-zeek)
+                cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__old__subcmd__zeek"
+                ;;
             zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy,roll-back)
                 cmd="zeek__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__roll__subcmd__back"
                 ;;
@@ -202,6 +205,9 @@ _zeek__systemd() {
             zeek__systemd__subcmd__remote__subcmd__deploy,journal)
                 cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__journal"
                 ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy,old-zeek)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__old__subcmd__zeek"
+                ;;
             zeek__systemd__subcmd__remote__subcmd__deploy,roll-back)
                 cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__roll__subcmd__back"
                 ;;
@@ -222,6 +228,9 @@ _zeek__systemd() {
                 ;;
             zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,journal)
                 cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__journal"
+                ;;
+            zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,old-zeek)
+                cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__old__subcmd__zeek"
                 ;;
             zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help,roll-back)
                 cmd="zeek__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__roll__subcmd__back"
@@ -747,7 +756,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy)
-            opts="hello stage switch roll-back identities journal"
+            opts="hello stage switch roll-back identities old-zeek journal"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -789,6 +798,20 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__journal)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__help__subcmd__remote__subcmd__deploy__subcmd__old__subcmd__zeek)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1139,7 +1162,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__remote__subcmd__deploy)
-            opts="-h --help hello stage switch roll-back identities journal help"
+            opts="-h --help hello stage switch roll-back identities old-zeek journal help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1167,7 +1190,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help)
-            opts="hello stage switch roll-back identities journal help"
+            opts="hello stage switch roll-back identities old-zeek journal help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1223,6 +1246,20 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__journal)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__help__subcmd__old__subcmd__zeek)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 4 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1293,6 +1330,20 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__journal)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        zeek__subcmd__systemd__subcmd__remote__subcmd__deploy__subcmd__old__subcmd__zeek)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -1593,7 +1644,7 @@ _zeek__systemd() {
             return 0
             ;;
         zeek__subcmd__systemd__subcmd__status)
-            opts="-h --config --host --json --cluster --ssh-user --help"
+            opts="-h --config --host --json --cluster --ssh-user --remote-program --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -1608,6 +1659,10 @@ _zeek__systemd() {
                     return 0
                     ;;
                 --ssh-user)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --remote-program)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -37,6 +37,7 @@ pub fn cluster(mut spec: Spec, machine: Option<&LazyMachine>) -> Result<Cluster,
             .map(|h| ClusterHost {
                 name: h.display_name().to_string(),
                 address: h.address,
+                metrics_address: h.metrics_address,
             })
             .collect(),
         false => Vec::new(),

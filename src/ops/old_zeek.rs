@@ -4,7 +4,7 @@
 
 use std::fmt::Write as _;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::systemctl::{self, unit_status, UnitStatus, PROPERTIES};
 use super::table::age;
@@ -14,7 +14,7 @@ use crate::model::Cluster;
 use crate::zeek_binary::{process_runs, Binary, Runs};
 
 /// A node that runs an older Zeek than the one on disk.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OldZeek {
     pub node: String,
     pub pid: u32,
@@ -71,14 +71,20 @@ pub fn find_now(cluster: &Cluster, env: &Environment) -> anyhow::Result<Vec<OldZ
 
 /// One warning line per node, ages relative to `now`.
 pub fn lines(old: &[OldZeek], now: u64) -> String {
+    lines_on(None, old, now)
+}
+
+/// [`lines`] for the nodes of `host` (`None`: this host, not named).
+pub fn lines_on(host: Option<&str>, old: &[OldZeek], now: u64) -> String {
     let mut out = String::new();
+    let on = host.map_or_else(String::new, |h| format!(" on host {h}"));
     for o in old {
         let since = o.since.map_or_else(String::new, |s| {
             format!(" since {} ago", age(now.saturating_sub(s)))
         });
         let _ = writeln!(
             out,
-            "warning: node {} (PID {}) runs an old Zeek ({}): Zeek on disk {}, running {}{since}: \
+            "warning: node {}{on} (PID {}) runs an old Zeek ({}): Zeek on disk {}, running {}{since}: \
              run `zeek-systemd deploy`",
             o.node,
             o.pid,

@@ -5,7 +5,8 @@
 //! stdin, checks it for this host's nodes and installs it as a snapshot
 //! that is not yet live; `switch` makes it live and restarts this host's
 //! nodes; `roll-back` puts back what ran before the switch. Each prints
-//! one `remote-deploy: ...` line the deploying host reads.
+//! one `remote-deploy: ...` line the deploying host reads. `old-zeek`
+//! (read only) tells `status --cluster` which nodes here run an old Zeek.
 
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
@@ -13,11 +14,14 @@ use std::time::Duration;
 
 use super::check::candidate::TempDir;
 use super::check::deep::{self, Finding};
+use super::check::secrets_check;
 use super::deploy::changes::changes;
 use super::deploy::rollout::{self, Wait};
+use super::status::old_zeek_hosts;
 use super::{print, Context};
 use crate::config::{self, ConfigFiles};
 use crate::deployment::bundle::{self, CONFIG, SECRETS};
+use crate::deployment::last_good::Loaded;
 use crate::deployment::snapshot::build::{self, Origin, Source};
 use crate::deployment::snapshot::live_sources;
 use crate::deployment::staged::write_private;
@@ -25,7 +29,7 @@ use crate::deployment::{load_dir, Deployment};
 use crate::error::Failure;
 use crate::identity;
 use crate::model::{Cluster, Role};
-use crate::secrets::{self, Secrets};
+use crate::secrets;
 
 /// `remote-deploy` arguments.
 #[derive(clap::Args, Debug)]
@@ -54,6 +58,9 @@ pub enum Step {
     /// Print the manager's record of every node's identity (on the
     /// manager's host).
     Identities,
+    /// Print this host's nodes that run a Zeek other than the one on disk
+    /// (read only: `status --cluster`).
+    OldZeek,
     /// Print the last journal lines of a node of this host since a time.
     Journal {
         node: String,
@@ -92,6 +99,7 @@ pub fn exec(args: &RemoteDeployArgs, ctx: &Context) -> Result<(), Failure> {
         Step::Switch(wait) => switch(wait.wait(), ctx, &host),
         Step::RollBack(wait) => roll_back(wait.wait(), ctx, &host),
         Step::Identities => identities(ctx),
+        Step::OldZeek => old_zeek(ctx),
         Step::Journal { node, since } => {
             let since = std::time::UNIX_EPOCH + Duration::from_secs(*since);
             print(&rollout::journal_tail(node, since))?;
@@ -184,7 +192,9 @@ fn run_checks(
     (scripts, carried): (&Path, Option<&[u8]>),
     host: &str,
 ) -> Result<(), Failure> {
-    let mut findings: Vec<Finding> = secrets_finding(cluster, ctx, carried).into_iter().collect();
+    let mut findings: Vec<Finding> = secrets_check(cluster, &ctx.env.config_dir, carried)
+        .into_iter()
+        .collect();
     findings.extend(deep::pinning(cluster, ctx.env.machine(), host));
     findings.extend(deep::run(cluster, ctx.env, scripts));
     let (report, passed) = deep::report(&findings);
@@ -194,22 +204,6 @@ fn run_checks(
         return Err(Failure::CheckFailed);
     }
     Ok(())
-}
-
-/// The cluster secrets: the file carried in the bundle (it must parse),
-/// else this host's own; `None` for a config that needs none.
-fn secrets_finding(cluster: &Cluster, ctx: &Context, carried: Option<&[u8]>) -> Option<Finding> {
-    let path = secrets::path_for(cluster, &ctx.env.config_dir)?;
-    let failure = match carried {
-        Some(bytes) => Secrets::parse(&String::from_utf8_lossy(bytes))
-            .err()
-            .map(|e| format!("the secrets sent are not valid: {e:#}")),
-        None => secrets::problem(cluster, &ctx.env.config_dir),
-    };
-    Some(Finding {
-        what: format!("cluster secrets {}", path.display()),
-        failure,
-    })
 }
 
 /// Where the carried secrets go, when this host lacks them or runs others
@@ -303,5 +297,22 @@ fn identities(ctx: &Context) -> Result<(), Failure> {
             n.node, n.host, n.config, n.snapshot, n.zeek
         );
     }
+    Ok(())
+}
+
+/// This host's nodes on an old Zeek, as one line of JSON after
+/// [`old_zeek_hosts::REPLY`]; the config is the one the units come from,
+/// as `status` reads it.
+fn old_zeek(ctx: &Context) -> Result<(), Failure> {
+    let loaded = Deployment::new(ctx.env).config_for_units(None, &ctx.options, true);
+    let cluster = match loaded.ok_or_else(|| ctx.no_config())? {
+        Loaded::Valid { cluster, .. } | Loaded::LastGood { cluster, .. } => cluster,
+        Loaded::Invalid(error) => {
+            return Err(Failure::Other(anyhow::anyhow!("invalid config: {error}")))
+        }
+    };
+    let old = crate::ops::old_zeek::find_now(&cluster, ctx.env)?;
+    let json = serde_json::to_string(&old).map_err(anyhow::Error::from)?;
+    println!("{}{json}", old_zeek_hosts::REPLY);
     Ok(())
 }

@@ -17,6 +17,9 @@
 //! and between 3 and 4 the scenarios 5 to 8 of [`crate::deploy_more`]
 //! (CPU pin, `secrets rotate`, a Zeek upgrade, `--dry-run`), after 4 its
 //! scenario 9 (zs-sensor2 powered off, `--reachable-only`).
+//!
+//! zs-sensor1 has a management address (`metrics_address`) where its sshd
+//! listens only: every deploy and `status --cluster` reaches it there.
 
 use crate::common::network::NetHost;
 use crate::common::{real_zeek, BootResult};
@@ -59,7 +62,7 @@ all_pids() {
         echo "$h $w $(on "$(addr "$h")" systemctl show -p MainPID --value "zeek@$w.service")" >>"$1"
     done </etc/zeek-test/sensors
 }
-addr() { case $1 in zs-sensor1) echo 10.77.0.2 ;; zs-sensor2) echo 10.77.0.3 ;; esac; }
+addr() { case $1 in zs-sensor1) echo 10.77.1.2 ;; zs-sensor2) echo 10.77.0.3 ;; esac; }
 # currents FILE: the snapshot id `current` names on every host.
 currents() {
     local h w
@@ -111,7 +114,7 @@ currents /res/currents-3
 sleep 3
 all_pids /res/pids-3
 for n in $(nodes); do systemctl is-active "zeek@$n.service"; done >/res/active-3
-on 10.77.0.2 systemctl is-active zeek@zs-sensor1-worker-lo-1.service >>/res/active-3
+on 10.77.1.2 systemctl is-active zeek@zs-sensor1-worker-lo-1.service >>/res/active-3
 on 10.77.0.3 systemctl is-active zeek@zs-sensor2-worker-lo-1.service >>/res/active-3
 
 "#;
@@ -125,7 +128,7 @@ touch /shared/stop-sshd
 wait_for 30 test -e /shared/zs-sensor2.sshd-down || fail "the sshd of zs-sensor2 did not stop"
 deploy unreachable
 echo "zs-mgr $(basename "$(readlink $STATE/current)")" >/res/currents-4
-echo "zs-sensor1 $(basename "$(on 10.77.0.2 readlink $STATE/current)")" >>/res/currents-4
+echo "zs-sensor1 $(basename "$(on 10.77.1.2 readlink $STATE/current)")" >>/res/currents-4
 "#;
 
 /// The manager host's scenario's end.
@@ -143,7 +146,10 @@ start_zeek
 mkdir -p /run/sshd
 sed -i 's/^root:[^:]*:/root:*:/' /etc/shadow
 getent passwd sshd >/dev/null || echo 'sshd:x:990:65534:sshd:/run/sshd:/usr/sbin/nologin' >>/etc/passwd
-/etc/zeek-test/sshd -f /etc/zeek-test/sshd_config -E /res/sshd.log || fail "sshd"
+# zs-sensor1 is reached on its management address only.
+listen=()
+[[ {name} == zs-sensor1 ]] && listen=(-o ListenAddress={management})
+/etc/zeek-test/sshd -f /etc/zeek-test/sshd_config "${{listen[@]}}" -E /res/sshd.log || fail "sshd"
 touch /shared/{name}.sshd-up
 if [[ {name} == zs-sensor2 ]]; then
     wait_for 600 test -e /shared/stop-sshd || fail "never told to stop sshd"
@@ -157,7 +163,8 @@ fi
 wait_for 600 test -e /shared/manager-done || fail "the manager host did not finish"
 true
 "#,
-        name = host.name
+        name = host.name,
+        management = setup::SENSOR1_MANAGEMENT
     )
 }
 
@@ -204,6 +211,15 @@ fn deploy_from_the_manager_host_deploys_every_host_or_none() {
 
     let (rc, out) = step(mgr, "good");
     assert_eq!(rc, "0", "{out}");
+    // zs-sensor1's sshd listens on its management address only: the
+    // deploy reached it there (its `metrics_address`), not at 10.77.0.2.
+    assert!(
+        out.contains(&format!(
+            "on host zs-sensor1 (ssh root@{}): ",
+            setup::SENSOR1_MANAGEMENT
+        )),
+        "{out}"
+    );
     assert!(
         mgr.read("markers-missing").is_empty(),
         "no marker from every node:\n{}",

@@ -12,7 +12,8 @@
 //!    the output or any host's journal; an intruder with the old keys
 //!    joins before the rotation (the control) and is refused after it;
 //! 7. a Zeek "upgrade" on zs-sensor1 (another binary bind-mounted over
-//!    bin/zeek): `status` there names its worker, a deploy of nothing else
+//!    bin/zeek): `status` there and `status --cluster` on zs-mgr name its
+//!    worker (exit 3; not after the deploy), a deploy of nothing else
 //!    restarts it (before the upgrade the same deploy has nothing to do);
 //! 8. `deploy --dry-run` of an edit: the changes shown per host, the
 //!    listing of the state and config dirs of every host unchanged (a
@@ -83,7 +84,7 @@ rotate rotfail
 secrets_state /res/secrets-6a
 sleep 3
 for n in $(nodes); do systemctl is-active "zeek@$n.service"; done >/res/active-6a
-on 10.77.0.2 systemctl is-active zeek@zs-sensor1-worker-lo-1.service >>/res/active-6a
+on 10.77.1.2 systemctl is-active zeek@zs-sensor1-worker-lo-1.service >>/res/active-6a
 on 10.77.0.3 systemctl is-active zeek@zs-sensor2-worker-lo-1.service >>/res/active-6a
 cp /res/local-1.zeek "$SITE/local.zeek"
 touch /shared/intruder-go-1
@@ -106,18 +107,20 @@ intruder_events >/res/intruder-events-2
 
 # 7. a Zeek "upgrade" on zs-sensor1
 deploy same
-on 10.77.0.2 'cp /opt/zeek/bin/zeek /root/zeek-new && mount --bind /root/zeek-new /opt/zeek/bin/zeek' >/res/upgrade-mount.out 2>&1
-on 10.77.0.2 "$GEN status" >/res/upgrade-status-1.out 2>&1
+on 10.77.1.2 'cp /opt/zeek/bin/zeek /root/zeek-new && mount --bind /root/zeek-new /opt/zeek/bin/zeek' >/res/upgrade-mount.out 2>&1
+on 10.77.1.2 "$GEN status" >/res/upgrade-status-1.out 2>&1
 echo $? >/res/upgrade-status-1.rc
-zs status --cluster --ssh-user root >/res/upgrade-cluster.out 2>&1
+zs status --cluster --ssh-user root --remote-program "$GEN" >/res/upgrade-cluster.out 2>&1
 echo $? >/res/upgrade-cluster.rc
 all_pids /res/pids-7a
 listings /res/list-7a
 deploy upgrade
 all_pids /res/pids-7
 listings /res/list-7b
-on 10.77.0.2 "$GEN status" >/res/upgrade-status-2.out 2>&1
+on 10.77.1.2 "$GEN status" >/res/upgrade-status-2.out 2>&1
 echo $? >/res/upgrade-status-2.rc
+zs status --cluster --ssh-user root --remote-program "$GEN" >/res/upgrade-cluster-2.out 2>&1
+echo $? >/res/upgrade-cluster-2.rc
 
 # 8. --dry-run across hosts
 printf '# a dry run\n' >>"$SITE/local.zeek"
@@ -136,7 +139,7 @@ touch /shared/poweroff
 wait_for 60 test -e /shared/zs-sensor2.off || fail "zs-sensor2 did not power off"
 up_currents() {
     echo "zs-mgr $(basename "$(readlink $STATE/current)")"
-    echo "zs-sensor1 $(basename "$(on 10.77.0.2 readlink $STATE/current)")"
+    echo "zs-sensor1 $(basename "$(on 10.77.1.2 readlink $STATE/current)")"
 }
 up_currents >/res/currents-9a
 deploy off
@@ -146,7 +149,7 @@ echo $? >/res/reachable.rc
 sleep 5
 zs status >/res/reachable-status.out 2>&1
 echo $? >/res/reachable-status.rc
-zs status --cluster --ssh-user root >/res/reachable-cluster.out 2>&1
+zs status --cluster --ssh-user root --remote-program "$GEN" >/res/reachable-cluster.out 2>&1
 echo $? >/res/reachable-cluster.rc
 "#;
 
@@ -312,17 +315,26 @@ pub fn assert_upgrade(mgr: &BootResult) {
         "status on zs-sensor1 after the upgrade (exit {}):\n{status}",
         read(mgr, "upgrade-status-1.rc")
     );
-    println!(
-        "status --cluster (exit {}):\n{}",
+    let (cluster_rc, cluster) = (
         read(mgr, "upgrade-cluster.rc"),
-        read(mgr, "upgrade-cluster.out")
+        read(mgr, "upgrade-cluster.out"),
     );
+    println!("status --cluster on zs-mgr (exit {cluster_rc}):\n{cluster}");
     assert!(
         status
             .lines()
             .any(|l| l.contains("zs-sensor1-worker-lo-1") && l.contains("zeek-systemd deploy")),
         "{status}"
     );
+    // From the manager's host: zs-sensor1's node named, with its host.
+    let old_line = "warning: node zs-sensor1-worker-lo-1 on host zs-sensor1 (PID ";
+    assert!(
+        cluster
+            .lines()
+            .any(|l| l.starts_with(old_line) && l.contains("runs an old Zeek")),
+        "{cluster}"
+    );
+    assert_eq!(cluster_rc, "3", "{cluster}");
     let (rc, out) = step(mgr, "upgrade");
     assert_eq!(rc, "0", "{out}");
     let (a, b) = (read(mgr, "pids-7a"), read(mgr, "pids-7"));
@@ -337,6 +349,16 @@ pub fn assert_upgrade(mgr: &BootResult) {
         read(mgr, "upgrade-status-2.rc")
     );
     assert!(!after.contains("runs an old Zeek"), "{after}");
+    let cluster = read(mgr, "upgrade-cluster-2.out");
+    println!(
+        "status --cluster on zs-mgr after the deploy (exit {}):\n{cluster}",
+        read(mgr, "upgrade-cluster-2.rc")
+    );
+    assert!(!cluster.contains("runs an old Zeek"), "{cluster}");
+    assert!(
+        !cluster.contains("which Zeek its nodes run is unknown"),
+        "{cluster}"
+    );
     // Issue 25 step 3: the snapshot came from zs-mgr, whose files are the
     // source; zs-sensor1's own copies are not drift to deploy from there.
     assert!(

@@ -98,7 +98,7 @@ ssh_client() {
 # cluster_view SUFFIX: status --cluster and netstats --cluster, and their
 # exit codes, in /res.
 cluster_view() {
-    zs status --cluster --ssh-user root >"/res/cluster-view$1.txt" 2>&1
+    zs status --cluster --ssh-user root --remote-program /etc/systemd/system-generators/zeek-systemd-generator >"/res/cluster-view$1.txt" 2>&1
     echo $? >"/res/cluster-view$1.exit"
     zs netstats --cluster >"/res/netstats-cluster$1.txt" 2>&1
     echo $? >"/res/netstats-cluster$1.exit"

@@ -76,9 +76,14 @@ const HOSTS: [Host; 4] = [
     },
 ];
 
+/// zs-sensor1's address on the management network of the deploy run
+/// (its `metrics_address`; its sshd listens there only), and zs-mgr's.
+pub const SENSOR1_MANAGEMENT: &str = "10.77.1.2";
+pub const MGR_MANAGEMENT: &str = "10.77.1.1";
+
 /// The cluster's config; `other` makes the copy of a host that differs
 /// (one more setting: another config digest).
-pub fn config(encryption: bool, other: bool) -> String {
+pub fn config(encryption: bool, other: bool, management: bool) -> String {
     let restart = if other { "restart_sec = 2\n" } else { "" };
     let mut text = format!(
         r#"
@@ -99,11 +104,15 @@ proxies = 1
         mgr_address = MGR.address,
     );
     for (host, _) in &SENSORS {
+        let management = match management && host.name == SENSOR1.name {
+            true => format!("metrics_address = \"{SENSOR1_MANAGEMENT}\"\n"),
+            false => String::new(),
+        };
         text += &format!(
             r#"
 [hosts.{name}]
 address = "{address}"
-
+{management}
 [[hosts.{name}.interface]]
 name = "lo"
 capture = "af_packet::lo"
@@ -212,7 +221,7 @@ pub fn boot_all(spec: &Spec, prefix: &Path) -> Run {
             let mut boot = net.host(
                 &host.net,
                 prefix,
-                &config(spec.encryption, other),
+                &config(spec.encryption, other, spec.deploy),
                 host.nodes,
                 &scenario,
             );
@@ -240,7 +249,15 @@ pub fn boot_all(spec: &Spec, prefix: &Path) -> Run {
 
 /// A host's scenario in the deploy run.
 fn deploy_scenario(host: &NetHost) -> String {
-    let start = common::network::scenario_start(host.address, scenarios::SPOOL);
+    let mut start = common::network::scenario_start(host.address, scenarios::SPOOL);
+    let management = match host.name {
+        n if n == MGR.name => Some(MGR_MANAGEMENT),
+        n if n == SENSOR1.name => Some(SENSOR1_MANAGEMENT),
+        _ => None,
+    };
+    if let Some(address) = management {
+        start += &format!("ip addr add {address}/24 dev host0 || fail \"ip addr add\"\n");
+    }
     match host.name {
         n if n == MGR.name => start + &crate::deploy::manager(),
         n if n == INTRUDER.name => start + crate::deploy_more::INTRUDER,
@@ -266,7 +283,7 @@ fn run_files(spec: &Spec) -> Vec<(String, String)> {
         ("old-keys.zeek", old_keys()),
         (
             "intruder-layout.zeek",
-            intruder_layout(&config(spec.encryption, false)),
+            intruder_layout(&config(spec.encryption, false, spec.deploy)),
         ),
         ("intruder-runs", spec.intruder_runs.join("\n") + "\n"),
         ("sshd_config", SSHD_CONFIG.into()),

@@ -7,6 +7,7 @@ mod common;
 
 mod cli;
 mod cli_completions;
+mod cluster_reach;
 mod deep_check;
 mod deploy_dry_run;
 mod down;

@@ -33,7 +33,9 @@ pub fn exec(args: &CheckArgs, ctx: &Context) -> Result<(), Failure> {
     let candidate = Candidate::load(ctx)?;
     let cluster = &candidate.cluster;
     let log = Log::stderr();
-    if let Some(problem) = secrets::problem(cluster, &ctx.env.config_dir) {
+    // Asked once: `--deep` reports the same finding below.
+    let secrets = secrets_check(cluster, &ctx.env.config_dir, None);
+    if let Some(problem) = secrets.as_ref().and_then(|f| f.failure.as_ref()) {
         log.error(&format!("{}: {problem}", cluster.settings.source.display()));
         return Err(Failure::InvalidConfig);
     }
@@ -47,7 +49,7 @@ pub fn exec(args: &CheckArgs, ctx: &Context) -> Result<(), Failure> {
     if args.deep {
         // The scripts as `deploy` would install them, in a temp dir.
         let (scripts, _) = candidate::scratch_snapshot(&candidate, &ctx.env.temp_dir)?;
-        candidate_checks(&candidate, ctx, &scripts.0)?;
+        checks_with(secrets, &candidate, ctx, &scripts.0)?;
     }
     Ok(())
 }
@@ -61,11 +63,19 @@ pub fn candidate_checks(
     ctx: &Context,
     scripts: &Path,
 ) -> Result<(), Failure> {
-    let cluster = &candidate.cluster;
-    let mut findings: Vec<Finding> = secrets_check(cluster, &ctx.env.config_dir)
-        .into_iter()
-        .collect();
-    findings.extend(deep::run(cluster, ctx.env, scripts));
+    let secrets = secrets_check(&candidate.cluster, &ctx.env.config_dir, None);
+    checks_with(secrets, candidate, ctx, scripts)
+}
+
+/// [`candidate_checks`] with the secrets' finding already made.
+fn checks_with(
+    secrets: Option<Finding>,
+    candidate: &Candidate,
+    ctx: &Context,
+    scripts: &Path,
+) -> Result<(), Failure> {
+    let mut findings: Vec<Finding> = secrets.into_iter().collect();
+    findings.extend(deep::run(&candidate.cluster, ctx.env, scripts));
     let (report, passed) = deep::report(&findings);
     print(&report)?;
     if passed {
@@ -75,14 +85,25 @@ pub fn candidate_checks(
     }
 }
 
-/// The secrets file of an encrypted multi-host config is there and
-/// readable (the generator writes no units without it); `None` for a
-/// config that needs none.
-fn secrets_check(cluster: &Cluster, config_dir: &Path) -> Option<Finding> {
+/// The check of the cluster secrets of an encrypted multi-host config
+/// (the generator writes no units without them): `carried`, the file a
+/// cluster-wide deploy sent, must parse; else this host's file must be
+/// there and readable. `None` for a config that needs none.
+pub fn secrets_check(
+    cluster: &Cluster,
+    config_dir: &Path,
+    carried: Option<&[u8]>,
+) -> Option<Finding> {
     let path = secrets::path_for(cluster, config_dir)?;
+    let failure = match carried {
+        Some(bytes) => secrets::Secrets::parse(&String::from_utf8_lossy(bytes))
+            .err()
+            .map(|e| format!("the secrets sent are not valid: {e:#}")),
+        None => secrets::problem(cluster, config_dir),
+    };
     Some(Finding {
         what: format!("cluster secrets {}", path.display()),
-        failure: secrets::problem(cluster, config_dir),
+        failure,
     })
 }
 

@@ -51,17 +51,12 @@ impl Reply {
 
 /// The hosts of `cluster`: this one run directly, the others over ssh.
 pub fn targets(cluster: &Cluster, user: Option<&str>) -> Vec<Target> {
-    let this = cluster.settings.this_host.as_deref();
     cluster
         .hosts
         .iter()
-        .map(|h| {
-            let local = this.is_some_and(|t| t.eq_ignore_ascii_case(&h.name));
-            let at = h.address.map_or_else(|| h.name.clone(), |a| a.to_string());
-            Target {
-                host: h.name.clone(),
-                ssh: (!local).then(|| user.map_or_else(|| at.clone(), |u| format!("{u}@{at}"))),
-            }
+        .map(|h| Target {
+            host: h.name.clone(),
+            ssh: (!cluster.is_this_host(h)).then(|| h.ssh_destination(user)),
         })
         .collect()
 }

@@ -29,19 +29,11 @@ type HostRows = (String, Option<String>, Vec<(String, String, String)>);
 
 /// The whole cluster; `user`: the SSH user (`USER@HOST`), if any.
 pub fn collect(cluster: &Cluster, user: Option<&str>) -> Vec<HostView> {
-    let this = cluster.settings.this_host.as_deref();
     let views: Vec<HostRows> = cluster
         .hosts
         .iter()
         .map(|h| {
-            let local = this.is_some_and(|t| t.eq_ignore_ascii_case(&h.name));
-            let target = (!local).then(|| {
-                let at = h.address.map_or_else(|| h.name.clone(), |a| a.to_string());
-                match user {
-                    Some(u) => format!("{u}@{at}"),
-                    None => at,
-                }
-            });
+            let target = (!cluster.is_this_host(h)).then(|| h.ssh_destination(user));
             let rows = cluster
                 .nodes
                 .iter()

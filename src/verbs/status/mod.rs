@@ -2,6 +2,7 @@
 //! archiver units, as one table (like `zeekctl status`) or JSON.
 
 pub mod cluster_view;
+pub mod old_zeek_hosts;
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -35,6 +36,15 @@ pub struct StatusArgs {
     /// The SSH user for --cluster (`USER@HOST`); default: ssh's own.
     #[arg(long, value_name = "USER", requires = "cluster")]
     pub ssh_user: Option<String>,
+    /// The program the other hosts run (over SSH) to say which of their
+    /// nodes run an old Zeek, as `deploy --remote-program`.
+    #[arg(
+        long,
+        default_value = "zeek-systemd",
+        value_name = "PATH",
+        requires = "cluster"
+    )]
+    pub remote_program: String,
 }
 
 /// Runs `status`: exit 1 when systemd cannot be asked (it does not run
@@ -46,7 +56,7 @@ pub struct StatusArgs {
 pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
     let (cluster, config_state) = config(ctx)?;
     if args.cluster {
-        return cluster_status(args, &cluster);
+        return cluster_status(args, &cluster, ctx);
     }
     systemctl::require(ctx.env, "the state of its nodes is unknown here")?;
     let mut status = collect(&cluster, config_state)?;
@@ -72,27 +82,40 @@ pub fn exec(args: &StatusArgs, ctx: &Context) -> Result<(), Failure> {
 }
 
 /// `status --cluster`: exit 3 unless every host was asked, every node
-/// runs and no host differs from the manager's.
-fn cluster_status(args: &StatusArgs, cluster: &Cluster) -> Result<(), Failure> {
+/// runs on the Zeek on disk and no host differs from the manager's.
+fn cluster_status(args: &StatusArgs, cluster: &Cluster, ctx: &Context) -> Result<(), Failure> {
     if cluster.hosts.is_empty() {
         return Err(Failure::Other(anyhow::anyhow!(
             "--cluster: {} is a single-host config; `zeek-systemd status` shows all of it",
             cluster.settings.source.display()
         )));
     }
-    let views = cluster_view::collect(cluster, args.ssh_user.as_deref());
+    let reach = old_zeek_hosts::Reach {
+        user: args.ssh_user.as_deref(),
+        program: &args.remote_program,
+    };
+    // Both ask every host over SSH: at once, not one after the other.
+    let (views, old_zeek) = std::thread::scope(|s| {
+        let views = s.spawn(|| cluster_view::collect(cluster, reach.user));
+        let old_zeek = old_zeek_hosts::ask(cluster, ctx.env, reach);
+        (views.join().expect("the hosts' thread"), old_zeek)
+    });
     let differ = hosts_differ(cluster);
     let text = if args.json {
         let report = ClusterReport {
             hosts: &views,
             hosts_differ: &differ,
+            old_zeek: &old_zeek,
         };
         serde_json::to_string_pretty(&report).context("cannot encode the status")? + "\n"
     } else {
-        cluster_view::table(&views, now()) + &differ_lines(&differ)
+        let asked_ok = |host: &str| views.iter().any(|v| v.host == host && v.error.is_none());
+        cluster_view::table(&views, now())
+            + &differ_lines(&differ)
+            + &old_zeek_hosts::lines(&old_zeek, asked_ok, now())
     };
     print(&text)?;
-    if cluster_view::all_running(&views) && differ.is_empty() {
+    if cluster_view::all_running(&views) && differ.is_empty() && !old_zeek_hosts::any(&old_zeek) {
         Ok(())
     } else {
         Err(Failure::NotRunning)
@@ -105,6 +128,8 @@ struct ClusterReport<'a> {
     hosts: &'a [cluster_view::HostView],
     /// The manager's record of the nodes whose host differs from its own.
     hosts_differ: &'a [crate::identity::NodeIdentity],
+    /// Per host, the nodes that run a Zeek other than the one on disk.
+    old_zeek: &'a [old_zeek_hosts::HostOldZeek],
 }
 
 /// The config `status` reports on, and its state: the config on disk, or,
