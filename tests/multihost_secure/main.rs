@@ -24,6 +24,7 @@
 //!   and the manager names that host in `status` (exit 3) and Zeek in
 //!   reporter.log, and `status --cluster` exits 3.
 
+mod bench;
 #[path = "../common/mod.rs"]
 mod common;
 mod deploy;
