@@ -11,7 +11,8 @@
 # multihost_secure tests.
 #
 #   ZEEK_DIST=../shared/zeek/zeek-9.1.0-dev-debian12-amd64.tar.xz bench/cluster-deploy.sh [--rounds N]
-#   bench/cluster-deploy.sh --quick          # 1 round (the CI smoke run)
+#   bench/cluster-deploy.sh --quick          # 1 round
+#   bench/cluster-deploy.sh --debug          # the debug build (`cargo test`'s: no release build of the tests)
 #   bench/cluster-deploy.sh --keep DIR       # keep the results (every deploy's timed output) in DIR
 #   bench/cluster-deploy.sh --report DIR     # print the table of a kept run again
 set -euo pipefail
@@ -20,13 +21,16 @@ cd "$(dirname "$0")/.."
 rounds=3
 keep=
 report=
+profile=--release
+build=release
 while (($#)); do
     case $1 in
         --rounds) rounds=$2; shift 2 ;;
         --quick) rounds=1; shift ;;
+        --debug) profile= build=debug; shift ;;
         --keep) keep=$2; shift 2 ;;
         --report) report=$2; shift 2 ;;
-        *) echo "usage: $0 [--rounds N | --quick] [--keep DIR] | --report DIR" >&2; exit 2 ;;
+        *) echo "usage: $0 [--rounds N | --quick] [--debug] [--keep DIR] | --report DIR" >&2; exit 2 ;;
     esac
 done
 
@@ -87,12 +91,12 @@ dir=$(readlink -f "$dir")
 [[ -n $keep ]] || trap 'rm -rf "$dir"' EXIT
 # CI=true: a missing prerequisite fails the run instead of skipping it.
 if ! CI=${CI:-true} ZS_BENCH_ROUNDS=$rounds ZS_BENCH_DIR=$dir \
-    cargo test --release --test multihost_secure -- --ignored --exact \
+    cargo test ${profile:+"$profile"} --test multihost_secure -- --ignored --exact \
     bench::cluster_deploy_three_hosts_against_one --nocapture >"$dir/cargo.log" 2>&1; then
     tail -60 "$dir/cargo.log" >&2
     trap - EXIT
     echo "the run failed; its results are in $dir" >&2
     exit 1
 fi
-echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src tests || echo ' (with changes)'), $rounds round(s)"
+echo "commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src tests || echo ' (with changes)'), $build build, $rounds round(s)"
 print_report "$dir"
