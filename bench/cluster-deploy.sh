@@ -27,7 +27,7 @@ while (($#)); do
     case $1 in
         --rounds) rounds=$2; shift 2 ;;
         --quick) rounds=1; shift ;;
-        --debug) profile= build=debug; shift ;;
+        --debug) profile='' build=debug; shift ;;
         --keep) keep=$2; shift 2 ;;
         --report) report=$2; shift 2 ;;
         *) echo "usage: $0 [--rounds N | --quick] [--debug] [--keep DIR] | --report DIR" >&2; exit 2 ;;
