@@ -50,20 +50,22 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 print_report() {
     local d=$1 tmp n row label
     tmp=$(mktemp -d)
-    # Derived columns: 7 restart until every node up = UP - CHECKED,
-    # 8 from then until the exit = EXIT - UP.
+    # Derived columns: 8 restart until every node heard = SWITCHED - CHECKED,
+    # 9 from then until the exit = EXIT - SWITCHED.
     for h in zs-mgr zs-one; do
         mkdir -p "$tmp/$h"
         awk '$1 == "three" || $1 == "one" { printf "%s %.3f %.3f\n", $0, $6 - $5, $3 - $6; next } { print }' \
             "$d/$h/bench.txt" >"$tmp/$h/bench.txt"
     done
     n=$(grep -c '^three ' "$tmp/zs-mgr/bench.txt" || true)
-    printf 'seconds from the command, median (min-max) of %s round(s)    %-22s %-22s %s\n' "$n" "three hosts" "one host" "3/1"
+    printf 'seconds from the command, median (min-max) of %s round(s)       %-22s %-22s %s\n' "$n" "three hosts" "one host" "3/1"
     for row in "3:deploy exits (what deploy waits for)" "4:last node heard again (cluster.log)" \
-        "5:checks and staging done (restart begins)" "7:restart until every node up for 3 s" \
-        "8:from then until deploy exits"; do
+        "5:checks and staging (until the restart begins)" \
+        "8:restart until every node is up and heard" \
+        "7:  of it: a host's restart until its nodes up 3 s" \
+        "9:then until deploy exits (3 hosts: identities)"; do
         label=${row#*:}
-        printf '  %-58s %-22s %-22s %s\n' "$label" "$(stat three "${row%%:*}" "$tmp")" \
+        printf '  %-61s %-22s %-22s %s\n' "$label" "$(stat three "${row%%:*}" "$tmp")" \
             "$(stat one "${row%%:*}" "$tmp")" \
             "$(ratio "$(median three "${row%%:*}" "$tmp")" "$(median one "${row%%:*}" "$tmp")")"
     done

@@ -14,15 +14,18 @@
 //! hosts, then zs-one deploys the same kind of change to itself, each
 //! with `--settle 3`. Per deploy it writes a line to its `/res/bench.txt`:
 //!
-//! `NAME ROUND EXIT HELLO CHECKED UP` (seconds from the command): the
-//! command's exit (it waits for what deploy waits for: on three hosts
-//! every node heard by the manager on the new snapshot and config digest,
-//! on one host every node up and said hello); the last node of the
-//! cluster heard again (`got hello from NODE` in the logger's cluster.log,
-//! Zeek's own timestamps, the first after the command began for each
-//! node: the bench's own check, with every host on the new snapshot id
-//! read back after the exit); the checks and staging done (the restart
-//! begins); every node of every host up for the settle time.
+//! `NAME ROUND EXIT HELLO CHECKED SWITCHED UP` (seconds from the
+//! command): the command's exit (it waits for what deploy waits for: on
+//! three hosts every node heard by the manager on the new snapshot and
+//! config digest, on one host every node up and said hello); the last node
+//! of the cluster heard again (`got hello from NODE` in the logger's
+//! cluster.log, Zeek's own timestamps, the first after the command began
+//! for each node: the bench's own check, with every host on the new
+//! snapshot id read back after the exit); the checks and staging done (the
+//! restart begins); the restart done and waited for (three hosts: the
+//! switch step back from every host, the manager host's having waited for
+//! its own nodes' hellos; one host: every node said hello); and, from a
+//! host's own restart, its nodes up for the settle time (the slowest host).
 //!
 //! It also times `ssh HOST true` and `ssh HOST zeek-systemd remote-deploy
 //! hello` to each sensor host (`ssh ADDRESS MS`, `hello ADDRESS MS`) and
@@ -108,7 +111,7 @@ all_heard() { last_hello "$1" >/dev/null; }
 # at FILE PATTERN: the seconds before the first line of FILE matching PATTERN.
 at() { grep -m1 -E "^[0-9.]+ $2" "$1" | cut -d' ' -f1; }
 timed() {
-    local name=$1 round=$2 t0 t1 rc out=/res/$1-$2.out last
+    local name=$1 round=$2 t0 t1 rc out=/res/$1-$2.out last up
     shift 2
     t0=$(us "$EPOCHREALTIME")
     "$@" 2>&1 | stamp "$t0" >"$out"
@@ -118,14 +121,15 @@ timed() {
     wait_for 120 all_heard "$t0" || fail "$name round $round: not every node heard again"
     last=$(last_hello "$t0")
     same_snapshot || fail "$name round $round: the hosts run different snapshots"
-    echo "$name $round $(secs "$t0" "$t1") $(secs "$t0" "$last") $(at "$out" "$CHECKED") $(at "$out" "$UP")" >>/res/bench.txt
+    up=$(grep -oE '\[ *[0-9.]+ s\] [0-9]+/[0-9]+ node\(s\) up for' "$out" | sed -E 's/^\[ *([0-9.]+) s\].*/\1/' | sort -n | tail -1)
+    echo "$name $round $(secs "$t0" "$t1") $(secs "$t0" "$last") $(at "$out" "$CHECKED") $(at "$out" "$SWITCHED") ${up:-0}" >>/res/bench.txt
 }
 "#;
 
 /// The manager host: the three-host rounds, each followed by zs-one's.
 const MANAGER: &str = r##"
 CHECKED='deploy: switching every host'
-UP='deploy: every host runs its nodes'
+SWITCHED='deploy: every host runs its nodes'
 on() { ssh -n -o BatchMode=yes "root@$1" "${@:2}"; }
 addr() { case $1 in zs-sensor1) echo 10.77.0.2 ;; zs-sensor2) echo 10.77.0.3 ;; esac; }
 # same_snapshot: `current` names one snapshot on every host, a new one.
@@ -171,7 +175,7 @@ true
 /// zs-one: its cluster, then a deploy each time the manager host says so.
 const ONE_SCENARIO: &str = r##"
 CHECKED='restarting zeek.target'
-UP='\[ *[0-9.]+ s\] [0-9]+/[0-9]+ node\(s\) up for'
+SWITCHED='cluster join: every node of this host said hello'
 same_snapshot() {
     local id
     id=$(basename "$(readlink $STATE/current)")
