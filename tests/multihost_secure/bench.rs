@@ -30,7 +30,7 @@
 //! It also times `ssh HOST true` and `ssh HOST zeek-systemd remote-deploy
 //! hello` to each sensor host (`ssh ADDRESS MS`, `hello ADDRESS MS`) and
 //! writes the load average before each round (`load ROUND 1 5 15`). The
-//! results (the /res of zs-mgr and zs-one, each deploy's output with the
+//! results (every container's /res: each deploy's output with the
 //! seconds of each line) go to `$ZS_BENCH_DIR`; the rounds come from
 //! `$ZS_BENCH_ROUNDS` (default 3).
 
