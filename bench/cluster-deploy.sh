@@ -14,13 +14,13 @@
 #   bench/cluster-deploy.sh --quick          # 1 round
 #   bench/cluster-deploy.sh --debug          # the debug build (`cargo test`'s: no release build of the tests)
 #   bench/cluster-deploy.sh --keep DIR       # keep the results (every deploy's timed output) in DIR
-#   bench/cluster-deploy.sh --report DIR     # print the table of a kept run again
+#   bench/cluster-deploy.sh --report DIR...  # print the table of kept runs again (several: their rounds pooled)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 rounds=3
 keep=
-report=
+report=()
 profile=--release
 build=release
 while (($#)); do
@@ -29,8 +29,8 @@ while (($#)); do
         --quick) rounds=1; shift ;;
         --debug) profile='' build=debug; shift ;;
         --keep) keep=$2; shift 2 ;;
-        --report) report=$2; shift 2 ;;
-        *) echo "usage: $0 [--rounds N | --quick] [--debug] [--keep DIR] | --report DIR" >&2; exit 2 ;;
+        --report) shift; report=("$@"); break ;;
+        *) echo "usage: $0 [--rounds N | --quick] [--debug] [--keep DIR] | --report DIR..." >&2; exit 2 ;;
     esac
 done
 
@@ -47,15 +47,18 @@ stat() {
 median() { local s; s=$(stat "$@"); echo "${s%% *}"; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }'; }
 
+# print_report DIR...: the table of the rounds of every DIR (a kept run).
 print_report() {
-    local d=$1 tmp n row label
+    local d tmp n row label
     tmp=$(mktemp -d)
     # Derived columns: 8 restart until every node heard = SWITCHED - CHECKED,
     # 9 from then until the exit = EXIT - SWITCHED.
     for h in zs-mgr zs-one; do
         mkdir -p "$tmp/$h"
-        awk '$1 == "three" || $1 == "one" { printf "%s %.3f %.3f\n", $0, $6 - $5, $3 - $6; next } { print }' \
-            "$d/$h/bench.txt" >"$tmp/$h/bench.txt"
+        for d in "$@"; do
+            awk '$1 == "three" || $1 == "one" { printf "%s %.3f %.3f\n", $0, $6 - $5, $3 - $6; next } { print }' \
+                "$d/$h/bench.txt"
+        done >"$tmp/$h/bench.txt"
     done
     n=$(grep -c '^three ' "$tmp/zs-mgr/bench.txt" || true)
     printf 'seconds from the command, median (min-max) of %s round(s)       %-22s %-22s %s\n' "$n" "three hosts" "one host" "3/1"
@@ -69,21 +72,24 @@ print_report() {
             "$(stat one "${row%%:*}" "$tmp")" \
             "$(ratio "$(median three "${row%%:*}" "$tmp")" "$(median one "${row%%:*}" "$tmp")")"
     done
-    echo "milliseconds, median (min-max) of 3 each, from zs-mgr:"
+    echo "milliseconds, every try (3 per run), sorted, from zs-mgr:"
     for a in 10.77.0.2 10.77.0.3; do
         printf '  ssh %s true: %s; ssh %s zeek-systemd remote-deploy hello: %s\n' \
             "$a" "$(grep "^ssh $a " "$tmp/zs-mgr/bench.txt" | cut -d' ' -f3 | sort -n | tr '\n' ' ' | sed 's/ $//')" \
             "$a" "$(grep "^hello $a " "$tmp/zs-mgr/bench.txt" | cut -d' ' -f3 | sort -n | tr '\n' ' ' | sed 's/ $//')"
     done
     echo "load average (1, 5, 15 min) before each deploy:"
-    grep -h '^load ' "$d/zs-mgr/bench.txt" | sed 's/^load \([0-9]*\)/  round \1, three hosts:/'
-    grep -h '^load ' "$d/zs-one/bench.txt" | sed 's/^load \([0-9]*\)/  round \1, one host:   /'
-    sed -n 's/^load-\(before\|after\) \([^ ]* [^ ]* [^ ]*\).*/  \1 the boot: \2/p; s/^boot-secs \(.*\)/  boot: \1 s in all/p' "$d/run.txt"
+    for d in "$@"; do
+        (($# == 1)) || echo " run $d:"
+        grep -h '^load ' "$d/zs-mgr/bench.txt" | sed 's/^load \([0-9]*\)/  round \1, three hosts:/'
+        grep -h '^load ' "$d/zs-one/bench.txt" | sed 's/^load \([0-9]*\)/  round \1, one host:   /'
+        sed -n 's/^load-\(before\|after\) \([^ ]* [^ ]* [^ ]*\).*/  \1 the boot: \2/p; s/^boot-secs \(.*\)/  boot: \1 s in all/p' "$d/run.txt"
+    done
     rm -rf "$tmp"
 }
 
-if [[ -n $report ]]; then
-    print_report "$report"
+if ((${#report[@]})); then
+    print_report "${report[@]}"
     exit 0
 fi
 : "${ZEEK_DIST:?set ZEEK_DIST to a Zeek tarball or prefix}"

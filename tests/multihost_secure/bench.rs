@@ -85,8 +85,15 @@ ROUNDS=$(cat /etc/zeek-test/rounds)
 us() { local s=${1%.*} f=${1#*.}000000; echo $((s * 1000000 + 10#${f:0:6})); }
 # secs T0 T1: T1 - T0 (microseconds) in seconds, 3 decimals.
 secs() { local ms=$((($2 - $1) / 1000)); printf '%d.%03d' $((ms / 1000)) $((ms % 1000)); }
-# stamp T0: every input line with the seconds since T0 before it.
-stamp() { local line; while IFS= read -r line; do echo "$(secs "$1" "$(us "$EPOCHREALTIME")") $line"; done; }
+# stamp T0: every input line with the seconds since T0 before it; no
+# command substitution (a fork per line would lag behind a burst of lines).
+stamp() {
+    local line ms
+    while IFS= read -r line; do
+        ms=$(((${EPOCHREALTIME/./} - $1) / 1000))
+        printf '%d.%03d %s\n' $((ms / 1000)) $((ms % 1000)) "$line"
+    done
+}
 # first_hello NODE T0: the ts (microseconds) of the first "got hello
 # from NODE" logged at or after T0 in the logger's cluster.log.
 first_hello() {
@@ -114,9 +121,10 @@ timed() {
     local name=$1 round=$2 t0 t1 rc out=/res/$1-$2.out last up
     shift 2
     t0=$(us "$EPOCHREALTIME")
-    "$@" 2>&1 | stamp "$t0" >"$out"
-    rc=${PIPESTATUS[0]}
-    t1=$(us "$EPOCHREALTIME")
+    # The exit's time from the deploy's side of the pipe, not the stamper's.
+    { "$@" 2>&1; echo "$? $EPOCHREALTIME" >/tmp/deploy-end; } | stamp "$t0" >"$out"
+    read -r rc t1 </tmp/deploy-end
+    t1=$(us "$t1")
     ((rc == 0)) || fail "$name round $round: exit $rc: $(cat "$out")"
     wait_for 120 all_heard "$t0" || fail "$name round $round: not every node heard again"
     last=$(last_hello "$t0")
