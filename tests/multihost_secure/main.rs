@@ -23,7 +23,11 @@
 //!   cluster.log); one sensor host runs a config with one more setting,
 //!   and the manager names that host in `status` (exit 3) and Zeek in
 //!   reporter.log, and `status --cluster` exits 3.
+//!
+//! bench.rs is no test: the cluster-wide deploy benchmark
+//! (bench/cluster-deploy.sh), an ignored entry on the same set-up.
 
+mod bench;
 #[path = "../common/mod.rs"]
 mod common;
 mod deploy;

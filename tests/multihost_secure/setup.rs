@@ -128,7 +128,7 @@ workers = 1
 /// Every node writes the marker to reporter.log every second (a sensor's
 /// worker through the link), with a digest of its hash seed. The
 /// intruder's event, should it ever arrive, is written there too.
-const MARKER_SCRIPT: &str = r#"
+pub const MARKER_SCRIPT: &str = r#"
 global zs_intruder_event: event(msg: string);
 
 event zs_marker()
@@ -326,7 +326,7 @@ fn intruder_layout(config: &str) -> String {
 
 /// The sensors' sshd, for `status --cluster` (`systemctl -H`) from the
 /// manager host: root with the test's key only.
-const SSHD_CONFIG: &str = "\
+pub const SSHD_CONFIG: &str = "\
 Port 22
 HostKey /etc/zeek-test/ssh_host_ed25519_key
 AuthorizedKeysFile /etc/zeek-test/authorized_keys
@@ -360,7 +360,7 @@ pub fn tcpdump_available() -> bool {
 }
 
 /// A client key pair and a host key, made for this run.
-fn ssh_keys() -> tempfile::TempDir {
+pub fn ssh_keys() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
     for name in ["id", "hostkey"] {
         let ok = Command::new("ssh-keygen")
@@ -375,7 +375,7 @@ fn ssh_keys() -> tempfile::TempDir {
 
 /// The sshd and the keys, in every container (the manager host uses the
 /// client key, the sensors the rest).
-fn ssh_binds(keys: &Path) -> Vec<(PathBuf, String)> {
+pub fn ssh_binds(keys: &Path) -> Vec<(PathBuf, String)> {
     let mut binds = vec![(sshd_path(), "/etc/zeek-test/sshd".to_string())];
     for (name, file) in [
         ("id_ed25519", "id"),
