@@ -252,7 +252,7 @@ fn bench_files(rounds: u32) -> Vec<(String, String)> {
 
 /// The bench's containers: (host, config, nodes, scenario body).
 fn hosts() -> Vec<(NetHost, String, Vec<&'static str>, String)> {
-    let three = setup::config(true, false);
+    let three = setup::config(true, false, false);
     let mut hosts = vec![(
         MGR,
         three.clone(),
