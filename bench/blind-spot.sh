@@ -62,42 +62,26 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-die() { echo "blind-spot.sh: $*" >&2; exit 2; }
-# shellcheck source=/dev/null # bench/zeek-lib.sh: set_zeek_prefix, set_systemd_overlay
-. "$here/zeek-lib.sh"
-prefix="" overlay=()
-[ "$(id -u)" = 0 ] || die "must run as root (systemd-nspawn)"
-command -v systemd-nspawn >/dev/null || die "systemd-nspawn missing: apt-get install systemd-container"
-[ -n "${ZEEK_DIST:-}" ] || die "ZEEK_DIST is unset: a Zeek tarball or prefix"
+# shellcheck source=bench/zeek-lib.sh
+. "$here/zeek-lib.sh" blind-spot.sh
+prefix="" overlay=() reference="" work=""
+require_nspawn
+require_zeek_dist
 [[ $poll_ms =~ ^[0-9]+$ && $poll_ms -ge 1 && $poll_ms -le 20 ]] || die "--poll-ms takes 1 to 20"
-reference=${ZEEK_REFERENCE_GENERATOR:-}
 case "$only" in
     "") gens="ours zeek" ;;
     ours | zeek) gens=$only ;;
     *) die "--only takes ours or zeek" ;;
 esac
 set_systemd_overlay "$tree"
-if [[ $gens == *zeek* && -z $report ]]; then
-    [ -x "$reference" ] || die "ZEEK_REFERENCE_GENERATOR is not an executable: '$reference'"
-fi
-
-target_dir=${CARGO_TARGET_DIR:-$root/target}
-if [ -n "$report" ]; then
-    bin=${bin:-$target_dir/release/zeek-systemd}
-elif [ -z "$bin" ]; then
-    cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-    bin="$target_dir/release/zeek-systemd"
-fi
-[ -n "$report" ] || [ -x "$bin" ] || die "$bin is not an executable"
-[ -n "$report" ] || set_zeek_prefix "$ZEEK_DIST" "$root/target/bench-zeek"
-
 if [ -n "$report" ]; then
     work=$report
+    bin=${bin:-${CARGO_TARGET_DIR:-$root/target}/release/zeek-systemd}
 else
-    work=$(mktemp -d /tmp/bench-blind-spot.XXXXXX)
-    # shellcheck disable=SC2317 # the trap
-    cleanup() { rm -rf "$work"; }
-    trap cleanup EXIT
+    [[ $gens != *zeek* ]] || set_reference
+    set_bench_bin "$root"
+    set_zeek_prefix "$ZEEK_DIST" "$root/target/bench-zeek"
+    set_work
 fi
 [ -z "$keep" ] || mkdir -p "$keep"
 
@@ -116,23 +100,6 @@ args = local ignore_checksums=T
 interface = af_packet::zcap0
 workers = $1
 CONF
-}
-
-# The veth pair, made before any Zeek unit starts (the container has a
-# network namespace of its own: --private-network).
-write_veth_unit() {
-    cat <<'UNIT'
-[Unit]
-Description=bench: veth pair zcap0/zcap1 for the workers
-DefaultDependencies=no
-
-[Service]
-Type=oneshot
-RemainAfterExit=yes
-ExecStart=/usr/sbin/ip link add zcap0 type veth peer name zcap1
-ExecStart=/usr/sbin/ip link set zcap0 up
-ExecStart=/usr/sbin/ip link set zcap1 up
-UNIT
 }
 
 # boot GEN W N: one boot; results in $work/GEN-W-N/res.
@@ -187,9 +154,6 @@ ENV
         return 1
     fi
 }
-
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "NA"; exit } if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-range() { sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) printf "%s-%s", lo, hi; else print "-" }'; }
 
 # values GEN W METHOD [FIELD]: every measurement (field 5: blind seconds,
 # 6: the command's own time) over the boots.
