@@ -256,7 +256,10 @@ true
     let in_queue = rotated(&result.read("queue"));
     let in_logs = rotated(&result.read("logs"));
     eprintln!("archiver passes:\n{}", result.read("archived"));
-    assert!(in_queue.is_empty(), "left in log-queue after the stop: {in_queue:?}");
+    assert!(
+        in_queue.is_empty(),
+        "left in log-queue after the stop: {in_queue:?}"
+    );
     // Manager, logger-1 and logger-2 rotate one log at each exit: the
     // restart's and the stop's.
     assert_eq!(in_logs.len(), 6, "rotated logs archived: {in_logs:?}");
