@@ -161,9 +161,27 @@ values() {
     cat "$work/$1-$2-"*/res/rounds.tsv 2>/dev/null | awk -v k="$3" -v f="${4:-5}" '$1 == k && $f != "NA" && $f != "" { print $f }'
 }
 
+# waits GEN W METHOD: per round, from the journal, the seconds from the
+# last worker's stop to the first worker's start: what the workers wait for
+# between (the rest of the blind spot is Zeek's own exit and start).
+waits() {
+    local dir t0 end
+    for dir in "$work/$1-$2-"*/res; do
+        awk -v m="$3" '$1 == m && $5 != "NA" { print $3, $4 }' "$dir/rounds.tsv" 2>/dev/null |
+            while read -r t0 end; do
+                grep -E 'systemd\[1\]: (Stopped|Starting) zeek(@worker|-worker)' "$dir/journal-unix.log" |
+                    awk -v t0="$t0" -v e="$end" '{ t = $1 * 1e6 } t < t0 || t > e { next }
+                        /Stopped/ { last = t } /Starting/ && !first { first = t }
+                        END { if (last && first > last) printf "%.3f\n", (first - last) / 1e6 }'
+            done
+    done
+}
+
+# cell GEN W METHOD [FIELD]: median (min-max, n) of `values`; with FIELD
+# "wait", of `waits`.
 cell() {
     local vals n
-    vals=$(values "$@")
+    if [ "${4:-}" = wait ]; then vals=$(waits "$1" "$2" "$3"); else vals=$(values "$@"); fi
     n=$(printf '%s' "$vals" | grep -c . || true)
     if [ "$n" = 0 ]; then printf '%-24s' "-"; return; fi
     printf '%-24s' "$(echo "$vals" | median) ($(echo "$vals" | range), n=$n)"
@@ -199,6 +217,9 @@ for w in $workers; do
     done
     printf '%-34s %s  %s\n' "deploy: the command itself" "$(cell ours "$w" deploy 6)" "-"
     printf '%-34s %s  %s\n' "deploy --rolling: the command" "$(cell ours "$w" deploy-rolling 6)" "-"
+    for method in $methods; do
+        printf '%-34s %s  %s\n' "$method: workers wait" "$(cell ours "$w" "$method" wait)" "$(cell zeek "$w" "$method" wait)"
+    done
     printf '%-34s %s  %s\n' "logs left after a stop (files)" "$(stranded_cell ours "$w")" "$(stranded_cell zeek "$w")"
     for gen in $gens; do
         note=$(cat "$work/$gen-$w-"*/res/restart-note 2>/dev/null | sort -u || true)
