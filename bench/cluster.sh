@@ -156,6 +156,7 @@ ENV
         --bind-ro "$dir/zeek.conf:/etc/zeek/zeek.conf" \
         --bind-ro "$dir/zeek.conf:/opt/zeek/etc/zeek/zeek.conf" \
         --bind-ro "$dir/env:/etc/zeek-bench/env" \
+        --bind-ro "$here/scenario-lib.sh:/etc/zeek-bench/lib.sh" \
         --bind-ro "$gen_bin:/etc/systemd/system-generators/zeek-systemd-generator" \
         --bind-ro "/dev/null:/etc/systemd/system/systemd-networkd-wait-online.service" \
         "${overlay[@]}" \

@@ -81,6 +81,7 @@ status=0
     --bind-ro "$prefix/share:/opt/zeek/share" \
     --bind-ro "$work/zeek.conf:/etc/zeek/zeek.conf" \
     --bind-ro "$work/env:/etc/zeek-bench/env" \
+    --bind-ro "$here/scenario-lib.sh:/etc/zeek-bench/lib.sh" \
     --bind-ro "$bin:/etc/systemd/system-generators/zeek-systemd-generator" \
     --bind-ro "/dev/null:/etc/systemd/system/systemd-networkd-wait-online.service" \
     "${binds[@]}" "${overlay[@]}" >"$work/nspawn.out" 2>&1 || status=$?
