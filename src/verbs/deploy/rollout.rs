@@ -70,17 +70,22 @@ fn reload_units() -> anyhow::Result<()> {
     Ok(())
 }
 
-/// What `systemctl cat UNIT` shows (its files as they are on disk), or
-/// `None` when there is no such unit.
+/// The directives of UNIT as `systemctl cat` shows its files on disk, or
+/// `None` when there is no such unit. Comments and `SourcePath=` are left
+/// out: they name the config file, which a first deploy changes (to the
+/// deployed copy) without changing what the unit does.
 fn unit_text(unit: &str) -> Option<String> {
     let output = Command::new("systemctl")
         .args(["cat", "--no-pager", unit])
         .output()
         .ok()?;
-    output
-        .status
-        .success()
-        .then(|| String::from_utf8_lossy(&output.stdout).into_owned())
+    let text = String::from_utf8_lossy(&output.stdout);
+    output.status.success().then(|| {
+        text.lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("SourcePath="))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
 }
 
 /// Runs `systemctl ARGS`, failing with its message.
