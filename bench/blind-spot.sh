@@ -139,6 +139,7 @@ ENV
         --bind-ro "$dir/zeek.conf:/etc/zeek/zeek.conf" \
         --bind-ro "$dir/zeek.conf:/opt/zeek/etc/zeek/zeek.conf" \
         --bind-ro "$dir/env:/etc/zeek-bench/env" \
+        --bind-ro "$here/scenario-lib.sh:/etc/zeek-bench/lib.sh" \
         --bind-ro "$dir/bench-veth.service:/etc/systemd/system/bench-veth.service" \
         --bind-ro "$dir/setup-wants-veth.conf:/etc/systemd/system/zeek-setup.service.d/bench-veth.conf" \
         --bind-ro "$gen_bin:/etc/systemd/system-generators/zeek-systemd-generator" \
