@@ -22,13 +22,12 @@
 set -u
 # shellcheck source=/dev/null
 . /etc/zeek-bench/env
+# shellcheck source=bench/scenario-lib.sh
+. /etc/zeek-bench/lib.sh
 SPOOL=/opt/zeek/var/spool/zeek
 IFACE=zcap0
 : >/res/rounds.tsv
 : >/res/stranded.tsv
-
-now_us() { echo "${EPOCHREALTIME/./}"; }
-log() { echo "$(date +%T.%3N) $*"; }
 
 # bench-veth.service makes it at boot; the scenario may start before.
 for ((i = 0; i < 300; i++)); do
@@ -96,23 +95,6 @@ blind() {
             if (since != "" && cur == 0) { if (end - since > max) max = end - since }
             printf "%.3f", max / 1e6
         }' /res/sockets.tsv
-}
-
-units_of_cluster() {
-    systemctl list-units --all --plain --no-legend --type=service 'zeek*' | cut -d' ' -f1 | grep -v '^zeek-test'
-}
-
-stop_all() {
-    systemctl stop zeek.target
-    local i
-    for ((i = 0; i < 600; i++)); do
-        if ! units_of_cluster | xargs -r systemctl is-active 2>/dev/null | grep -qv -e inactive -e failed; then
-            return 0
-        fi
-        sleep 0.05
-    done
-    log "cluster did not stop"
-    return 1
 }
 
 # stranded ROUND: the logs a stop left where no archiver takes them: logs in

@@ -62,42 +62,26 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-die() { echo "blind-spot.sh: $*" >&2; exit 2; }
-# shellcheck source=/dev/null # bench/zeek-lib.sh: set_zeek_prefix, set_systemd_overlay
-. "$here/zeek-lib.sh"
-prefix="" overlay=()
-[ "$(id -u)" = 0 ] || die "must run as root (systemd-nspawn)"
-command -v systemd-nspawn >/dev/null || die "systemd-nspawn missing: apt-get install systemd-container"
-[ -n "${ZEEK_DIST:-}" ] || die "ZEEK_DIST is unset: a Zeek tarball or prefix"
+# shellcheck source=bench/zeek-lib.sh
+. "$here/zeek-lib.sh" blind-spot.sh
+prefix="" overlay=() reference="" work=""
+require_nspawn
+require_zeek_dist
 [[ $poll_ms =~ ^[0-9]+$ && $poll_ms -ge 1 && $poll_ms -le 20 ]] || die "--poll-ms takes 1 to 20"
-reference=${ZEEK_REFERENCE_GENERATOR:-}
 case "$only" in
     "") gens="ours zeek" ;;
     ours | zeek) gens=$only ;;
     *) die "--only takes ours or zeek" ;;
 esac
 set_systemd_overlay "$tree"
-if [[ $gens == *zeek* && -z $report ]]; then
-    [ -x "$reference" ] || die "ZEEK_REFERENCE_GENERATOR is not an executable: '$reference'"
-fi
-
-target_dir=${CARGO_TARGET_DIR:-$root/target}
-if [ -n "$report" ]; then
-    bin=${bin:-$target_dir/release/zeek-systemd}
-elif [ -z "$bin" ]; then
-    cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-    bin="$target_dir/release/zeek-systemd"
-fi
-[ -n "$report" ] || [ -x "$bin" ] || die "$bin is not an executable"
-[ -n "$report" ] || set_zeek_prefix "$ZEEK_DIST" "$root/target/bench-zeek"
-
 if [ -n "$report" ]; then
     work=$report
+    bin=${bin:-${CARGO_TARGET_DIR:-$root/target}/release/zeek-systemd}
 else
-    work=$(mktemp -d /tmp/bench-blind-spot.XXXXXX)
-    # shellcheck disable=SC2317 # the trap
-    cleanup() { rm -rf "$work"; }
-    trap cleanup EXIT
+    [[ $gens != *zeek* ]] || set_reference
+    set_bench_bin "$root"
+    set_zeek_prefix "$ZEEK_DIST" "$root/target/bench-zeek"
+    set_work
 fi
 [ -z "$keep" ] || mkdir -p "$keep"
 
@@ -116,23 +100,6 @@ args = local ignore_checksums=T
 interface = af_packet::zcap0
 workers = $1
 CONF
-}
-
-# The veth pair, made before any Zeek unit starts (the container has a
-# network namespace of its own: --private-network).
-write_veth_unit() {
-    cat <<'UNIT'
-[Unit]
-Description=bench: veth pair zcap0/zcap1 for the workers
-DefaultDependencies=no
-
-[Service]
-Type=oneshot
-RemainAfterExit=yes
-ExecStart=/usr/sbin/ip link add zcap0 type veth peer name zcap1
-ExecStart=/usr/sbin/ip link set zcap0 up
-ExecStart=/usr/sbin/ip link set zcap1 up
-UNIT
 }
 
 # boot GEN W N: one boot; results in $work/GEN-W-N/res.
@@ -172,6 +139,7 @@ ENV
         --bind-ro "$dir/zeek.conf:/etc/zeek/zeek.conf" \
         --bind-ro "$dir/zeek.conf:/opt/zeek/etc/zeek/zeek.conf" \
         --bind-ro "$dir/env:/etc/zeek-bench/env" \
+        --bind-ro "$here/scenario-lib.sh:/etc/zeek-bench/lib.sh" \
         --bind-ro "$dir/bench-veth.service:/etc/systemd/system/bench-veth.service" \
         --bind-ro "$dir/setup-wants-veth.conf:/etc/systemd/system/zeek-setup.service.d/bench-veth.conf" \
         --bind-ro "$gen_bin:/etc/systemd/system-generators/zeek-systemd-generator" \
@@ -188,18 +156,33 @@ ENV
     fi
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "NA"; exit } if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-range() { sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) printf "%s-%s", lo, hi; else print "-" }'; }
-
 # values GEN W METHOD [FIELD]: every measurement (field 5: blind seconds,
 # 6: the command's own time) over the boots.
 values() {
     cat "$work/$1-$2-"*/res/rounds.tsv 2>/dev/null | awk -v k="$3" -v f="${4:-5}" '$1 == k && $f != "NA" && $f != "" { print $f }'
 }
 
+# waits GEN W METHOD: per round, from the journal, the seconds from the
+# last worker's stop to the first worker's start: what the workers wait for
+# between (the rest of the blind spot is Zeek's own exit and start).
+waits() {
+    local dir t0 end
+    for dir in "$work/$1-$2-"*/res; do
+        awk -v m="$3" '$1 == m && $5 != "NA" { print $3, $4 }' "$dir/rounds.tsv" 2>/dev/null |
+            while read -r t0 end; do
+                grep -E 'systemd\[1\]: (Stopped|Starting) zeek(@worker|-worker)' "$dir/journal-unix.log" |
+                    awk -v t0="$t0" -v e="$end" '{ t = $1 * 1e6 } t < t0 || t > e { next }
+                        /Stopped/ { last = t } /Starting/ && !first { first = t }
+                        END { if (last && first > last) printf "%.3f\n", (first - last) / 1e6 }'
+            done
+    done
+}
+
+# cell GEN W METHOD [FIELD]: median (min-max, n) of `values`; with FIELD
+# "wait", of `waits`.
 cell() {
     local vals n
-    vals=$(values "$@")
+    if [ "${4:-}" = wait ]; then vals=$(waits "$1" "$2" "$3"); else vals=$(values "$@"); fi
     n=$(printf '%s' "$vals" | grep -c . || true)
     if [ "$n" = 0 ]; then printf '%-24s' "-"; return; fi
     printf '%-24s' "$(echo "$vals" | median) ($(echo "$vals" | range), n=$n)"
@@ -235,6 +218,9 @@ for w in $workers; do
     done
     printf '%-34s %s  %s\n' "deploy: the command itself" "$(cell ours "$w" deploy 6)" "-"
     printf '%-34s %s  %s\n' "deploy --rolling: the command" "$(cell ours "$w" deploy-rolling 6)" "-"
+    for method in $methods; do
+        printf '%-34s %s  %s\n' "$method: workers wait" "$(cell ours "$w" "$method" wait)" "$(cell zeek "$w" "$method" wait)"
+    done
     printf '%-34s %s  %s\n' "logs left after a stop (files)" "$(stranded_cell ours "$w")" "$(stranded_cell zeek "$w")"
     for gen in $gens; do
         note=$(cat "$work/$gen-$w-"*/res/restart-note 2>/dev/null | sort -u || true)

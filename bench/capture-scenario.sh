@@ -15,8 +15,9 @@
 set -u
 # shellcheck source=/dev/null
 . /etc/zeek-bench/env
+# shellcheck source=bench/scenario-lib.sh
+. /etc/zeek-bench/lib.sh
 : >/res/phases.tsv
-log() { echo "$(date +%T.%3N) $*"; }
 
 for ((i = 0; i < 300; i++)); do
     [[ -e /sys/class/net/zcap0/ifindex ]] && break

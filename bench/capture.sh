@@ -54,31 +54,19 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-die() { echo "capture.sh: $*" >&2; exit 2; }
-# shellcheck source=/dev/null # bench/zeek-lib.sh: set_zeek_prefix, set_systemd_overlay
-. "$here/zeek-lib.sh"
-prefix="" overlay=()
-[ "$(id -u)" = 0 ] || die "must run as root (systemd-nspawn)"
-command -v systemd-nspawn >/dev/null || die "systemd-nspawn missing: apt-get install systemd-container"
+# shellcheck source=bench/zeek-lib.sh
+. "$here/zeek-lib.sh" capture.sh
+prefix="" overlay=() reference="" work=""
+require_nspawn
 command -v tcpreplay >/dev/null || die "tcpreplay missing: apt-get install tcpreplay"
-[ -n "${ZEEK_DIST:-}" ] || die "ZEEK_DIST is unset: a Zeek tarball or prefix"
-reference=${ZEEK_REFERENCE_GENERATOR:-}
-if [[ " $variants " == *" zeek "* ]]; then
-    [ -x "$reference" ] || die "ZEEK_REFERENCE_GENERATOR is not an executable: '$reference'"
-fi
+require_zeek_dist
+[[ " $variants " != *" zeek "* ]] || set_reference
 set_systemd_overlay "$tree"
-if [ -z "$bin" ]; then
-    cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-    bin="${CARGO_TARGET_DIR:-$root/target}/release/zeek-systemd"
-fi
-[ -x "$bin" ] || die "$bin is not an executable"
+set_bench_bin "$root"
 set_zeek_prefix "$ZEEK_DIST" "$root/target/bench-zeek"
 trace=$here/traces/http-methods.pcap
 
-work=$(mktemp -d /tmp/bench-capture.XXXXXX)
-# shellcheck disable=SC2317 # the trap
-cleanup() { rm -rf "$work"; }
-trap cleanup EXIT
+set_work
 
 write_zeek_conf() {
     printf '[zeek]\nbase_dir = /opt/zeek\nmanager = 1\nloggers = 1\nproxies = 1\nargs = local ignore_checksums=T\n\n'
@@ -106,10 +94,6 @@ capture = "af_packet::zcap0"
 workers = $workers
 TOML
 }
-write_veth_unit() {
-    printf '[Unit]\nDescription=bench: veth pair zcap0/zcap1\nDefaultDependencies=no\n\n[Service]\nType=oneshot\nRemainAfterExit=yes\n'
-    printf 'ExecStart=/usr/sbin/ip link add zcap0 type veth peer name zcap1\nExecStart=/usr/sbin/ip link set zcap0 up\nExecStart=/usr/sbin/ip link set zcap1 up\n'
-}
 
 # boot VARIANT N: one boot; results in $work/VARIANT-N/res.
 boot() {
@@ -136,6 +120,7 @@ boot() {
         "${config[@]}" \
         --bind-ro "$trace:/etc/zeek-bench/trace.pcap" \
         --bind-ro "$dir/env:/etc/zeek-bench/env" \
+        --bind-ro "$here/scenario-lib.sh:/etc/zeek-bench/lib.sh" \
         --bind-ro "$dir/bench-veth.service:/etc/systemd/system/bench-veth.service" \
         --bind-ro "$dir/setup-wants-veth.conf:/etc/systemd/system/zeek-setup.service.d/bench-veth.conf" \
         --bind-ro "$gen_bin:/etc/systemd/system-generators/zeek-systemd-generator" \

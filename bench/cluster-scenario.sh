@@ -21,6 +21,8 @@
 set -u
 # shellcheck source=/dev/null
 . /etc/zeek-bench/env
+# shellcheck source=bench/scenario-lib.sh
+. /etc/zeek-bench/lib.sh
 SPOOL=/opt/zeek/var/spool/zeek
 CLUSTER_LOG=$SPOOL/logger-1/cluster.log
 # Every node but the logger itself: the ones it must hear.
@@ -29,10 +31,6 @@ OTHERS=$(printf '%s\n' $NODES | grep -vx logger-1 | tr '\n' ' ')
 # mawk: /usr/bin/awk is an /etc/alternatives link, absent in the container.
 : >/res/rounds.tsv
 : >/res/hellos.tsv
-
-now_us() { echo "${EPOCHREALTIME/./}"; }
-
-log() { echo "$(date +%T.%3N) $*"; }
 
 # heard_all SINCE_US: when logger-1 has logged a hello from every node of
 # OTHERS with a timestamp >= SINCE_US, print "NODE TS_US" lines (the
@@ -81,25 +79,6 @@ wait_heard() {
 setup_started_us() {
     journalctl -b -o short-unix --no-pager -u zeek-setup.service 2>/dev/null |
         grep 'Starting zeek-setup.service' | tail -n 1 | cut -d' ' -f1 | tr -d .
-}
-
-units_of_cluster() {
-    systemctl list-units --all --plain --no-legend --type=service 'zeek*' | cut -d' ' -f1 | grep -v '^zeek-test'
-}
-
-# stop_all: stop zeek.target and wait until every zeek unit is inactive.
-stop_all() {
-    systemctl stop zeek.target
-    local i
-    for ((i = 0; i < 600; i++)); do
-        if ! units_of_cluster | xargs -r systemctl is-active 2>/dev/null | grep -qv -e inactive -e failed; then
-            return 0
-        fi
-        sleep 0.05
-    done
-    log "cluster did not stop:"
-    systemctl list-units --all --no-pager 'zeek*'
-    return 1
 }
 
 settle() { sleep "$SETTLE"; }

@@ -63,45 +63,28 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-die() { echo "cluster.sh: $*" >&2; exit 2; }
-# shellcheck source=/dev/null # bench/zeek-lib.sh: set_zeek_prefix, set_systemd_overlay
-. "$here/zeek-lib.sh"
-prefix="" overlay=()
-[ "$(id -u)" = 0 ] || die "must run as root (systemd-nspawn)"
-command -v systemd-nspawn >/dev/null || die "systemd-nspawn missing: apt-get install systemd-container"
+# shellcheck source=bench/zeek-lib.sh
+. "$here/zeek-lib.sh" cluster.sh
+prefix="" overlay=() reference="" work=""
+require_nspawn
 [ -x /usr/bin/time ] || die "/usr/bin/time missing: apt-get install time"
-[ -n "${ZEEK_DIST:-}" ] || die "ZEEK_DIST is unset: a Zeek tarball or prefix"
-reference=${ZEEK_REFERENCE_GENERATOR:-}
+require_zeek_dist
 case "$only" in
     "") gens="ours zeek" ;;
     ours | zeek) gens=$only ;;
     *) die "--only takes ours or zeek" ;;
 esac
 set_systemd_overlay "$tree"
-if [[ $gens == *zeek* ]]; then
-    [ -x "$reference" ] || die "ZEEK_REFERENCE_GENERATOR is not an executable: '$reference'"
-fi
-
-# Cargo's target dir (CARGO_TARGET_DIR or the workspace's target/).
-target_dir=${CARGO_TARGET_DIR:-$root/target}
-if [ -n "$report" ]; then
-    bin=${bin:-$target_dir/release/zeek-systemd}
-elif [ -z "$bin" ]; then
-    cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-    bin="$target_dir/release/zeek-systemd"
-fi
-[ -x "$bin" ] || die "$bin is not an executable"
-
-set_zeek_prefix "$ZEEK_DIST" "$root/target/bench-zeek"
-
+[[ $gens != *zeek* ]] || set_reference
 if [ -n "$report" ]; then
     work=$report
+    bin=${bin:-${CARGO_TARGET_DIR:-$root/target}/release/zeek-systemd}
+    [ -x "$bin" ] || die "$bin is not an executable"
 else
-    work=$(mktemp -d /tmp/bench-cluster.XXXXXX)
-    # shellcheck disable=SC2317 # the trap
-    cleanup() { rm -rf "$work"; }
-    trap cleanup EXIT
+    set_bench_bin "$root"
+    set_work
 fi
+set_zeek_prefix "$ZEEK_DIST" "$root/target/bench-zeek"
 [ -z "$keep" ] || mkdir -p "$keep"
 
 # Jiffies busy and total over all CPUs, from /proc/stat.
@@ -173,6 +156,7 @@ ENV
         --bind-ro "$dir/zeek.conf:/etc/zeek/zeek.conf" \
         --bind-ro "$dir/zeek.conf:/opt/zeek/etc/zeek/zeek.conf" \
         --bind-ro "$dir/env:/etc/zeek-bench/env" \
+        --bind-ro "$here/scenario-lib.sh:/etc/zeek-bench/lib.sh" \
         --bind-ro "$gen_bin:/etc/systemd/system-generators/zeek-systemd-generator" \
         --bind-ro "/dev/null:/etc/systemd/system/systemd-networkd-wait-online.service" \
         "${overlay[@]}" \
@@ -191,8 +175,6 @@ ENV
     [ -z "$keep" ] || cp -r "$dir" "$keep/"
 }
 
-median() { sort -n | awk '{ v[NR] = $1 } END { if (NR == 0) { print "NA"; exit } if (NR % 2) print v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
-range() { sort -n | awk 'NR == 1 { lo = $1 } { hi = $1 } END { if (NR) printf "%s-%s", lo, hi; else print "-" }'; }
 
 # values GEN W KIND: every measurement of KIND over the boots.
 values() {

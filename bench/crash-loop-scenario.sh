@@ -9,9 +9,10 @@
 set -u
 # shellcheck source=/dev/null
 . /etc/zeek-bench/env
+# shellcheck source=bench/scenario-lib.sh
+. /etc/zeek-bench/lib.sh
 unit=zeek@worker-nosuch0-1.service
 
-log() { echo "$(date +%T.%3N) $*"; }
 # CPU seconds of a PID (utime + stime), from /proc/PID/stat.
 pid_cpu() {
     mawk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.3f", ($12 + $13) / hz }' "/proc/$1/stat"

@@ -37,26 +37,15 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-die() { echo "crash-loop.sh: $*" >&2; exit 2; }
-# shellcheck source=/dev/null # bench/zeek-lib.sh: set_zeek_prefix, set_systemd_overlay
-. "$here/zeek-lib.sh"
-prefix="" overlay=()
-[ "$(id -u)" = 0 ] || die "must run as root (systemd-nspawn)"
-command -v systemd-nspawn >/dev/null || die "systemd-nspawn missing: apt-get install systemd-container"
-[ -n "${ZEEK_DIST:-}" ] || die "ZEEK_DIST is unset: a Zeek tarball or prefix"
-if [ -z "$bin" ]; then
-    cargo build --release --quiet --manifest-path "$root/Cargo.toml"
-    bin="${CARGO_TARGET_DIR:-$root/target}/release/zeek-systemd"
-fi
-[ -x "$bin" ] || die "$bin is not an executable"
+# shellcheck source=bench/zeek-lib.sh
+. "$here/zeek-lib.sh" crash-loop.sh
+prefix="" overlay=() work=""
+require_nspawn
+require_zeek_dist
+set_bench_bin "$root"
 set_systemd_overlay "$tree"
-
 set_zeek_prefix "$ZEEK_DIST" "$root/target/bench-zeek"
-
-work=$(mktemp -d /tmp/bench-crash.XXXXXX)
-# shellcheck disable=SC2317 # the trap
-cleanup() { rm -rf "$work"; }
-trap cleanup EXIT
+set_work
 
 cat >"$work/zeek.conf" <<CONF
 [zeek]
@@ -92,6 +81,7 @@ status=0
     --bind-ro "$prefix/share:/opt/zeek/share" \
     --bind-ro "$work/zeek.conf:/etc/zeek/zeek.conf" \
     --bind-ro "$work/env:/etc/zeek-bench/env" \
+    --bind-ro "$here/scenario-lib.sh:/etc/zeek-bench/lib.sh" \
     --bind-ro "$bin:/etc/systemd/system-generators/zeek-systemd-generator" \
     --bind-ro "/dev/null:/etc/systemd/system/systemd-networkd-wait-online.service" \
     "${binds[@]}" "${overlay[@]}" >"$work/nspawn.out" 2>&1 || status=$?

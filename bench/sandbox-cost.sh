@@ -38,12 +38,10 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-die() { echo "sandbox-cost.sh: $*" >&2; exit 2; }
-# shellcheck source=/dev/null # bench/zeek-lib.sh: set_systemd_overlay
-. "$here/zeek-lib.sh"
-overlay=()
-[ "$(id -u)" = 0 ] || die "must run as root (systemd-nspawn)"
-command -v systemd-nspawn >/dev/null || die "systemd-nspawn missing: apt-get install systemd-container"
+# shellcheck source=bench/zeek-lib.sh
+. "$here/zeek-lib.sh" sandbox-cost.sh
+overlay=() work=""
+require_nspawn
 [[ $runs =~ ^[0-9]+$ && $runs -ge 1 ]] || die "--runs takes a positive number"
 set_systemd_overlay "$tree"
 
@@ -68,10 +66,7 @@ p_args() {
     for d in "$@"; do out+=" -p ${d// /\\x20}"; done
     echo "$out"
 }
-work=$(mktemp -d /tmp/bench-sandbox.XXXXXX)
-# shellcheck disable=SC2317 # the trap
-cleanup() { rm -rf "$work"; }
-trap cleanup EXIT
+set_work
 {
     echo "none"
     echo "strict $(p_args "${strict[@]}")"
@@ -99,13 +94,13 @@ fi
 if [ -s "$work/res/errors.log" ]; then
     echo "errors:" && sort "$work/res/errors.log" | uniq -c | head -n 20
 fi
-# median SET: the median start time of SET in ms.
-median() {
+# median_ms SET: the median start time of SET in ms.
+median_ms() {
     awk -v s="$1" '$1 == s { print $3 / 100 }' "$work/res/runs.tsv" | sort -n |
         awk '{ v[NR] = $1 } END { if (!NR) { print "NA"; exit } if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
-none=$(median none)
-all=$(median strict)
+none=$(median_ms none)
+all=$(median_ms strict)
 echo
 echo "== /bin/true as a transient service, median ms per start ($runs runs per set)"
 printf '%-52s %8s %10s %12s\n' set "ms" "alone +ms" "marginal ms"
@@ -113,10 +108,10 @@ printf '%-52s %8s\n' "no sandbox" "$none"
 printf '%-52s %8s %10s\n' "strict (a worker's whole set)" "$all" "$(awk -v a="$all" -v b="$none" 'BEGIN { printf "%+.2f", a - b }')"
 for d in "${strict[@]}"; do
     key=${d// /_}
-    alone=$(median "alone:$key")
+    alone=$(median_ms "alone:$key")
     marginal="-"
     if ((leave_one_out)); then
-        marginal=$(awk -v a="$all" -v b="$(median "without:$key")" 'BEGIN { printf "%+.2f", a - b }')
+        marginal=$(awk -v a="$all" -v b="$(median_ms "without:$key")" 'BEGIN { printf "%+.2f", a - b }')
     fi
     printf '%-52s %8s %10s %12s\n' "$d" "$alone" "$(awk -v a="$alone" -v b="$none" 'BEGIN { printf "%+.2f", a - b }')" "$marginal"
 done

@@ -81,6 +81,12 @@ workers = 1
 cpus = "7"
 "#;
 
+/// Step 8: a change of the archiver's unit only.
+const ARCHIVER_ENV: &str = r#"
+[archiver]
+env = { ZEEK_TEST_ARCHIVER = "2" }
+"#;
+
 /// Step 5b (real Zeek only): `deploy --rolling` of another script change
 /// while a poller watches the sockets on `lo` (index 1); step 5's plain
 /// deploy was watched the same way.
@@ -238,6 +244,16 @@ echo $? >/res/status-upgraded.rc
 run_deploy upgrade || fail "the deploy after the Zeek upgrade failed"
 wait_for 30 all_new_pids /res/pids-before-upgrade || fail "a node was not restarted on the new Zeek"
 zs status >/res/status-after-upgrade.txt 2>&1
+
+# 8. a deploy that changes only the archiver's unit: a restart of
+# zeek.target leaves the archiver running, so deploy restarts it
+archiver_pid() {{ systemctl show -p MainPID --value zeek-archiver.service; }}
+echo "$(archiver_pid)" >/res/archiver-pids
+cp /etc/zeek-test/archiver-env.toml /etc/zeek/cluster.toml
+run_deploy archiver || fail "the deploy of an archiver change failed"
+wait_for 30 is_active zeek-archiver.service || fail "the archiver does not run after the deploy"
+echo "$(archiver_pid)" >>/res/archiver-pids
+tr '\0' '\n' <"/proc/$(archiver_pid)/environ" | grep '^ZEEK_TEST_ARCHIVER=' >/res/archiver-env
 true
 "#
     )
@@ -424,6 +440,31 @@ fn check_upgrade(result: &BootResult, real: bool) {
     );
     let after = read("status-after-upgrade.txt");
     assert!(!after.contains("old Zeek"), "{after}");
+    check_archiver_change(result);
+}
+
+/// Step 8: the deploy restarted the archiver (which a restart of
+/// zeek.target leaves running) on its changed unit.
+fn check_archiver_change(result: &BootResult) {
+    let read = |name: &str| result.read(name).trim().to_string();
+    // Only a change of what the archiver's unit does restarts it: not the
+    // first deploy (its config path changes) nor a script change.
+    let good = read("good.out");
+    assert!(!good.contains("the archiver's unit changed"), "{good}");
+    let out = read("archiver.out");
+    println!("deploy of an archiver change:\n{out}");
+    assert_eq!(read("archiver.rc"), "0", "{out}");
+    assert!(
+        out.contains("the archiver's unit changed: restarting it"),
+        "{out}"
+    );
+    let pids = read("archiver-pids");
+    let pids: Vec<&str> = pids.lines().collect();
+    assert!(
+        pids.len() == 2 && pids[0] != pids[1],
+        "archiver not restarted: {pids:?}"
+    );
+    assert_eq!(read("archiver-env"), "ZEEK_TEST_ARCHIVER=2");
 }
 
 /// Boots the cluster (with a real Zeek when `real`) and runs the
@@ -443,7 +484,8 @@ fn boot(real: bool) -> Option<BootResult> {
         ""
     };
     let mut boot = Boot::new(&config(args, ""), &NODES, &scenario(real))
-        .file("bad-worker.toml", &config(args, BAD_WORKER));
+        .file("bad-worker.toml", &config(args, BAD_WORKER))
+        .file("archiver-env.toml", &config(args, ARCHIVER_ENV));
     boot.stand_in = !real;
     boot.timeout_secs = if real { 900 } else { 300 };
     boot.binds.extend(libs());

@@ -40,6 +40,7 @@ const NOT_HARDENING: &[&str] = &[
     "Slice",
     "SourcePath",
     "StartLimitIntervalSec",
+    "StopPropagatedFrom",
     "SuccessExitStatus",
     "SyslogIdentifier",
     "TimeoutStopSec",

@@ -1,7 +1,7 @@
 //! Day-2 safety under a real systemd (PID 1 in a throw-away container):
 //! boot does not wait for a network a loopback cluster does not use, the
 //! archiver outlives the nodes that rotate logs at exit and moves what they
-//! rotated, and every node may dump core.
+//! rotated (and a restart leaves it running), and every node may dump core.
 //!
 //! Each test is one boot (see tests/common/mod.rs and tests/systemd/).
 
@@ -203,6 +203,66 @@ true
         );
     }
     assert_eq!(archiver["Result"], "success");
+}
+
+/// A restart of zeek.target leaves the archiver running (the nodes' start
+/// does not wait for its stop and last pass: issue 28's blind spot), and
+/// what the manager and loggers rotate at the restart's exit waits in the
+/// queue for that running archiver; a stop still stops it after them and
+/// its last pass archives everything, the restart's logs included.
+#[test]
+fn restart_leaves_the_archiver_running_and_a_stop_still_archives_every_log() {
+    if !real_systemd_available() {
+        return;
+    }
+    let nodes = ["manager", "logger-1", "logger-2", "proxy-1", "worker-lo-1"];
+    let scenario = r#"
+archiver_pid() { systemctl show -p MainPID --value zeek-archiver.service; }
+start_cluster
+wait_for 10 is_active zeek-archiver.service || fail "zeek-archiver is not active"
+before=$(archiver_pid)
+save_pids /res/pids
+systemctl restart zeek.target || fail "systemctl restart zeek.target failed"
+wait_all_anew /res/pids 30
+echo "$before $(archiver_pid) $(systemctl is-active zeek-archiver.service)" >/res/archiver
+ls -A /opt/zeek/spool/log-queue >/res/queue-after-restart
+stop_cluster
+wait_for 30 is_inactive zeek-archiver.service || fail "zeek-archiver did not stop"
+ls -A /opt/zeek/spool/log-queue >/res/queue
+ls -A /opt/zeek/logs >/res/logs
+cp /opt/zeek/spool/log-queue/zeek-stand-in.archived /res/archived 2>/dev/null
+true
+"#;
+    let result = run(&Boot::new(ROTATING_CLUSTER, &nodes, scenario));
+    result.assert_passed();
+
+    let archiver = result.read("archiver");
+    let words: Vec<&str> = archiver.split_whitespace().collect();
+    eprintln!("archiver MainPID before and after the restart, state: {archiver}");
+    assert!(
+        words.len() == 3 && words[0] != "0" && words[0] == words[1] && words[2] == "active",
+        "a restart of zeek.target restarted or stopped the archiver: {archiver}"
+    );
+    let rotated = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.ends_with("__.log"))
+            .map(str::to_string)
+            .collect()
+    };
+    eprintln!(
+        "queue after the restart (for the running archiver): {:?}",
+        rotated(&result.read("queue-after-restart"))
+    );
+    let in_queue = rotated(&result.read("queue"));
+    let in_logs = rotated(&result.read("logs"));
+    eprintln!("archiver passes:\n{}", result.read("archived"));
+    assert!(
+        in_queue.is_empty(),
+        "left in log-queue after the stop: {in_queue:?}"
+    );
+    // Manager, logger-1 and logger-2 rotate one log at each exit: the
+    // restart's and the stop's.
+    assert_eq!(in_logs.len(), 6, "rotated logs archived: {in_logs:?}");
 }
 
 #[test]

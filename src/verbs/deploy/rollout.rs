@@ -49,7 +49,43 @@ pub struct NodeFailure {
 /// has systemd load the units of that config.
 pub fn activate(deployment: &Deployment, id: &str, files: &ConfigFiles) -> anyhow::Result<()> {
     deployment.switch_to(id, files)?;
-    systemctl_run(&["daemon-reload"])
+    reload_units()
+}
+
+/// The archiver's unit; a restart of `zeek.target` leaves it running.
+const ARCHIVER: &str = "zeek-archiver.service";
+
+/// `systemctl daemon-reload`; when that changed the archiver's unit,
+/// restarts the archiver: a restart of `zeek.target` leaves it running on
+/// the unit it was started from (`StopPropagatedFrom=`, so that the nodes'
+/// restart never waits for its stop and last pass). The nodes keep running
+/// meanwhile and what they rotate waits in the queue.
+fn reload_units() -> anyhow::Result<()> {
+    let before = unit_text(ARCHIVER);
+    systemctl_run(&["daemon-reload"])?;
+    if before.is_some() && unit_text(ARCHIVER) != before {
+        println!("the archiver's unit changed: restarting it (the nodes keep running)");
+        systemctl_run(&["try-restart", ARCHIVER])?;
+    }
+    Ok(())
+}
+
+/// The directives of UNIT as `systemctl cat` shows its files on disk, or
+/// `None` when there is no such unit. Comments and `SourcePath=` are left
+/// out: they name the config file, which a first deploy changes (to the
+/// deployed copy) without changing what the unit does.
+fn unit_text(unit: &str) -> Option<String> {
+    let output = Command::new("systemctl")
+        .args(["cat", "--no-pager", unit])
+        .output()
+        .ok()?;
+    let text = String::from_utf8_lossy(&output.stdout);
+    output.status.success().then(|| {
+        text.lines()
+            .filter(|l| !l.starts_with('#') && !l.starts_with("SourcePath="))
+            .collect::<Vec<_>>()
+            .join("\n")
+    })
 }
 
 /// Runs `systemctl ARGS`, failing with its message.
@@ -285,5 +321,5 @@ pub fn journal_tail(node: &str, since: SystemTime) -> String {
 /// systemd load its units (the caller restarts them).
 pub fn roll_back(deployment: &Deployment, previous: &Previous) -> anyhow::Result<()> {
     deployment.switch_back(previous)?;
-    systemctl_run(&["daemon-reload"])
+    reload_units()
 }
