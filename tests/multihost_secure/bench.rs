@@ -1,8 +1,9 @@
 //! The cluster-wide deploy benchmark (issue 25), run by
 //! bench/cluster-deploy.sh: not a test. It asserts only that every deploy
-//! it times succeeded and that the cluster came back whole after it; it is
-//! `#[ignore]`d so that `cargo test` never runs it, and the script runs it
-//! by name (`--ignored --exact`).
+//! it times succeeded and that the cluster came back whole after it. Its
+//! own test target (`cluster_deploy_bench` in Cargo.toml: no test harness,
+//! `test = false`), so that `cargo test` neither runs nor lists it; the
+//! script runs it with `cargo test --test cluster_deploy_bench`.
 //!
 //! One boot, on one zone (tests/common/network.rs), of the three hosts of
 //! the deploy tests (zs-mgr: manager, logger, proxy; zs-sensor1 and
@@ -318,10 +319,8 @@ fn loadavg() -> String {
 }
 
 /// The benchmark (see the module's doc): bench/cluster-deploy.sh runs it.
-#[test]
-#[ignore = "a benchmark, not a test: bench/cluster-deploy.sh runs it"]
-fn cluster_deploy_three_hosts_against_one() {
-    let Some(prefix) = crate::available() else {
+pub fn cluster_deploy_three_hosts_against_one() {
+    let Some(prefix) = crate::setup::available() else {
         return;
     };
     let _one_at_a_time = real_zeek::serial();

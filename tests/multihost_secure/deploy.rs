@@ -189,7 +189,7 @@ fn step(mgr: &BootResult, name: &str) -> (String, String) {
 
 #[test]
 fn deploy_from_the_manager_host_deploys_every_host_or_none() {
-    let Some(prefix) = crate::available() else {
+    let Some(prefix) = crate::setup::available() else {
         return;
     };
     let _one_at_a_time = real_zeek::serial();

@@ -27,7 +27,6 @@
 //! bench.rs is no test: the cluster-wide deploy benchmark
 //! (bench/cluster-deploy.sh), an ignored entry on the same set-up.
 
-mod bench;
 #[path = "../common/mod.rs"]
 mod common;
 mod deploy;
@@ -35,24 +34,15 @@ mod deploy_more;
 mod scenarios;
 mod setup;
 
-use std::path::PathBuf;
 use std::time::Instant;
 
 use common::network::{self, NetHost};
 use common::{real_zeek, BootResult};
 use setup::{Run, Spec, INTRUDER, MANAGER_NODES, MARKER, MGR, SENSOR1, SENSOR2, SENSORS};
 
-/// The Zeek prefix, when everything a run needs is here (else the test
-/// is skipped, or fails in CI: `common::require`).
-fn available() -> Option<PathBuf> {
-    let here =
-        common::real_systemd_available() && setup::tcpdump_available() && setup::sshd_available();
-    here.then(real_zeek::zeek_prefix).flatten()
-}
-
 #[test]
 fn encrypted_cluster_hides_its_traffic_keeps_intruders_out_and_is_seen_whole() {
-    let Some(prefix) = available() else {
+    let Some(prefix) = setup::available() else {
         return;
     };
     let _one_at_a_time = real_zeek::serial();
@@ -97,7 +87,7 @@ fn encrypted_cluster_hides_its_traffic_keeps_intruders_out_and_is_seen_whole() {
 
 #[test]
 fn cleartext_cluster_shows_its_marker_lets_the_intruder_in_and_names_a_host_that_differs() {
-    let Some(prefix) = available() else {
+    let Some(prefix) = setup::available() else {
         return;
     };
     let _one_at_a_time = real_zeek::serial();

@@ -445,3 +445,10 @@ pub fn count(haystack: &[u8], needle: &str) -> usize {
         .filter(|w| *w == needle.as_bytes())
         .count()
 }
+
+/// The Zeek prefix, when everything a run needs is here (else the test
+/// is skipped, or fails in CI: `common::require`).
+pub fn available() -> Option<PathBuf> {
+    let here = common::real_systemd_available() && tcpdump_available() && sshd_available();
+    here.then(common::real_zeek::zeek_prefix).flatten()
+}
