@@ -102,6 +102,8 @@ ss -ltnH >/res/listening.txt
 until_ok 60 record print-nets print Site::local_nets --timeout 3
 record print-nets-json print Site::local_nets --timeout 3 --json
 record print-unknown print No::such_id --timeout 3
+record print-table print Cluster::nodes --timeout 3
+record print-record print Cluster::worker_pool_spec --timeout 3
 record peers-all-up peers --timeout 3
 until_ok 60 prom_all_up
 cp /res/prom-now.json /res/prom-up.json
@@ -208,6 +210,33 @@ fn assert_print(result: &BootResult) {
     for node in NODES {
         let line = row(&unknown.text, node);
         assert!(line.contains("No::such_id = <unknown id>"), "{line}");
+    }
+    // A table of records: every node knows every other node's type.
+    let table = ran(result, "print-table", "print Cluster::nodes --timeout 3");
+    assert_eq!(table.rc, "0", "{}", table.text);
+    for node in NODES {
+        let line = row(&table.text, node);
+        for other in NODES {
+            assert!(
+                line.contains(&format!("[{other}] = [")),
+                "{node} lacks {other}: {line}"
+            );
+        }
+        assert!(line.contains("node_type=Cluster::WORKER"), "{line}");
+    }
+    let record = ran(
+        result,
+        "print-record",
+        "print Cluster::worker_pool_spec --timeout 3",
+    );
+    assert_eq!(record.rc, "0", "{}", record.text);
+    for node in NODES {
+        let line = row(&record.text, node);
+        // The topic is Zeek's to spell (ZeroMQ: dots, Broker: slashes).
+        assert!(
+            line.contains("= [topic=zeek") && line.contains("node_type=Cluster::WORKER, "),
+            "{line}"
+        );
     }
 }
 
